@@ -1,0 +1,363 @@
+//! The build, as a checklist: config → theme → load → model → render and write → swap.
+//!
+//! Each step is timed (shown with `--verbose`, and what the benchmark's stage profile is built on).
+//! Problems from the theme and the content are gathered together so one run shows all of them; the
+//! build then fails once, before anything reaches `output/`.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Output, Site};
+use crate::output::{self, DirSink, NullSink, Sink};
+use crate::render::Renderer;
+use crate::theme::{self, Theme};
+
+/// What a build is asked to do, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding site.yaml and content/).
+    pub root: PathBuf,
+    /// Where the site goes; relative paths are relative to `root`.
+    pub output: PathBuf,
+    /// Replaces site.yaml's base_url.
+    pub base_url: Option<String>,
+    /// Include articles with `draft: true`.
+    pub drafts: bool,
+    /// Replaces site.yaml's `minify`.
+    pub minify: Option<bool>,
+    /// Show a progress bar (only drawn on an interactive terminal).
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    /// Defaults for a site at `root`: output into `root/output`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: PathBuf::from("output"),
+            base_url: None,
+            drafts: false,
+            minify: None,
+            progress: false,
+        }
+    }
+
+    /// The output folder as a path usable from the current directory.
+    pub fn output_dir(&self) -> PathBuf {
+        if self.output.is_absolute() {
+            self.output.clone()
+        } else {
+            self.root.join(&self.output)
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub issues: usize,
+    pub articles: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Every file written (pages, feeds, sitemap, static files).
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub warnings: Diagnostics,
+}
+
+impl BuildReport {
+    pub fn total_time(&self) -> Duration {
+        self.timings.iter().map(|(_, d)| *d).sum()
+    }
+}
+
+/// A site loaded, modelled and ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub outputs: Vec<Output>,
+    pub warnings: Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+fn timed<T>(
+    timings: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
+    let start = Instant::now();
+    let out = f();
+    timings.push((name, start.elapsed()));
+    out
+}
+
+/// Everything up to rendering: config, theme, content, model, and the URL collision check.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Diagnostics> {
+    let mut timings = Vec::new();
+    let mut config = timed(&mut timings, "config", || Config::load(&opts.root))?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url);
+    }
+    if let Some(m) = opts.minify {
+        config.minify = m;
+    }
+    prepare_with_config(config, opts.drafts, timings)
+}
+
+/// [`prepare`] with the configuration already read (the dev server rewrites base_url).
+pub fn prepare_with_config(
+    config: Config,
+    drafts: bool,
+    mut timings: Vec<(&'static str, Duration)>,
+) -> Result<Prepared, Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let theme = timed(&mut timings, "theme", || theme::load(&config));
+    let loaded = timed(&mut timings, "load", || crate::load::load(&config, drafts));
+    let (theme, (loaded, warnings)) = match (theme, loaded) {
+        (Ok(t), Ok(l)) => (t, l),
+        (t, l) => {
+            if let Err(d) = t {
+                problems.extend(d);
+            }
+            match l {
+                Err(d) => problems.extend(d),
+                Ok((_, w)) => problems.extend(w),
+            }
+            problems.sort();
+            return Err(problems);
+        }
+    };
+    let mut warnings = warnings;
+    if !config.base_url.contains("://") {
+        warnings.push(
+            crate::diagnostics::Diagnostic::warning(format!(
+                "base_url is `{}`, not a full URL: feeds and the sitemap will hold relative links, which feed readers and search engines reject",
+                config.base_url
+            ))
+            .with_help("set `base_url: https://your.host/path/` in site.yaml, or pass --base-url when publishing"),
+        );
+    }
+    let site = match timed(&mut timings, "model", || {
+        crate::model::build(config, loaded)
+    }) {
+        Ok(s) => s,
+        Err(d) => {
+            problems.extend(d);
+            problems.extend(warnings);
+            problems.sort();
+            return Err(problems);
+        }
+    };
+    let outputs = site.outputs();
+    let statics: Vec<String> = theme
+        .static_files
+        .iter()
+        .map(|f| f.output.clone())
+        .collect();
+    let collisions = site.check_collisions(&outputs, &statics);
+    if collisions.has_errors() {
+        problems.extend(collisions);
+        problems.extend(warnings);
+        problems.sort();
+        return Err(problems);
+    }
+    warnings.sort();
+    Ok(Prepared {
+        site,
+        theme,
+        outputs,
+        warnings,
+        timings,
+    })
+}
+
+/// Counts of what [`render_outputs`] wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Render `outputs` in parallel and hand each to `sink`; copy the static files when `statics`.
+/// Every failing page is reported (one message per distinct problem).
+pub fn render_outputs(
+    renderer: &Renderer<'_>,
+    theme: &Theme,
+    outputs: &[Output],
+    statics: bool,
+    sink: &dyn Sink,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Written, Diagnostics> {
+    let site = renderer.site;
+    let minify = site.config.minify;
+    let mut paths: Vec<String> = outputs.iter().map(|&o| site.file_path(o)).collect();
+    if statics {
+        paths.extend(theme.static_files.iter().map(|f| f.output.clone()));
+    }
+    let io_error = |e: std::io::Error| {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(format!("cannot write the site: {e}")).with_help(
+                "check that the disk is not full and that the output folder is writable",
+            ),
+        );
+        d
+    };
+    sink.prepare(&paths).map_err(io_error)?;
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let pages = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let report = |d: Diagnostic| {
+        let mut errs = errors.lock().expect("errors lock");
+        if !errs.contains(&d) {
+            errs.push(d);
+        }
+    };
+    outputs
+        .par_iter()
+        .zip(paths.par_iter())
+        .for_each(|(&o, path)| {
+            match renderer.render(o) {
+                Ok(mut html) => {
+                    if o.is_html() {
+                        pages.fetch_add(1, Ordering::Relaxed);
+                        if minify {
+                            html = output::minify_html(&html);
+                        }
+                    }
+                    bytes.fetch_add(html.len(), Ordering::Relaxed);
+                    if let Err(e) = sink.write(path, &html) {
+                        report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
+                        "check that the disk is not full and that the output folder is writable",
+                    ));
+                    }
+                }
+                Err(d) => report(d),
+            }
+            if let Some(p) = progress {
+                p.inc(1);
+            }
+        });
+    if statics {
+        theme
+            .static_files
+            .par_iter()
+            .for_each(|f| match theme::read_static(&f.source) {
+                Ok(b) => {
+                    bytes.fetch_add(b.len(), Ordering::Relaxed);
+                    if let Err(e) = sink.write(&f.output, &b) {
+                        report(Diagnostic::error(format!("cannot write {}: {e}", f.output)));
+                    }
+                }
+                Err(e) => report(Diagnostic::error(format!(
+                    "cannot read static file {}: {e}",
+                    f.output
+                ))),
+            });
+    }
+    let errors = errors.into_inner().expect("errors lock");
+    if !errors.is_empty() {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        return Err(d);
+    }
+    Ok(Written {
+        pages: pages.into_inner(),
+        files: outputs.len() + if statics { theme.static_files.len() } else { 0 },
+        bytes: bytes.into_inner() as u64,
+    })
+}
+
+fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || total < 2000 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let prepared = prepare(opts)?;
+    let Prepared {
+        site,
+        theme,
+        outputs,
+        warnings,
+        mut timings,
+    } = prepared;
+    let renderer = timed(&mut timings, "templates", || Renderer::new(&site, &theme));
+    let renderer = match renderer {
+        Ok(r) => r,
+        Err(mut d) => {
+            d.extend(warnings);
+            d.sort();
+            return Err(d);
+        }
+    };
+    let bar = progress_bar(outputs.len(), opts.progress);
+    let written = if write {
+        let target = opts.output_dir();
+        let staging = output::stage(&target, &opts.root).map_err(|d| Diagnostics(vec![d]))?;
+        let sink = DirSink {
+            root: staging.dir.clone(),
+        };
+        let result = timed(&mut timings, "render+write", || {
+            render_outputs(&renderer, &theme, &outputs, true, &sink, bar.as_ref())
+        });
+        match result {
+            Ok(w) => {
+                timed(&mut timings, "swap", || staging.commit())
+                    .map_err(|d| Diagnostics(vec![d]))?;
+                w
+            }
+            Err(d) => {
+                staging.abort();
+                return Err(d);
+            }
+        }
+    } else {
+        timed(&mut timings, "render", || {
+            render_outputs(&renderer, &theme, &outputs, false, &NullSink, bar.as_ref())
+        })?
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let _ = started;
+    Ok(BuildReport {
+        issues: site.issues.len(),
+        articles: site.articles.len(),
+        pages: written.pages,
+        files: written.files,
+        bytes: written.bytes,
+        timings,
+        warnings,
+    })
+}
+
+/// Build the site into its output folder. On any error the previous output is left as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    run(opts, true)
+}
+
+/// Do everything a build does except writing.
+pub fn check(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    run(opts, false)
+}

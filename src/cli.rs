@@ -1,0 +1,65 @@
+//! The command line, declared once with clap's derive. Each subcommand's options are a struct that
+//! its module in `cmd/` turns into the library's option types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A static site generator for 工作简报 (work bulletins): Markdown issues in, a browsable archive out.
+#[derive(Debug, Parser)]
+#[command(name = "bulletin", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into output/ (replaced whole, and only when the build succeeds).
+    Build(BuildArgs),
+    /// Check everything a build checks; write nothing.
+    Check(CheckArgs),
+    /// Create a new site in DIR that builds at once.
+    Init(InitArgs),
+}
+
+/// Options shared by commands that read a site.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder (holding site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print the time of each build stage.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site; relative to --root.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// The URL the site will be published at (overrides base_url in site.yaml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Do not minify HTML (overrides `minify` in site.yaml).
+    #[arg(long)]
+    pub no_minify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (must not exist, or be empty).
+    pub dir: PathBuf,
+}

@@ -1,0 +1,46 @@
+//! `bulletin build`
+
+use bulletin::build::{BuildOptions, build};
+
+use super::{FAILED, OK, human_duration, print_diagnostics};
+use crate::cli::BuildArgs;
+
+pub fn run(args: BuildArgs) -> i32 {
+    let opts = BuildOptions {
+        root: args.site.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.site.drafts,
+        minify: args.no_minify.then_some(false),
+        progress: true,
+    };
+    match build(&opts) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            if args.site.verbose {
+                for (stage, t) in &report.timings {
+                    eprintln!("  {stage:<14} {}", human_duration(*t));
+                }
+            }
+            eprintln!(
+                "built {} pages ({} issues, {} articles), {} files, {:.1} MB in {} → {}",
+                report.pages,
+                report.issues,
+                report.articles,
+                report.files,
+                report.bytes as f64 / 1e6,
+                human_duration(report.total_time()),
+                opts.output_dir().display()
+            );
+            OK
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "build failed; {} was left as it was",
+                opts.output_dir().display()
+            );
+            FAILED
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! `site.yaml`: the few settings a site has, every one with a default.
+//!
+//! A bare `content/` builds with no site.yaml at all. Unknown keys are errors (with the list of
+//! known ones), because a misspelt `paginte:` that silently does nothing is worse than a message.
+//! The optional `counties:` and `topics:` vocabularies turn a misspelt county in an article into an
+//! error with the closest known name, and give each name its explicit slug and display order.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::slug;
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// site.yaml as written. Every key is optional.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// The archive's title, shown in the header of every page. Default: the series, or "工作简报".
+    pub title: Option<String>,
+    /// One sentence about the archive, for the home page and feeds.
+    pub description: Option<String>,
+    /// Where the site will be published, e.g. `https://example.gov.cn/jianbao/`. A path is honoured
+    /// by every link. Default `/`.
+    pub base_url: Option<String>,
+    /// The `lang` of every page. Default `zh-CN`.
+    pub language: Option<String>,
+    /// The theme under `themes/NAME/`. Default `default` (built into bulletin when the folder is absent).
+    pub theme: Option<String>,
+    /// Articles per page on county and topic pages, issues per page on the issue list. Default 20.
+    pub paginate: Option<Spanned<usize>>,
+    /// Minify HTML. Default true.
+    pub minify: Option<bool>,
+    /// The bulletin's series name, the default for every issue's `series`.
+    pub series: Option<String>,
+    /// The editing office, the default for every issue's `editor`.
+    pub editor: Option<String>,
+    /// The city whose departments (市人社局 …) report under it; the importer files their articles
+    /// under this county. Default: the `counties:` entry whose name ends in 市, if exactly one.
+    pub city: Option<String>,
+    /// Entries in each Atom feed. Default 20.
+    pub feed_limit: Option<usize>,
+    /// Pass raw HTML in Markdown through unsanitised. Default false: scripts, event handlers and
+    /// the like are removed.
+    pub trust_html: Option<bool>,
+    /// Known counties, districts and city-level bodies.
+    pub counties: Option<Vec<RawTerm>>,
+    /// Known topics.
+    pub topics: Option<Vec<RawTerm>>,
+    /// Settings of `bulletin import`.
+    pub import: Option<ImportConfig>,
+    /// Anything else, handed to templates as `site.extra`.
+    pub extra: Option<serde_json::Value>,
+}
+
+/// One entry of `counties:` or `topics:`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    /// The name as it appears in front matter and on pages.
+    pub name: Spanned<String>,
+    /// The URL slug. Default: pinyin of the name.
+    pub slug: Option<Spanned<String>>,
+    /// Other spellings accepted in front matter for this name (于都 → 于都县).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// Position in lists; lower first. Default: the order of the list.
+    pub order: Option<i64>,
+    /// Keywords the importer looks for to give an article this topic (topics only).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+/// `import:` in site.yaml.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// The topic given to an article that no keyword rule matches (with a warning).
+    pub default_topic: Option<String>,
+    /// Extra keyword rules: `- {topic: 教育, keywords: [学校, 幼儿园]}`.
+    #[serde(default)]
+    pub rules: Vec<ImportRule>,
+}
+
+/// A keyword rule of the importer.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRule {
+    pub topic: String,
+    pub keywords: Vec<String>,
+}
+
+/// A county or topic of a vocabulary, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub aliases: Vec<String>,
+    pub order: i64,
+    pub keywords: Vec<String>,
+}
+
+/// A controlled list of names: lookup by name or alias.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    pub terms: Vec<Term>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Vocabulary {
+    /// The term a name or alias stands for.
+    pub fn resolve(&self, name: &str) -> Option<&Term> {
+        self.by_name.get(name.trim()).map(|&i| &self.terms[i])
+    }
+
+    /// Every accepted spelling, for suggestions.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// The site's configuration, every default filled in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: Option<String>,
+    /// Always ends in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub paginate: usize,
+    pub minify: bool,
+    pub series: Option<String>,
+    pub editor: Option<String>,
+    pub city: Option<String>,
+    pub feed_limit: usize,
+    pub trust_html: bool,
+    /// `None` when site.yaml has no `counties:`: any county is accepted.
+    pub counties: Option<Vocabulary>,
+    pub topics: Option<Vocabulary>,
+    pub import: ImportConfig,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The configuration of a site with no site.yaml.
+    pub fn default_for(root: &Path) -> Config {
+        Config::resolve(root, RawConfig::default(), "", &mut Diagnostics::new())
+    }
+
+    /// Read `root/site.yaml` if it exists. Problems are returned all together.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let mut d = Diagnostics::new();
+                    d.push(
+                        Diagnostic::error(format!(
+                            "{CONFIG_FILE} is not valid UTF-8 (first bad byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ))
+                        .with_path(CONFIG_FILE)
+                        .with_help("save the file as UTF-8"),
+                    );
+                    return Err(d);
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default_for(root));
+            }
+            Err(e) => {
+                let mut d = Diagnostics::new();
+                d.push(
+                    Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                        .with_path(CONFIG_FILE),
+                );
+                return Err(d);
+            }
+        };
+        Config::parse(root, &text)
+    }
+
+    /// Parse site.yaml text.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            match crate::yaml::from_str::<RawConfig>(text) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    diags.push(e.into_diagnostic(text, 0, CONFIG_FILE));
+                    return Err(diags);
+                }
+            }
+        };
+        let config = Config::resolve(root, raw, text, &mut diags);
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(config)
+        }
+    }
+
+    fn resolve(root: &Path, raw: RawConfig, text: &str, diags: &mut Diagnostics) -> Config {
+        let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let paginate = match raw.paginate {
+            Some(p) if p.value == 0 => {
+                diags.push(
+                    Diagnostic::error("`paginate` must be at least 1")
+                        .with_path(CONFIG_FILE)
+                        .with_location(span_location(text, &p.referenced, 1))
+                        .with_help("write the number of entries per page, e.g. `paginate: 20`"),
+                );
+                20
+            }
+            Some(p) => p.value,
+            None => 20,
+        };
+        let counties = raw
+            .counties
+            .map(|terms| build_vocabulary("counties", terms, text, diags));
+        let topics = raw
+            .topics
+            .map(|terms| build_vocabulary("topics", terms, text, diags));
+        let city = raw.city.or_else(|| {
+            // A prefecture has county-level cities too (瑞金市), so only a single 市 is a safe guess.
+            let mut cities = counties
+                .iter()
+                .flat_map(|v| v.terms.iter())
+                .filter(|t| t.name.ends_with('市'));
+            let first = cities.next()?;
+            cities.next().is_none().then(|| first.name.clone())
+        });
+        let title = raw
+            .title
+            .or_else(|| raw.series.clone())
+            .unwrap_or_else(|| "工作简报".to_string());
+        Config {
+            root: root.to_path_buf(),
+            title,
+            description: raw.description,
+            base_url,
+            language: raw.language.unwrap_or_else(|| "zh-CN".to_string()),
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            paginate,
+            minify: raw.minify.unwrap_or(true),
+            series: raw.series,
+            editor: raw.editor,
+            city,
+            feed_limit: raw.feed_limit.unwrap_or(20),
+            trust_html: raw.trust_html.unwrap_or(false),
+            counties,
+            topics,
+            import: raw.import.unwrap_or_default(),
+            extra: raw
+                .extra
+                .unwrap_or(serde_json::Value::Object(Default::default())),
+        }
+    }
+
+    /// The path part of base_url: `/jianbao/` for `https://example.gov.cn/jianbao/`, `/` for a
+    /// domain root. Every internal link starts with it.
+    pub fn base_path(&self) -> &str {
+        base_path_of(&self.base_url)
+    }
+
+    /// Replace base_url (`--base-url`).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.to_string();
+        if !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+    }
+}
+
+/// The path of a base URL, always starting and ending with `/`.
+pub fn base_path_of(base_url: &str) -> &str {
+    match base_url.find("://") {
+        Some(i) => {
+            let rest = &base_url[i + 3..];
+            match rest.find('/') {
+                Some(j) => &rest[j..],
+                None => "/",
+            }
+        }
+        None => {
+            if base_url.starts_with('/') {
+                base_url
+            } else {
+                "/"
+            }
+        }
+    }
+}
+
+pub(crate) fn span_location(
+    text: &str,
+    loc: &serde_saphyr::Location,
+    len_chars: usize,
+) -> Location {
+    Location::from_line_col(text, loc.line() as usize, loc.column() as usize, len_chars)
+}
+
+fn build_vocabulary(
+    key: &str,
+    raw: Vec<RawTerm>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vocabulary {
+    let mut vocab = Vocabulary::default();
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    for (i, t) in raw.into_iter().enumerate() {
+        let name = t.name.value.trim().to_string();
+        let slug = match &t.slug {
+            Some(s) if !slug::is_valid_slug(&s.value) => {
+                diags.push(
+                    Diagnostic::error(format!("`{}` is not a valid slug for {name}", s.value))
+                        .with_path(CONFIG_FILE)
+                        .with_location(span_location(text, &s.referenced, s.value.chars().count()))
+                        .with_label("not a slug")
+                        .with_help(format!(
+                            "slugs hold only a-z, 0-9, `-` and `_`, e.g. `{}`",
+                            slug::slugify(&s.value)
+                        )),
+                );
+                slug::slugify(&name)
+            }
+            Some(s) => s.value.clone(),
+            None => slug::slugify(&name),
+        };
+        if let Some(other) = slugs.insert(slug.clone(), name.clone()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{key}: `{name}` and `{other}` would both have the URL slug `{slug}`"
+                ))
+                .with_path(CONFIG_FILE)
+                .with_location(span_location(
+                    text,
+                    &t.name.referenced,
+                    name.chars().count(),
+                ))
+                .with_help("give one of them an explicit `slug:`"),
+            );
+        }
+        let idx = vocab.terms.len();
+        let spellings = std::iter::once((name.clone(), &t.name))
+            .chain(t.aliases.iter().map(|a| (a.value.trim().to_string(), a)));
+        for (spelling, spanned) in spellings {
+            if let Some(&prev) = vocab.by_name.get(&spelling) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "{key}: `{spelling}` is listed twice (also under `{}`)",
+                        vocab.terms[prev].name
+                    ))
+                    .with_path(CONFIG_FILE)
+                    .with_location(span_location(
+                        text,
+                        &spanned.referenced,
+                        spelling.chars().count(),
+                    ))
+                    .with_help("each name and alias may appear once"),
+                );
+            } else {
+                vocab.by_name.insert(spelling, idx);
+            }
+        }
+        vocab.terms.push(Term {
+            name,
+            slug,
+            aliases: t.aliases.into_iter().map(|a| a.value).collect(),
+            order: t.order.unwrap_or(i as i64),
+            keywords: t.keywords,
+        });
+    }
+    vocab
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
+        Config::parse(Path::new("/site"), text)
+    }
+
+    #[test]
+    fn a_missing_or_empty_config_gives_every_default() {
+        let c = parse("").unwrap();
+        assert_eq!(c.base_url, "/");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.paginate, 20);
+        assert!(c.minify);
+        assert!(c.counties.is_none());
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash_and_its_path_is_known() {
+        let c = parse("base_url: https://example.gov.cn/jianbao").unwrap();
+        assert_eq!(c.base_url, "https://example.gov.cn/jianbao/");
+        assert_eq!(c.base_path(), "/jianbao/");
+        assert_eq!(base_path_of("https://example.gov.cn/"), "/");
+        assert_eq!(base_path_of("http://127.0.0.1:1111"), "/");
+        assert_eq!(base_path_of("/sub/"), "/sub/");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_with_its_line() {
+        let err = parse("title: x\npaginat: 5\n").unwrap_err();
+        let text = err.render(false);
+        assert!(text.contains("paginat"), "{text}");
+        assert!(text.contains("site.yaml:2"), "{text}");
+    }
+
+    #[test]
+    fn vocabulary_resolves_names_and_aliases_with_default_slugs() {
+        let c = parse(
+            "counties:\n  - name: 于都县\n    aliases: [于都]\n  - name: 赣州经开区\n    slug: jingkai\n",
+        )
+        .unwrap();
+        let v = c.counties.unwrap();
+        assert_eq!(v.resolve("于都").unwrap().name, "于都县");
+        assert_eq!(v.resolve("于都县").unwrap().slug, "yudu-xian");
+        assert_eq!(v.resolve("赣州经开区").unwrap().slug, "jingkai");
+        assert!(v.resolve("定南县").is_none());
+    }
+
+    #[test]
+    fn two_terms_with_one_slug_are_an_error() {
+        let err =
+            parse("topics:\n  - name: 教育\n  - name: 教育局\n    slug: jiaoyu\n").unwrap_err();
+        assert!(err.render(false).contains("jiaoyu"));
+    }
+
+    #[test]
+    fn the_city_defaults_to_the_only_city_in_the_counties() {
+        let c = parse("counties:\n  - name: 赣州市\n  - name: 于都县\n").unwrap();
+        assert_eq!(c.city.as_deref(), Some("赣州市"));
+        let c = parse("counties:\n  - name: 赣州市\n  - name: 瑞金市\n").unwrap();
+        assert_eq!(c.city, None);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_an_error() {
+        let err = parse("title: a\ntitle: b\n").unwrap_err();
+        assert!(err.render(false).contains("title"), "{}", err.render(false));
+    }
+}

@@ -1,0 +1,354 @@
+//! Problems found in a site, told the way a person fixing them needs them.
+//!
+//! Every stage reports through [`Diagnostic`]: the file (relative to the site root), the line and
+//! column where known, what is wrong and what would be right. Stages collect every problem they
+//! find instead of stopping at the first, so one build shows the whole list; the build then fails
+//! once. Rendering goes through annotate-snippets so a message shows the offending source line with
+//! a caret under the bad value, as rustc does.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How bad a problem is. Errors fail the build; warnings are printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where in a file a problem sits: a 1-based line, and the text of that line with the byte range
+/// of the bad part so it can be underlined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    /// 1-based column, counted in characters (what editors show).
+    pub column: usize,
+    pub line_text: String,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// Locate a byte range of `source` (a whole file), turning it into line, column and the text
+    /// of that line. A range that crosses lines is cut at the end of its first line.
+    pub fn from_byte_range(source: &str, range: Range<usize>) -> Location {
+        let start = floor_char_boundary(source, range.start.min(source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line = source[..start].matches('\n').count() + 1;
+        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        let column = source[line_start..start].chars().count() + 1;
+        let mut end = range.end.clamp(start, line_start + line_text.len());
+        end = floor_char_boundary(source, end);
+        let span = (start - line_start)..(end - line_start);
+        Location {
+            line,
+            column,
+            line_text: line_text.to_string(),
+            span,
+        }
+    }
+
+    /// Locate a 1-based line and 1-based character column in `source`, underlining `len_chars`
+    /// characters from there (at least one, where the line has any).
+    pub fn from_line_col(source: &str, line: usize, column: usize, len_chars: usize) -> Location {
+        let line_idx = line.max(1) - 1;
+        let line_text = source
+            .split('\n')
+            .nth(line_idx)
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        let start = byte_of_char(line_text, column.max(1) - 1);
+        let end = byte_of_char(line_text, column.max(1) - 1 + len_chars.max(1));
+        Location {
+            line: line.max(1),
+            column: column.max(1),
+            line_text: line_text.to_string(),
+            span: start..end.max(start),
+        }
+    }
+}
+
+fn byte_of_char(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem, with everything needed to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file, relative to the site root where it is inside it.
+    pub path: Option<PathBuf>,
+    pub location: Option<Box<Location>>,
+    /// A short label under the caret ("unknown county").
+    pub label: Option<String>,
+    /// What would be right: "did you mean `于都县`?", "dates are written YYYY-MM-DD".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            path: None,
+            location: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn with_location(mut self, location: Location) -> Self {
+        self.location = Some(Box::new(location));
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, or as much of it as is known.
+    pub fn position(&self) -> String {
+        let mut s = self
+            .path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if let Some(loc) = &self.location {
+            s.push_str(&format!(":{}:{}", loc.line, loc.column));
+        }
+        s
+    }
+
+    /// The diagnostic as text, with ANSI colours when `color` is set.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path_str = self
+            .path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        if let Some(loc) = &self.location {
+            let mut ann = AnnotationKind::Primary.span(loc.span.clone());
+            if let Some(label) = &self.label {
+                ann = ann.label(label.as_str());
+            }
+            let mut snippet = Snippet::source(loc.line_text.as_str())
+                .line_start(loc.line)
+                .annotation(ann);
+            if !path_str.is_empty() {
+                snippet = snippet.path(path_str.as_str());
+            }
+            group = group.element(snippet);
+        } else if !path_str.is_empty() {
+            group = group.element(annotate_snippets::Origin::path(path_str.as_str()));
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// A list of problems; the build fails if any is an error.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Errors first, then by file and line, so the output is the same from run to run whatever
+    /// order the threads found them in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (a.severity, &a.path, a.location.as_ref().map(|l| l.line))
+                .cmp(&(b.severity, &b.path, b.location.as_ref().map(|l| l.line)))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        self.0.dedup();
+    }
+
+    /// Every diagnostic, then a one-line count.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e > 0 {
+            out.push_str(&format!(
+                "{e} error{}{}\n",
+                if e == 1 { "" } else { "s" },
+                if w > 0 {
+                    format!(", {w} warning{}", if w == 1 { "" } else { "s" })
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Show `path` relative to `root` when it lies inside it, as the user typed paths.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The closest of `candidates` to `wanted`, if any is close enough to be a plausible typo.
+/// Chinese names are short, so closeness is measured in characters, averaged with closeness in
+/// pinyin (the commonest slip of a Chinese input method is a character of the same sound:
+/// 余都县 for 于都县), and containment counts ("于都" → "于都县").
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    let wanted_pinyin = crate::slug::slugify(wanted);
+    for c in candidates {
+        let chars = strsim::normalized_levenshtein(wanted, c);
+        let sound = strsim::normalized_levenshtein(&wanted_pinyin, &crate::slug::slugify(c));
+        let mut score = (chars + sound) / 2.0;
+        if !wanted.is_empty() && (c.contains(wanted) || wanted.contains(c)) {
+            score = score.max(0.75);
+        }
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.filter(|(s, _)| *s >= 0.5).map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_from_byte_range_counts_chinese_columns_in_characters() {
+        let src = "title: 标题\ncounty: 于都\n";
+        let start = src.find("于都").unwrap();
+        let loc = Location::from_byte_range(src, start..start + "于都".len());
+        assert_eq!(loc.line, 2);
+        assert_eq!(loc.column, 9);
+        assert_eq!(loc.line_text, "county: 于都");
+        assert_eq!(&loc.line_text[loc.span.clone()], "于都");
+    }
+
+    #[test]
+    fn location_from_line_col_underlines_the_value() {
+        let src = "a: 1\ndate: 2021-02-30\n";
+        let loc = Location::from_line_col(src, 2, 7, 10);
+        assert_eq!(&loc.line_text[loc.span.clone()], "2021-02-30");
+    }
+
+    #[test]
+    fn closest_suggests_the_full_county_name_for_a_short_one() {
+        let names = ["于都县", "定南县", "赣州市"];
+        assert_eq!(closest("于都", names), Some("于都县"));
+        assert_eq!(closest("定男县", names), Some("定南县"));
+        // Same sound, different character: the input method's slip.
+        assert_eq!(closest("余都县", ["宁都县", "于都县"]), Some("于都县"));
+        assert_eq!(closest("北京", names), None);
+    }
+
+    #[test]
+    fn rendered_diagnostic_names_file_line_and_help() {
+        let src = "county: 于都\n";
+        let d = Diagnostic::error("unknown county `于都`")
+            .with_path("content/a.md")
+            .with_location(Location::from_byte_range(src, 8..14))
+            .with_label("not in site.yaml's counties")
+            .with_help("did you mean `于都县`?");
+        let text = d.render(false);
+        assert!(text.contains("content/a.md:1:9"), "{text}");
+        assert!(text.contains("county: 于都"), "{text}");
+        assert!(text.contains("did you mean `于都县`?"), "{text}");
+    }
+}

@@ -1,0 +1,194 @@
+//! Atom feeds, the sitemap and robots.txt, written by code rather than templates.
+//!
+//! These files are read by machines that reject malformed XML outright, and content can hold
+//! anything (`&`, `]]>`, control characters pasted from a PDF). Writing them here with one escaping
+//! function that also drops the characters XML forbids keeps them well-formed whatever the content.
+
+use std::fmt::Write;
+
+use crate::model::{Output, Site, Taxonomy};
+
+/// Render a feed, the sitemap or robots.txt.
+pub fn render(site: &Site, o: Output) -> String {
+    match o {
+        Output::Feed(None) => {
+            let n = site.config.feed_limit.min(site.articles.len());
+            let entries: Vec<usize> = (0..n).collect();
+            atom(site, &site.config.title, o, &entries)
+        }
+        Output::Feed(Some((t, i))) => {
+            let term = &site.terms(t)[i];
+            let n = site.config.feed_limit.min(term.articles.len());
+            let title = format!("{} · {}", site.config.title, term.name);
+            atom(site, &title, o, &term.articles[..n])
+        }
+        Output::Sitemap => sitemap(site),
+        Output::Robots => format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}{}\n",
+            site.config.base_url,
+            site.url(Output::Sitemap)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Escape text for XML content and attributes, dropping characters XML 1.0 does not allow.
+pub fn xml_escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    xml_escape(s, &mut out);
+    out
+}
+
+fn atom(site: &Site, title: &str, feed: Output, entries: &[usize]) -> String {
+    let c = &site.config;
+    let self_url = format!("{}{}", c.base_url, site.url(feed));
+    let alternate = match feed {
+        Output::Feed(Some((t, i))) => format!("{}{}", c.base_url, site.url(Output::Term(t, i, 1))),
+        _ => c.base_url.clone(),
+    };
+    let updated = entries
+        .iter()
+        .map(|&a| site.articles[a].date)
+        .max()
+        .or_else(|| site.issues.first().map(|i| i.date))
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".to_string());
+    let mut x = String::with_capacity(4096 + entries.len() * 8192);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        esc(&c.language)
+    );
+    let _ = writeln!(x, "  <title>{}</title>", esc(title));
+    if let Some(d) = &c.description {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", esc(d));
+    }
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        esc(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        esc(&alternate)
+    );
+    let _ = writeln!(x, "  <id>{}</id>", esc(&self_url));
+    let _ = writeln!(x, "  <updated>{updated}</updated>");
+    let _ = writeln!(
+        x,
+        "  <generator version=\"{}\">bulletin</generator>",
+        env!("CARGO_PKG_VERSION")
+    );
+    let author = c.editor.as_deref().unwrap_or(&c.title);
+    let _ = writeln!(x, "  <author><name>{}</name></author>", esc(author));
+    for &a in entries {
+        let art = &site.articles[a];
+        let issue = &site.issues[art.issue];
+        let link = format!("{}{}", c.base_url, site.url(Output::Article(a)));
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", esc(&art.title));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            esc(&link)
+        );
+        let _ = writeln!(x, "    <id>{}</id>", esc(&link));
+        let _ = writeln!(x, "    <published>{}</published>", art.date.rfc3339());
+        let _ = writeln!(x, "    <updated>{}</updated>", art.date.rfc3339());
+        let author = art
+            .unit
+            .as_deref()
+            .unwrap_or(&site.counties[art.county].name);
+        let _ = writeln!(x, "    <author><name>{}</name></author>", esc(author));
+        let county = &site.counties[art.county];
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\" scheme=\"{}{}\"/>",
+            esc(&county.slug),
+            esc(&county.name),
+            esc(&c.base_url),
+            Taxonomy::Counties.dir()
+        );
+        for &t in &art.topics {
+            let topic = &site.topics[t];
+            let _ = writeln!(
+                x,
+                "    <category term=\"{}\" label=\"{}\" scheme=\"{}{}\"/>",
+                esc(&topic.slug),
+                esc(&topic.name),
+                esc(&c.base_url),
+                Taxonomy::Topics.dir()
+            );
+        }
+        let series = issue.series.as_deref().unwrap_or(&c.title);
+        let _ = writeln!(
+            x,
+            "    <summary>{}</summary>",
+            esc(&format!("{series} {} · {}", issue.title, art.summary))
+        );
+        x.push_str("    <content type=\"html\">");
+        xml_escape(&art.html, &mut x);
+        x.push_str("</content>\n  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn sitemap(site: &Site) -> String {
+    let c = &site.config;
+    let mut x = String::with_capacity(256 + site.articles.len() * 128);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for o in site.outputs() {
+        if !o.is_html() || o == Output::NotFound {
+            continue;
+        }
+        let lastmod = match o {
+            Output::Article(a) => Some(site.articles[a].date),
+            Output::Issue(i) => Some(site.issues[i].date),
+            _ => None,
+        };
+        x.push_str("  <url><loc>");
+        xml_escape(&format!("{}{}", c.base_url, site.url(o)), &mut x);
+        x.push_str("</loc>");
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{}</lastmod>", d.iso());
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_drops_control_characters_and_escapes_markup() {
+        let mut out = String::new();
+        xml_escape("a & b <c> \"d\" 'e' ]]> \u{1}\u{8}f\n", &mut out);
+        assert_eq!(
+            out,
+            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt; f\n"
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! `bulletin`: a static site generator for 工作简报, the work bulletins of Chinese city and county
+//! governments.
+//!
+//! The library is the build pipeline, one module per stage, called in order by [`build::build`]:
+//! [`config`] (site.yaml) → [`theme`] → [`load`] (content/ read, front matter checked, Markdown
+//! rendered) → [`model`] (issues, articles, counties, topics, every output's URL) → [`render`]
+//! (Tera, in parallel) → [`output`] (minify, write, atomic swap). The command-line interface in
+//! `main.rs` and `cmd/` sits at the edge and only resolves options and prints.
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod feeds;
+pub mod frontmatter;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod slug;
+pub mod theme;
+pub mod yaml;

@@ -1,0 +1,146 @@
+//! Markdown bodies to HTML, in one pass that also collects what lists and search need.
+//!
+//! CommonMark with tables, footnotes and strikethrough. While the HTML is written we also gather the
+//! plain text (for the search index and summaries) and the first paragraph, so a file is parsed
+//! exactly once. Raw HTML in a body is sanitised with ammonia unless the site trusts its authors
+//! (`trust_html: true`); bodies without raw HTML, which is nearly all of them, skip that step.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// What one Markdown body gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// The text without markup, paragraphs separated by newlines.
+    pub text: String,
+    /// The first paragraph's text, for a summary when front matter gives none.
+    pub first_paragraph: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Render `body`. With `trust_html` false, raw HTML is sanitised.
+pub fn render(body: &str, trust_html: bool) -> Rendered {
+    let mut text = String::with_capacity(body.len());
+    let mut first_paragraph = String::new();
+    let mut paragraphs_done = 0usize;
+    let mut in_paragraph = false;
+    let mut has_raw_html = false;
+    let parser = Parser::new_ext(body, options()).inspect(|event| match event {
+        Event::Start(Tag::Paragraph) => in_paragraph = true,
+        Event::End(TagEnd::Paragraph) => {
+            in_paragraph = false;
+            paragraphs_done += 1;
+            text.push('\n');
+        }
+        Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock) => {
+            text.push('\n')
+        }
+        Event::End(TagEnd::TableCell) => text.push(' '),
+        Event::Text(t) | Event::Code(t) => {
+            text.push_str(t);
+            if in_paragraph && paragraphs_done == 0 {
+                first_paragraph.push_str(t);
+            }
+        }
+        Event::SoftBreak | Event::HardBreak => {
+            // Chinese text wraps without spaces; a soft break inside a paragraph is nothing.
+        }
+        Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
+        _ => {}
+    });
+    let mut html = String::with_capacity(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    if has_raw_html && !trust_html {
+        html = sanitize(&html);
+    }
+    Rendered {
+        html,
+        text,
+        first_paragraph,
+    }
+}
+
+/// Remove what could run code or load from elsewhere; keep formatting, tables, images, links and
+/// the ids and classes that footnotes and themes rely on.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "title", "lang"])
+        .link_rel(None)
+        .clean(html)
+        .to_string()
+}
+
+/// The first `max_chars` characters of `text`, cut at a sentence end where one is near, with an
+/// ellipsis when cut.
+pub fn summarize(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    // Prefer ending at the last full stop in the second half.
+    if let Some(pos) = cut.rfind(['。', '！', '？', '；'])
+        && cut[..pos].chars().count() >= max_chars / 2
+    {
+        let end = pos + cut[pos..].chars().next().map_or(0, char::len_utf8);
+        return cut[..end].to_string();
+    }
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_footnotes_and_strikethrough_render() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ y[^1]\n\n[^1]: note\n",
+            false,
+        );
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>x</del>"), "{}", r.html);
+        assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn bold_lead_ins_render_in_chinese_paragraphs() {
+        let r = render("**一、引导农民工有序转移就业**。畅通就业渠道。", false);
+        assert!(
+            r.html
+                .contains("<strong>一、引导农民工有序转移就业</strong>。畅通"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn text_and_first_paragraph_are_collected() {
+        let r = render("第一段**加粗**。\n\n第二段。\n", false);
+        assert_eq!(r.first_paragraph, "第一段加粗。");
+        assert_eq!(r.text, "第一段加粗。\n第二段。\n");
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed_unless_trusted() {
+        let body = "<script>alert(1)</script>\n\n<span onclick=\"x()\">文字</span> <a href=\"javascript:alert(1)\">链接</a>\n";
+        let r = render(body, false);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(r.html.contains("<span>文字</span>"), "{}", r.html);
+        let trusted = render(body, true);
+        assert!(trusted.html.contains("<script>"));
+    }
+
+    #[test]
+    fn summaries_end_at_a_sentence_when_they_can() {
+        assert_eq!(summarize("短句。", 10), "短句。");
+        let long = "这是第一句话，内容比较长。这是第二句话，也比较长一些。";
+        assert_eq!(summarize(long, 20), "这是第一句话，内容比较长。");
+        assert_eq!(summarize("一二三四五六七八九十", 5), "一二三四五…");
+    }
+}

@@ -1,0 +1,381 @@
+//! Stage 4, write: rendered bytes to their destination, and the output folder swapped in whole.
+//!
+//! A build never writes into `output/` directly. It writes a complete new tree into a sibling
+//! temporary folder and, only when every page succeeded, exchanges the two in one atomic
+//! `renameat2(RENAME_EXCHANGE)` (two renames where that call does not exist). Killed at any moment,
+//! `output/` is the previous complete build or the new one, and the next build removes what the
+//! killed one left. The swap deletes a folder, so it only ever deletes folders that carry the
+//! marker file bulletin writes into every tree it makes.
+//!
+//! Where bytes go is a [`Sink`]: a folder for `build`, memory for `serve`, nowhere for `check`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use crate::diagnostics::Diagnostic;
+
+/// The file that marks a folder as made by bulletin (and so safe to replace).
+pub const MARKER: &str = ".bulletin-output";
+const MARKER_TEXT: &str =
+    "This folder is written by `bulletin build` and replaced whole by the next build.\n";
+
+/// Somewhere rendered files go. Implementations must be callable from many threads at once.
+pub trait Sink: Sync {
+    /// Write `bytes` at `path` (relative, `/`-separated).
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Called once before writing with every file path, so folders can be made up front.
+    fn prepare(&self, _paths: &[String]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Discards everything (`bulletin check`).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, _path: &str, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes under a folder.
+pub struct DirSink {
+    pub root: PathBuf,
+}
+
+impl Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let full = self.root.join(path);
+        std::fs::write(&full, bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", full.display())))
+    }
+
+    fn prepare(&self, paths: &[String]) -> io::Result<()> {
+        let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        for p in paths {
+            let mut rest = p.as_str();
+            while let Some(i) = rest.rfind('/') {
+                rest = &rest[..i];
+                if !dirs.insert(rest) {
+                    break;
+                }
+            }
+        }
+        // BTreeSet order puts every parent before its children.
+        for d in dirs {
+            let full = self.root.join(d);
+            match std::fs::create_dir(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", full.display()))),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps every file in memory (`bulletin serve`).
+#[derive(Default, Clone)]
+pub struct MemorySink {
+    pub files: Arc<RwLock<HashMap<String, Arc<[u8]>>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files
+            .write()
+            .expect("memory sink lock")
+            .insert(path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.files
+            .read()
+            .expect("memory sink lock")
+            .get(path)
+            .cloned()
+    }
+}
+
+/// Minify one HTML page.
+pub fn minify_html(bytes: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.minify_js = true;
+    minify_html::minify(bytes, &cfg)
+}
+
+/// A new output tree being written next to the real one.
+#[derive(Debug)]
+pub struct Staging {
+    pub dir: PathBuf,
+    pub target: PathBuf,
+}
+
+fn temp_name(target: &Path, what: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.bulletin-{what}-{}", std::process::id()))
+}
+
+fn is_ours(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
+/// Check that `target` may be replaced by a build of the site at `site_root`, and say why not.
+pub fn check_target(target: &Path, site_root: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalise what exists; the output itself may not exist yet.
+        match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) => parent
+                .canonicalize()
+                .map(|c| c.join(name))
+                .unwrap_or(p.clone()),
+            _ => p.canonicalize().unwrap_or(p.clone()),
+        }
+    };
+    let target_abs = abs(target);
+    let root_abs = site_root.canonicalize().unwrap_or_else(|_| abs(site_root));
+    let refuse = |why: String| {
+        Err(Diagnostic::error(format!(
+            "refusing to use {} as the output folder: {why}",
+            target.display()
+        ))
+        .with_help("pick a folder of its own, e.g. `--output output` (the default)"))
+    };
+    if target_abs.parent().is_none() {
+        return refuse("it is the file system root".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && home.canonicalize().unwrap_or(home) == target_abs
+    {
+        return refuse("it is your home folder".into());
+    }
+    if root_abs.starts_with(&target_abs) {
+        return refuse("it is the site folder or one of its parents".into());
+    }
+    for protected in ["content", "themes", "templates", "static", "seeds", ".git"] {
+        if target_abs.starts_with(root_abs.join(protected)) {
+            return refuse(format!("it is inside the site's {protected}/"));
+        }
+    }
+    if target_abs.is_file() {
+        return refuse("it is a file".into());
+    }
+    if target_abs.is_dir() && !is_ours(&target_abs) {
+        let empty = std::fs::read_dir(&target_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return refuse(format!(
+                "it is a folder bulletin did not make (no {MARKER} in it), and the build replaces it whole"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Start a build into a fresh temporary folder next to `target`, removing what earlier killed
+/// builds left behind.
+pub fn stage(target: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
+    check_target(target, site_root)?;
+    clean_leftovers(target);
+    let dir = temp_name(target, "tmp");
+    if dir.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if let Some(parent) = dir.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::create_dir(&dir)
+        .and_then(|()| std::fs::write(dir.join(MARKER), MARKER_TEXT))
+        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(Staging {
+        dir,
+        target: target.to_path_buf(),
+    })
+}
+
+/// Remove temporary folders of earlier builds that were killed (only ones bulletin made).
+pub fn clean_leftovers(target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.bulletin-");
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&prefix) && e.path().is_dir() && is_ours(&e.path()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+impl Staging {
+    /// Swap the new tree in and delete the old one.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let fail = |e: io::Error| {
+            Diagnostic::error(format!("cannot replace {}: {e}", self.target.display()))
+        };
+        if !self.target.exists() {
+            return std::fs::rename(&self.dir, &self.target).map_err(fail);
+        }
+        if exchange(&self.dir, &self.target).is_ok() {
+            // `self.dir` now holds the previous build.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
+        let old = temp_name(&self.target, "old");
+        if old.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        std::fs::rename(&self.target, &old).map_err(fail)?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            let _ = std::fs::rename(&old, &self.target);
+            return Err(fail(e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Throw the new tree away; the real output is untouched.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Atomically exchange two paths (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them like rename(2).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_sink_makes_parents_before_children() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sink = DirSink {
+            root: tmp.path().to_path_buf(),
+        };
+        let paths = vec![
+            "a/b/c/index.html".to_string(),
+            "a/index.html".to_string(),
+            "x.xml".to_string(),
+        ];
+        sink.prepare(&paths).unwrap();
+        for p in &paths {
+            sink.write(p, b"x").unwrap();
+        }
+        assert!(tmp.path().join("a/b/c/index.html").is_file());
+    }
+
+    #[test]
+    fn staging_swaps_the_new_tree_in_and_cleans_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let target = site.join("output");
+        for round in 0..3 {
+            let s = stage(&target, &site).unwrap();
+            std::fs::write(s.dir.join("index.html"), format!("{round}")).unwrap();
+            s.commit().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(target.join("index.html")).unwrap(),
+                round.to_string()
+            );
+        }
+        let names: Vec<_> = std::fs::read_dir(&site)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[test]
+    fn an_aborted_build_leaves_the_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let target = site.join("out");
+        let s = stage(&target, &site).unwrap();
+        std::fs::write(s.dir.join("a"), "1").unwrap();
+        s.commit().unwrap();
+        let s = stage(&target, &site).unwrap();
+        std::fs::write(s.dir.join("a"), "2").unwrap();
+        s.abort();
+        assert_eq!(std::fs::read_to_string(target.join("a")).unwrap(), "1");
+    }
+
+    #[test]
+    fn refuses_folders_it_did_not_make_and_the_site_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::create_dir_all(site.join("docs")).unwrap();
+        std::fs::write(site.join("docs/keep.txt"), "precious").unwrap();
+        for bad in [
+            site.clone(),
+            site.join("content"),
+            tmp.path().to_path_buf(),
+            site.join("docs"),
+            PathBuf::from("/"),
+        ] {
+            assert!(check_target(&bad, &site).is_err(), "{}", bad.display());
+        }
+        assert!(check_target(&site.join("output"), &site).is_ok());
+        std::fs::create_dir(site.join("empty")).unwrap();
+        assert!(check_target(&site.join("empty"), &site).is_ok());
+    }
+}

@@ -1,0 +1,280 @@
+//! What a build writes, on small fixture sites.
+
+use crate::helpers::TestSite;
+
+/// Three issues, five articles, two counties, two topics.
+fn small() -> TestSite {
+    let s = TestSite::new();
+    s.file(
+        "site.yaml",
+        "title: 测试简报\nbase_url: https://example.gov.cn/jianbao/\npaginate: 2\n\
+         counties:\n  - {name: 于都县, slug: yudu-xian}\n  - {name: 定南县, slug: dingnan-xian}\n\
+         topics:\n  - {name: 教育, slug: jiaoyu}\n  - {name: 医疗卫生, slug: yiliao-weisheng}\n",
+    );
+    s.issue("2021-1", 1, "2021-01-04")
+        .article("2021-1", "01-a", "于都一", "于都县", &["教育"])
+        .article("2021-1", "02-b", "定南一", "定南县", &["医疗卫生"]);
+    s.issue("2021-2", 2, "2021-01-11")
+        .article("2021-2", "01-c", "于都二", "于都县", &["教育"]);
+    s.issue("2021-3", 3, "2021-01-18")
+        .article("2021-3", "01-d", "于都三", "于都县", &["教育", "医疗卫生"])
+        .article("2021-3", "02-e", "定南二", "定南县", &["医疗卫生"]);
+    s
+}
+
+#[test]
+fn every_page_of_the_spec_is_written() {
+    let s = small();
+    s.build().success();
+    for page in [
+        "index.html",
+        "issues/index.html",
+        "issues/page/2/index.html",
+        "issues/2021-1/index.html",
+        "issues/2021-1/a/index.html",
+        "counties/index.html",
+        "counties/yudu-xian/index.html",
+        "topics/index.html",
+        "topics/jiaoyu/index.html",
+        "feed.xml",
+        "counties/yudu-xian/feed.xml",
+        "topics/jiaoyu/feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        assert!(s.exists(page), "{page} missing");
+    }
+}
+
+#[test]
+fn county_page_lists_only_its_articles_newest_first() {
+    let s = small();
+    s.build().success();
+    let main = s.main_of("counties/yudu-xian/index.html");
+    assert!(main.contains("于都三") && main.contains("于都二"), "{main}");
+    assert!(!main.contains("定南"), "{main}");
+    assert!(main.find("于都三").unwrap() < main.find("于都二").unwrap());
+    // paginate: 2, so the oldest is on page 2.
+    assert!(!main.contains("于都一"));
+    let page2 = s.main_of("counties/yudu-xian/page/2/index.html");
+    assert!(page2.contains("于都一"), "{page2}");
+    assert!(!s.exists("counties/yudu-xian/page/3/index.html"));
+    assert!(!s.exists("counties/dingnan-xian/page/2/index.html"));
+}
+
+#[test]
+fn pagination_links_point_to_the_other_pages() {
+    let s = small();
+    s.build().success();
+    let page1 = s.main_of("counties/yudu-xian/index.html");
+    assert!(
+        page1.contains("/jianbao/counties/yudu-xian/page/2/"),
+        "{page1}"
+    );
+    let page2 = s.main_of("counties/yudu-xian/page/2/index.html");
+    assert!(
+        page2.contains("href=/jianbao/counties/yudu-xian/"),
+        "{page2}"
+    );
+}
+
+#[test]
+fn counties_overview_shows_article_counts() {
+    let s = small();
+    s.build().success();
+    let main = s.main_of("counties/index.html");
+    assert!(main.contains("于都县</a> <span class=count>3 篇"), "{main}");
+    assert!(main.contains("定南县</a> <span class=count>2 篇"), "{main}");
+}
+
+#[test]
+fn issue_page_holds_its_articles_in_order_with_masthead_and_footer() {
+    let s = small();
+    s.file(
+        "content/2021-1/_index.md",
+        "---\nnumber: 1\ndate: 2021-01-04\nseries: 测试工作简报\neditor: 测试办公室\nphone: \"1234567\"\nemail: a@b.cn\n---\n",
+    );
+    s.build().success();
+    let main = s.main_of("issues/2021-1/index.html");
+    assert!(main.contains("class=series>测试工作简报"), "{main}");
+    assert!(main.contains("第1期"));
+    assert!(main.contains("2021年1月4日"));
+    assert!(main.find("于都一").unwrap() < main.find("定南一").unwrap());
+    assert!(main.contains("测试办公室编"));
+    assert!(main.contains("电话：1234567"));
+    assert!(main.contains("mailto:a@b.cn"));
+}
+
+#[test]
+fn order_in_front_matter_beats_file_name_order() {
+    let s = small();
+    s.file(
+        "content/2021-1/02-b.md",
+        "---\ntitle: 定南一\ncounty: 定南县\ntopics: [医疗卫生]\norder: 0\n---\n正文\n",
+    );
+    s.build().success();
+    let main = s.main_of("issues/2021-1/index.html");
+    assert!(
+        main.find("定南一").unwrap() < main.find("于都一").unwrap(),
+        "{main}"
+    );
+}
+
+#[test]
+fn article_page_links_issue_county_topics_and_neighbours() {
+    let s = small();
+    s.build().success();
+    let main = s.main_of("issues/2021-3/d/index.html");
+    for link in [
+        "/jianbao/issues/2021-3/",
+        "/jianbao/counties/yudu-xian/",
+        "/jianbao/topics/jiaoyu/",
+        "/jianbao/topics/yiliao-weisheng/",
+        "/jianbao/issues/2021-3/e/",
+    ] {
+        assert!(main.contains(link), "{link} missing in {main}");
+    }
+    assert!(main.contains("下一篇：定南二"));
+    assert!(!main.contains("上一篇"));
+}
+
+#[test]
+fn issues_list_groups_by_year_newest_first_and_paginates() {
+    let s = small();
+    s.issue("2020-9", 9, "2020-12-28")
+        .article("2020-9", "x", "旧文", "于都县", &["教育"]);
+    s.build().success();
+    let page1 = s.main_of("issues/index.html");
+    assert!(page1.contains("2021年"));
+    assert!(page1.find("第3期").unwrap() < page1.find("第2期").unwrap());
+    let page2 = s.main_of("issues/page/2/index.html");
+    assert!(
+        page2.contains("2020年") && page2.contains("第9期"),
+        "{page2}"
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let s = small();
+    s.file(
+        "content/2021-1/03-draft.md",
+        "---\ntitle: 草稿文章\ncounty: 于都县\ntopics: [教育]\ndraft: true\n---\n正文\n",
+    );
+    s.build().success();
+    assert!(!s.exists("issues/2021-1/draft/index.html"));
+    assert!(!s.read("issues/2021-1/index.html").contains("草稿文章"));
+    s.run(&["build", "--drafts"]).success();
+    assert!(s.exists("issues/2021-1/draft/index.html"));
+}
+
+#[test]
+fn the_sites_own_templates_override_the_theme() {
+    let s = small();
+    s.file(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>自定义的404</p>{% endblock main %}",
+    );
+    s.build().success();
+    assert!(s.read("404.html").contains("自定义的404"));
+    // Other templates still come from the theme.
+    assert!(s.read("index.html").contains("最新一期"));
+}
+
+#[test]
+fn static_files_are_copied_and_theme_css_is_fingerprinted() {
+    let s = small();
+    s.file("static/images/logo.png", b"\x89PNG fake");
+    s.build().success();
+    assert_eq!(
+        std::fs::read(s.path().join("output/images/logo.png")).unwrap(),
+        b"\x89PNG fake"
+    );
+    let html = s.read("index.html");
+    let css = html
+        .split("href=")
+        .find_map(|h| {
+            h.strip_prefix("/jianbao/style.")
+                .map(|r| r.split(' ').next().unwrap().to_string())
+        })
+        .expect("fingerprinted stylesheet link");
+    assert!(s.exists(&format!("style.{css}")), "style.{css}");
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let s = small();
+    s.run(&["build", "--base-url", "https://other.example/x"])
+        .success();
+    let html = s.read("index.html");
+    assert!(html.contains("href=/x/issues/"), "{html}");
+    assert!(
+        s.read("feed.xml")
+            .contains("https://other.example/x/issues/")
+    );
+}
+
+#[test]
+fn output_is_minified_unless_turned_off() {
+    let s = small();
+    s.build().success();
+    assert!(!s.read("index.html").contains("\n  <"));
+    s.run(&["build", "--no-minify"]).success();
+    assert!(s.read("index.html").contains("\n"));
+}
+
+#[test]
+fn two_builds_give_byte_identical_output() {
+    let s = small();
+    s.build().success();
+    let first = s.snapshot();
+    s.build().success();
+    assert_eq!(first, s.snapshot());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let s = small();
+    s.run(&["check"]).success().stderr_has("5 articles");
+    assert!(!s.path().join("output").exists());
+}
+
+#[test]
+fn a_bare_content_folder_builds_with_no_config() {
+    let s = TestSite::new();
+    s.issue("2021-1", 1, "2021-01-04")
+        .article("2021-1", "a", "文章", "于都县", &["教育"]);
+    s.build().success();
+    // Without a vocabulary, slugs come from pinyin.
+    assert!(s.exists("counties/yudu-xian/index.html"));
+    assert!(s.exists("topics/jiaoyu/index.html"));
+}
+
+#[test]
+fn init_makes_a_site_that_builds_at_once() {
+    let s = TestSite::empty();
+    s.run(&["init", "mysite"]).success();
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["build", "--root", "mysite"])
+        .current_dir(s.path())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        s.path()
+            .join("mysite/output/issues/2021-001/index.html")
+            .exists()
+    );
+    // A second init into the same folder refuses.
+    s.run(&["init", "mysite"]).failure().stderr_has("not empty");
+}
+
+#[test]
+fn a_summary_line_ends_the_build() {
+    let s = small();
+    s.build()
+        .success()
+        .stderr_has("built ")
+        .stderr_has("5 articles");
+}

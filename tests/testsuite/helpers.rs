@@ -1,0 +1,260 @@
+//! `TestSite`: a site in a temp folder, filled file by file, built with the real binary.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (the sample site).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success:\n{}{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(&self) -> &Self {
+        assert_ne!(
+            self.code, 0,
+            "expected failure:\n{}{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+impl TestSite {
+    /// An empty folder.
+    pub fn empty() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A site with no site.yaml and nothing in content/ yet.
+    pub fn new() -> TestSite {
+        let s = TestSite::empty();
+        std::fs::create_dir_all(s.path().join("content")).unwrap();
+        s
+    }
+
+    /// A copy of the repository's sample site (site.yaml and content/; the theme is built in).
+    pub fn sample() -> TestSite {
+        let s = TestSite::empty();
+        copy_dir(&repo().join("content"), &s.path().join("content"));
+        std::fs::copy(repo().join("site.yaml"), s.path().join("site.yaml")).unwrap();
+        s
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file (parents made as needed).
+    pub fn file(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.path().join(rel)).unwrap();
+        self
+    }
+
+    /// An issue folder with its _index.md.
+    pub fn issue(&self, slug: &str, number: i64, date: &str) -> &Self {
+        self.file(
+            &format!("content/{slug}/_index.md"),
+            format!("---\nnumber: {number}\ndate: {date}\n---\n"),
+        )
+    }
+
+    /// An article in an issue folder.
+    pub fn article(
+        &self,
+        issue: &str,
+        file: &str,
+        title: &str,
+        county: &str,
+        topics: &[&str],
+    ) -> &Self {
+        self.file(
+            &format!("content/{issue}/{file}.md"),
+            format!(
+                "---\ntitle: {title}\ncounty: {county}\ntopics: [{}]\n---\n{title}的正文。\n",
+                topics.join(", ")
+            ),
+        )
+    }
+
+    /// Run `bulletin ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run bulletin");
+        Run::from(out)
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    /// Read a file of the output.
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.path().join("output").join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path().join("output").join(rel).exists()
+    }
+
+    /// The `<main>` element of an output page: what a test should compare, not the whole page.
+    #[track_caller]
+    pub fn main_of(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let start = html
+            .find("<main")
+            .unwrap_or_else(|| panic!("no <main> in {rel}"));
+        let end = html.find("</main>").unwrap_or(html.len());
+        html[start..end].to_string()
+    }
+
+    /// Every file of the output with its bytes.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        snapshot(&self.path().join("output"))
+    }
+}
+
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for e in walkdir(dir) {
+        let rel = e
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.insert(rel, std::fs::read(&e).unwrap());
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// The values of every `href` and `src` attribute in an HTML page, quoted or not (minified pages
+/// drop quotes).
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = html.as_bytes();
+    for attr in ["href=", "src="] {
+        let mut from = 0;
+        while let Some(i) = html[from..].find(attr) {
+            let start = from + i + attr.len();
+            from = start;
+            // Must be an attribute: preceded by whitespace.
+            let before = bytes[from - attr.len() - 1];
+            if !(before == b' ' || before == b'\n' || before == b'\t') {
+                continue;
+            }
+            let (value, end) = match bytes.get(start) {
+                Some(b'"') => {
+                    let e = html[start + 1..]
+                        .find('"')
+                        .map_or(html.len(), |e| start + 1 + e);
+                    (&html[start + 1..e], e)
+                }
+                Some(b'\'') => {
+                    let e = html[start + 1..]
+                        .find('\'')
+                        .map_or(html.len(), |e| start + 1 + e);
+                    (&html[start + 1..e], e)
+                }
+                _ => {
+                    let e = html[start..]
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .map_or(html.len(), |e| start + e);
+                    (&html[start..e], e)
+                }
+            };
+            out.push(value.replace("&amp;", "&"));
+            from = end;
+        }
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! The integration tests: one binary, so the crate links once. Every test builds a small site of its
+//! own in a temp folder with the real `bulletin` binary (see `helpers::TestSite`) and asserts on what
+//! it wrote or printed.
+
+mod helpers;
+
+mod build;
+mod errors;
+mod feeds;
+mod links;
+mod sample;
