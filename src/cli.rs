@@ -21,6 +21,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site in DIR that builds at once.
     Init(InitArgs),
+    /// Build the site in memory, serve it, and rebuild and reload the browser on every save.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
 }
 
 /// Options shared by commands that read a site.
@@ -62,4 +65,27 @@ pub struct CheckArgs {
 pub struct InitArgs {
     /// The folder to create (must not exist, or be empty).
     pub dir: PathBuf,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (holding site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback makes the preview visible on the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using file system events (network drives, WSL).
+    #[arg(long)]
+    pub poll: bool,
 }

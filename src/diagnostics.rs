@@ -200,7 +200,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// A list of problems; the build fails if any is an error.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {

@@ -18,6 +18,8 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod yaml;

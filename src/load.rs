@@ -85,9 +85,11 @@ pub struct Loaded {
     pub files: usize,
 }
 
-enum One {
+/// What one file turned out to be.
+pub enum LoadedItem {
     Issue(Box<LoadedIssue>),
     Article(Box<LoadedArticle>),
+    /// A draft left out, or a file with errors (the diagnostics say which).
     Skipped,
 }
 
@@ -105,7 +107,7 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
         return Err(diags);
     }
     let files = find_markdown(root, &content, &mut diags);
-    let results: Vec<(One, Vec<Diagnostic>)> = files
+    let results: Vec<(LoadedItem, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|path| load_one(config, root, path, include_drafts))
         .collect();
@@ -116,9 +118,9 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
     for (one, ds) in results {
         diags.extend(ds);
         match one {
-            One::Issue(i) => loaded.issues.push(*i),
-            One::Article(a) => loaded.articles.push(*a),
-            One::Skipped => {}
+            LoadedItem::Issue(i) => loaded.issues.push(*i),
+            LoadedItem::Article(a) => loaded.articles.push(*a),
+            LoadedItem::Skipped => {}
         }
     }
     if diags.has_errors() {
@@ -213,26 +215,27 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
     }
 }
 
-fn load_one(
+/// Load one file (`path` under `config.root`), as [`load`] does for each.
+pub fn load_one(
     config: &Config,
     root: &Path,
     path: &Path,
     include_drafts: bool,
-) -> (One, Vec<Diagnostic>) {
+) -> (LoadedItem, Vec<Diagnostic>) {
     let rel = display_path(root, path);
     let rel_str = rel.to_string_lossy().into_owned();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             return (
-                One::Skipped,
+                LoadedItem::Skipped,
                 vec![Diagnostic::error(format!("cannot read file: {e}")).with_path(rel)],
             );
         }
     };
     let text = match decode(bytes, &rel) {
         Ok(t) => t,
-        Err(d) => return (One::Skipped, vec![d]),
+        Err(d) => return (LoadedItem::Skipped, vec![d]),
     };
     let is_issue = path.file_name().is_some_and(|n| n == ISSUE_FILE);
     let split = match frontmatter::split(&text) {
@@ -260,12 +263,12 @@ fn load_one(
             if !text.is_empty() {
                 d = d.with_location(Location::from_line_col(&text, 1, 1, 3));
             }
-            return (One::Skipped, vec![d]);
+            return (LoadedItem::Skipped, vec![d]);
         }
     };
     let mut fields = match Fields::parse(&split, &text, &rel_str) {
         Ok(f) => f,
-        Err(d) => return (One::Skipped, vec![d]),
+        Err(d) => return (LoadedItem::Skipped, vec![d]),
     };
     let content_dir = root.join(CONTENT_DIR);
     let dir = path
@@ -299,14 +302,14 @@ fn load_one(
                         .with_help("move it to content/SLUG/_index.md; the folder name becomes the issue's URL"),
                 );
             }
-            return (One::Skipped, diags);
+            return (LoadedItem::Skipped, diags);
         }
         let (Some((number, _)), Some(date)) = (number, date) else {
-            return (One::Skipped, diags);
+            return (LoadedItem::Skipped, diags);
         };
         let intro = markdown::render(split.body, config.trust_html);
         return (
-            One::Issue(Box::new(LoadedIssue {
+            LoadedItem::Issue(Box::new(LoadedIssue {
                 path: rel,
                 dir,
                 number,
@@ -324,7 +327,7 @@ fn load_one(
     // An article.
     let draft = fields.boolean("draft").unwrap_or(false);
     if draft && !include_drafts {
-        return (One::Skipped, Vec::new());
+        return (LoadedItem::Skipped, Vec::new());
     }
     let title = fields.string("title", Some("标题"));
     let county = fields.string("county", Some("于都县"));
@@ -401,10 +404,10 @@ fn load_one(
     });
     let (extra, diags) = fields.into_extra(ARTICLE_KEYS);
     if diags.iter().any(Diagnostic::is_error) {
-        return (One::Skipped, diags);
+        return (LoadedItem::Skipped, diags);
     }
     let (Some((title, _)), Some(county)) = (title, county_name) else {
-        return (One::Skipped, diags);
+        return (LoadedItem::Skipped, diags);
     };
     let stem = path
         .file_stem()
@@ -412,7 +415,7 @@ fn load_one(
         .unwrap_or_default();
     let body = markdown::render(split.body, config.trust_html);
     (
-        One::Article(Box::new(LoadedArticle {
+        LoadedItem::Article(Box::new(LoadedArticle {
             path: rel,
             dir,
             stem,

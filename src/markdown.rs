@@ -5,14 +5,17 @@
 //! exactly once. Raw HTML in a body is sanitised with ammonia unless the site trusts its authors
 //! (`trust_html: true`); bodies without raw HTML, which is nearly all of them, skip that step.
 
+use std::sync::Arc;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-/// What one Markdown body gives.
+/// What one Markdown body gives. The HTML and text are shared, not copied, when a site is rebuilt
+/// from what was loaded (the dev server does that on every save).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Arc<str>,
     /// The text without markup, paragraphs separated by newlines.
-    pub text: String,
+    pub text: Arc<str>,
     /// The first paragraph's text, for a summary when front matter gives none.
     pub first_paragraph: String,
 }
@@ -57,8 +60,8 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
         html = sanitize(&html);
     }
     Rendered {
-        html,
-        text,
+        html: html.into(),
+        text: text.into(),
         first_paragraph,
     }
 }
@@ -121,7 +124,7 @@ mod tests {
     fn text_and_first_paragraph_are_collected() {
         let r = render("第一段**加粗**。\n\n第二段。\n", false);
         assert_eq!(r.first_paragraph, "第一段加粗。");
-        assert_eq!(r.text, "第一段加粗。\n第二段。\n");
+        assert_eq!(&*r.text, "第一段加粗。\n第二段。\n");
     }
 
     #[test]

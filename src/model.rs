@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -25,7 +26,7 @@ pub struct Issue {
     pub series: Option<String>,
     pub editor: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
-    pub intro_html: String,
+    pub intro_html: Arc<str>,
     /// Its articles, in the order they appear in the issue.
     pub articles: Vec<usize>,
     /// The `_index.md`, relative to the site root.
@@ -46,8 +47,8 @@ pub struct Article {
     pub issue: usize,
     /// 1-based position within its issue.
     pub position: usize,
-    pub html: String,
-    pub text: String,
+    pub html: Arc<str>,
+    pub text: Arc<str>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub path: PathBuf,
     pub draft: bool,
@@ -184,6 +185,33 @@ impl Site {
                 out.push(Output::Feed(Some((t, i))));
             }
         }
+        out
+    }
+
+    /// Every output that shows article `a`: its page and its issue-mates' (which list it), its
+    /// issue, every page of its county and topics (its place there may have moved), the county and
+    /// topic overviews (counts), the issue list page holding its issue, home, the feeds that carry
+    /// it and the sitemap. This is what the dev server re-renders when the article is edited.
+    pub fn pages_showing_article(&self, a: usize) -> Vec<Output> {
+        let art = &self.articles[a];
+        let mut out: Vec<Output> = self.issues[art.issue]
+            .articles
+            .iter()
+            .map(|&x| Output::Article(x))
+            .collect();
+        out.push(Output::Issue(art.issue));
+        let mut terms = vec![(Taxonomy::Counties, art.county)];
+        terms.extend(art.topics.iter().map(|&t| (Taxonomy::Topics, t)));
+        for (t, i) in terms {
+            let n = self.page_count(self.terms(t)[i].articles.len());
+            out.extend((1..=n).map(|p| Output::Term(t, i, p)));
+            out.push(Output::Feed(Some((t, i))));
+            out.push(Output::TermList(t));
+        }
+        out.push(Output::IssueList(art.issue / self.config.paginate + 1));
+        out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
+        out.sort();
+        out.dedup();
         out
     }
 
@@ -540,4 +568,116 @@ fn sort_terms(terms: &mut Vec<Term>, mut remap: impl FnMut(usize, &[usize])) {
         .iter()
         .map(|&i| old[i].take().expect("each term once"))
         .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn site(articles: &[(&str, &str, &[&str])]) -> Site {
+        // One issue per two articles, counties and topics as given.
+        let mut issues = Vec::new();
+        let mut arts = Vec::new();
+        let mut counties: Vec<Term> = Vec::new();
+        let mut topics: Vec<Term> = Vec::new();
+        for (i, (slug, county, tops)) in articles.iter().enumerate() {
+            let issue = i / 2;
+            if issues.len() <= issue {
+                issues.push(Issue {
+                    slug: format!("i{issue}"),
+                    number: issue as i64,
+                    date: Date {
+                        year: 2021,
+                        month: 1,
+                        day: 1,
+                    },
+                    title: String::new(),
+                    series: None,
+                    editor: None,
+                    extra: Default::default(),
+                    intro_html: "".into(),
+                    articles: Vec::new(),
+                    path: PathBuf::new(),
+                });
+            }
+            issues[issue].articles.push(i);
+            let term = |list: &mut Vec<Term>, name: &str| {
+                let idx = list.iter().position(|t| t.name == name).unwrap_or_else(|| {
+                    list.push(Term {
+                        name: name.into(),
+                        slug: name.into(),
+                        order: 0,
+                        articles: vec![],
+                    });
+                    list.len() - 1
+                });
+                list[idx].articles.push(i);
+                idx
+            };
+            let c = term(&mut counties, county);
+            let ts = tops.iter().map(|t| term(&mut topics, t)).collect();
+            arts.push(Article {
+                slug: slug.to_string(),
+                title: String::new(),
+                county: c,
+                unit: None,
+                topics: ts,
+                summary: String::new(),
+                date: Date {
+                    year: 2021,
+                    month: 1,
+                    day: 1,
+                },
+                issue,
+                position: i % 2 + 1,
+                html: "".into(),
+                text: "".into(),
+                extra: Default::default(),
+                path: PathBuf::new(),
+                draft: false,
+            });
+        }
+        let mut config = Config::default_for(std::path::Path::new("/"));
+        config.paginate = 1;
+        Site {
+            config,
+            issues,
+            articles: arts,
+            counties,
+            topics,
+        }
+    }
+
+    #[test]
+    fn an_article_is_shown_by_its_page_issue_terms_and_the_site_pages() {
+        let s = site(&[
+            ("a", "于都县", &["教育"]),
+            ("b", "定南县", &["医疗"]),
+            ("c", "于都县", &["医疗"]),
+        ]);
+        let got = s.pages_showing_article(0);
+        let want = vec![
+            Output::Home,
+            Output::IssueList(1),
+            Output::Issue(0),
+            Output::Article(0),
+            Output::Article(1),
+            Output::TermList(Taxonomy::Counties),
+            Output::Term(Taxonomy::Counties, 0, 1),
+            Output::Term(Taxonomy::Counties, 0, 2),
+            Output::TermList(Taxonomy::Topics),
+            Output::Term(Taxonomy::Topics, 0, 1),
+            Output::Feed(None),
+            Output::Feed(Some((Taxonomy::Counties, 0))),
+            Output::Feed(Some((Taxonomy::Topics, 0))),
+            Output::Sitemap,
+        ];
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want);
+        // Nothing of the other county or its topic.
+        assert!(!got.contains(&Output::Term(Taxonomy::Counties, 1, 1)));
+        assert!(!got.contains(&Output::Article(2)));
+    }
 }

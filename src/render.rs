@@ -6,7 +6,7 @@
 //! lists fifty articles copies fifty pointers, not fifty articles. The names of these values are the
 //! theme API, documented in `docs/templates.md`; change them only with care.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -48,7 +48,8 @@ pub struct Renderer<'s> {
     pub site: &'s Site,
     tera: Tera,
     origins: Vec<TemplateSource>,
-    articles: Vec<Value>,
+    /// Built on first use: a full build needs every one, an incremental rebuild only a few.
+    articles: Vec<OnceLock<Value>>,
     issues: Vec<Value>,
     counties: Vec<Value>,
     topics: Vec<Value>,
@@ -111,9 +112,7 @@ impl<'s> Renderer<'s> {
             .map(|i| r.term_value(Taxonomy::Topics, i))
             .collect();
         r.issues = (0..site.issues.len()).map(|i| r.issue_value(i)).collect();
-        r.articles = (0..site.articles.len())
-            .map(|i| r.article_value(i))
-            .collect();
+        r.articles = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
         let site_value = r.site_value();
         r.tera.global_context().insert_value("site", site_value);
         Ok(r)
@@ -184,11 +183,16 @@ impl<'s> Renderer<'s> {
             .build()
     }
 
+    /// An article without its body, as lists show it.
+    fn article(&self, a: usize) -> &Value {
+        self.articles[a].get_or_init(|| self.article_value(a))
+    }
+
     /// An article with its body.
     fn article_full(&self, a: usize) -> Value {
         let art = &self.site.articles[a];
         extend(
-            &self.articles[a],
+            self.article(a),
             &[("content", Value::safe_string(&art.html))],
         )
     }
@@ -202,7 +206,7 @@ impl<'s> Renderer<'s> {
                 if full {
                     self.article_full(a)
                 } else {
-                    self.articles[a].clone()
+                    self.article(a).clone()
                 }
             })
             .collect();
@@ -364,8 +368,8 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("issue", self.issue_with_articles(art.issue, false));
                 let list = &site.issues[art.issue].articles;
                 let pos = art.position - 1;
-                let prev = pos.checked_sub(1).map(|p| self.articles[list[p]].clone());
-                let next = list.get(pos + 1).map(|&n| self.articles[n].clone());
+                let prev = pos.checked_sub(1).map(|p| self.article(list[p]).clone());
+                let next = list.get(pos + 1).map(|&n| self.article(n).clone());
                 ctx.insert_value("prev_article", prev.unwrap_or_else(Value::none));
                 ctx.insert_value("next_article", next.unwrap_or_else(Value::none));
             }
@@ -388,7 +392,7 @@ impl<'s> Renderer<'s> {
                 let items: Vec<Value> = term.articles
                     [start..(start + per).min(term.articles.len())]
                     .iter()
-                    .map(|&a| self.articles[a].clone())
+                    .map(|&a| self.article(a).clone())
                     .collect();
                 let title = if n > 1 {
                     format!("{}（第{n}页）", term.name)

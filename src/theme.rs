@@ -114,6 +114,12 @@ pub struct Theme {
 
 /// Read the theme named in the config, then the site's `templates/` and `static/`.
 pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
+    load_with(config, true)
+}
+
+/// [`load`], choosing whether theme CSS and JS get fingerprinted names. The dev server turns it
+/// off, so that a stylesheet edit changes one file and no page.
+pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostics> {
     let root = &config.root;
     let mut diags = Diagnostics::new();
     let theme_dir = root.join("themes").join(&config.theme);
@@ -180,8 +186,9 @@ pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
         templates: templates.into_values().collect(),
         ..Theme::default()
     };
+    let fingerprint_assets = fingerprint;
     for (rel, (source, fingerprint)) in statics {
-        let output = if fingerprint {
+        let output = if fingerprint && fingerprint_assets {
             match read_static(&source) {
                 Ok(bytes) => fingerprinted_name(&rel, &bytes),
                 Err(e) => {

@@ -4,6 +4,8 @@
 mod build;
 mod check;
 mod init;
+#[cfg(feature = "serve")]
+mod serve;
 
 use std::io::IsTerminal;
 
@@ -22,6 +24,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! own in a temp folder with the real `bulletin` binary (see `helpers::TestSite`) and asserts on what
 //! it wrote or printed.
 
+mod browser;
 mod helpers;
 
 mod build;
@@ -9,3 +10,4 @@ mod errors;
 mod feeds;
 mod links;
 mod sample;
+mod serve;

@@ -1,0 +1,271 @@
+//! What a changed path means for the preview: the pure decisions of the rebuild loop, kept out of
+//! the event loop so they can be tested with tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path};
+
+use crate::load::is_ignored_name;
+
+/// What kind of source a changed path is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// site.yaml: everything is reloaded.
+    Config,
+    /// A Markdown file under content/ (path relative to the site root).
+    Content(String),
+    /// A template of the theme or the site (its name, e.g. `partials/pagination.html`).
+    Template(String),
+    /// A static file of the theme or the site (its path in the output, e.g. `style.css`).
+    Static(String),
+    /// Anything else: output, editor swap files, hidden files, other themes.
+    Ignored,
+}
+
+/// Classify `path` (absolute or relative to `root`) for a site whose theme is `theme`.
+pub fn classify(root: &Path, theme: &str, path: &Path) -> ChangeKind {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() || parts.iter().any(|p| is_ignored_name(p)) {
+        return ChangeKind::Ignored;
+    }
+    let rest = |n: usize| parts[n..].join("/");
+    match parts[0].as_str() {
+        "site.yaml" if parts.len() == 1 => ChangeKind::Config,
+        "content" if parts.len() > 1 && parts.last().is_some_and(|f| f.ends_with(".md")) => {
+            ChangeKind::Content(rest(0))
+        }
+        "templates" if parts.len() > 1 => ChangeKind::Template(rest(1)),
+        "static" if parts.len() > 1 => ChangeKind::Static(rest(1)),
+        "themes" if parts.len() > 3 && parts[1] == theme => match parts[2].as_str() {
+            "templates" => ChangeKind::Template(rest(3)),
+            "static" => ChangeKind::Static(rest(3)),
+            _ => ChangeKind::Ignored,
+        },
+        _ => ChangeKind::Ignored,
+    }
+}
+
+/// What one batch of changes asks the preview to do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Reload everything (site.yaml changed).
+    pub full: bool,
+    /// Markdown files to reload, relative to the site root.
+    pub content: BTreeSet<String>,
+    pub templates: BTreeSet<String>,
+    pub statics: BTreeSet<String>,
+}
+
+impl Plan {
+    /// Gather a batch of classified changes.
+    pub fn from_changes(changes: impl IntoIterator<Item = ChangeKind>) -> Plan {
+        let mut plan = Plan::default();
+        for c in changes {
+            match c {
+                ChangeKind::Config => plan.full = true,
+                ChangeKind::Content(p) => {
+                    plan.content.insert(p);
+                }
+                ChangeKind::Template(t) => {
+                    plan.templates.insert(t);
+                }
+                ChangeKind::Static(s) => {
+                    plan.statics.insert(s);
+                }
+                ChangeKind::Ignored => {}
+            }
+        }
+        plan
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.full
+            && self.content.is_empty()
+            && self.templates.is_empty()
+            && self.statics.is_empty()
+    }
+
+    /// Only stylesheets changed: browsers can swap them without reloading the page.
+    pub fn css_only(&self) -> bool {
+        !self.full
+            && self.content.is_empty()
+            && self.templates.is_empty()
+            && !self.statics.is_empty()
+            && self.statics.iter().all(|s| s.ends_with(".css"))
+    }
+
+    /// A short description for the terminal: `content/2021-125/01-a.md`, `3 files`.
+    pub fn describe(&self) -> String {
+        if self.full {
+            return "site.yaml".into();
+        }
+        let all: Vec<String> = self
+            .content
+            .iter()
+            .cloned()
+            .chain(self.templates.iter().map(|t| format!("template {t}")))
+            .chain(self.statics.iter().map(|s| format!("static {s}")))
+            .collect();
+        match all.len() {
+            0 => "nothing".into(),
+            1 => all[0].clone(),
+            n => format!("{} and {} more", all[0], n - 1),
+        }
+    }
+}
+
+/// The templates each template pulls in through `{% extends %}`, `{% include %}` and
+/// `{% import %}`, read from their text.
+pub fn template_references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in ["extends", "include", "import"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(tag) {
+            let after = &rest[i + tag.len()..];
+            rest = after;
+            let trimmed = after.trim_start();
+            let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(end) = trimmed[1..].find(quote) {
+                out.push(trimmed[1..1 + end].to_string());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every template whose output depends on one of `changed`: the changed ones and, transitively,
+/// every template that extends or includes them.
+pub fn dependent_templates(
+    templates: &BTreeMap<String, Vec<String>>,
+    changed: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = changed.clone();
+    loop {
+        let before = out.len();
+        for (name, refs) in templates {
+            if refs.iter().any(|r| out.contains(r)) {
+                out.insert(name.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_sorts_paths_into_kinds() {
+        let root = Path::new("/site");
+        let cases: &[(&str, ChangeKind)] = &[
+            ("/site/site.yaml", ChangeKind::Config),
+            (
+                "/site/content/2021-1/a.md",
+                ChangeKind::Content("content/2021-1/a.md".into()),
+            ),
+            (
+                "/site/content/2021-1/_index.md",
+                ChangeKind::Content("content/2021-1/_index.md".into()),
+            ),
+            ("/site/content/2021-1/.a.md.swp", ChangeKind::Ignored),
+            ("/site/content/2021-1/a.md~", ChangeKind::Ignored),
+            ("/site/content/2021-1/4913", ChangeKind::Ignored),
+            ("/site/content/2021-1/image.png", ChangeKind::Ignored),
+            (
+                "/site/templates/base.html",
+                ChangeKind::Template("base.html".into()),
+            ),
+            (
+                "/site/themes/default/templates/partials/x.html",
+                ChangeKind::Template("partials/x.html".into()),
+            ),
+            (
+                "/site/themes/other/templates/base.html",
+                ChangeKind::Ignored,
+            ),
+            (
+                "/site/themes/default/static/style.css",
+                ChangeKind::Static("style.css".into()),
+            ),
+            (
+                "/site/static/img/a.png",
+                ChangeKind::Static("img/a.png".into()),
+            ),
+            ("/site/output/index.html", ChangeKind::Ignored),
+            ("/site/.git/index", ChangeKind::Ignored),
+            ("/site/target/debug/x", ChangeKind::Ignored),
+            ("/site/seeds/a.txt", ChangeKind::Ignored),
+            (
+                "content/a/b.md",
+                ChangeKind::Content("content/a/b.md".into()),
+            ),
+        ];
+        for (path, want) in cases {
+            assert_eq!(&classify(root, "default", Path::new(path)), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_plan_knows_when_only_css_changed() {
+        let plan =
+            Plan::from_changes([ChangeKind::Static("style.css".into()), ChangeKind::Ignored]);
+        assert!(plan.css_only());
+        let plan = Plan::from_changes([
+            ChangeKind::Static("style.css".into()),
+            ChangeKind::Template("base.html".into()),
+        ]);
+        assert!(!plan.css_only());
+        assert!(Plan::from_changes([ChangeKind::Ignored]).is_empty());
+        assert!(Plan::from_changes([ChangeKind::Config]).full);
+    }
+
+    #[test]
+    fn template_references_are_read_from_tags() {
+        let text = r#"{% extends "base.html" %}{% block main %}{% include 'partials/pagination.html' %}{% endblock main %}"#;
+        assert_eq!(
+            template_references(text),
+            vec!["base.html", "partials/pagination.html"]
+        );
+    }
+
+    #[test]
+    fn a_changed_partial_reaches_every_template_that_includes_it() {
+        let graph: BTreeMap<String, Vec<String>> = [
+            ("base.html", vec![]),
+            ("home.html", vec!["base.html"]),
+            ("county.html", vec!["base.html", "partials/list.html"]),
+            ("topic.html", vec!["base.html", "partials/list.html"]),
+            ("partials/list.html", vec!["partials/item.html"]),
+            ("partials/item.html", vec![]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+        .collect();
+        let changed: BTreeSet<String> = ["partials/item.html".to_string()].into();
+        let got = dependent_templates(&graph, &changed);
+        let want: BTreeSet<String> = [
+            "partials/item.html",
+            "partials/list.html",
+            "county.html",
+            "topic.html",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(got, want);
+        let changed: BTreeSet<String> = ["base.html".to_string()].into();
+        assert_eq!(dependent_templates(&graph, &changed).len(), 4);
+    }
+}

@@ -1,0 +1,533 @@
+//! The site as the dev server holds it: built in memory, rebuilt incrementally after each change.
+//!
+//! A [`Preview`] keeps what a rebuild needs so that a save costs only what it touches: every
+//! loaded file (bodies are shared `Arc<str>`, so rebuilding the model from them copies no text),
+//! the current model, and the rendered files. An edited article re-parses one file, rebuilds the
+//! model (cheap: indices and small strings) and re-renders only [`Site::pages_showing_article`];
+//! a template change re-renders the pages whose templates depend on it; a static file is just
+//! copied; site.yaml reloads everything. A broken edit keeps the last good site being served.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::build::render_outputs;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, Loaded, LoadedItem};
+use crate::model::{self, Output, Site};
+use crate::output::MemorySink;
+use crate::render::{Renderer, template_of};
+use crate::serve::change::{Plan, dependent_templates, template_references};
+use crate::theme::{self, Theme};
+
+/// What a rebuild did, for the terminal line and the browsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Pages changed: browsers reload.
+    Reload { pages: usize },
+    /// Only stylesheets changed: browsers swap them in place.
+    Css,
+    /// Nothing the site shows changed.
+    Unchanged,
+    /// The site has errors: shown over the page, the last good site stays.
+    Failed(Diagnostics),
+}
+
+/// Files a rebuild produced: the whole site, or some of it.
+type Files = HashMap<String, Arc<[u8]>>;
+
+pub struct Preview {
+    root: PathBuf,
+    base_url: String,
+    drafts: bool,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    /// The last good load of every Markdown file, by path relative to the root.
+    items: BTreeMap<PathBuf, LoadedItem>,
+    /// Files that failed to load, with why.
+    broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    site: Option<Site>,
+    /// What is being served: path in the site → bytes.
+    pub files: Files,
+    /// Bumped on every change browsers should see.
+    pub version: u64,
+}
+
+impl Preview {
+    /// A preview of the site at `root`, served at `base_url` (its path is kept from site.yaml
+    /// by the caller).
+    pub fn new(root: &Path, base_url: &str, drafts: bool) -> Preview {
+        Preview {
+            root: root.to_path_buf(),
+            base_url: base_url.to_string(),
+            drafts,
+            config: None,
+            theme: None,
+            items: BTreeMap::new(),
+            broken: BTreeMap::new(),
+            site: None,
+            files: HashMap::new(),
+            version: 0,
+        }
+    }
+
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// Load everything and render the whole site.
+    pub fn full_rebuild(&mut self) -> Outcome {
+        let mut config = match Config::load(&self.root) {
+            Ok(c) => c,
+            Err(d) => return Outcome::Failed(d),
+        };
+        config.set_base_url(&self.base_url);
+        config.minify = false;
+        self.config = Some(config);
+        self.theme = None;
+        self.items.clear();
+        self.broken.clear();
+        let mut diags = Diagnostics::new();
+        let config = self.config.as_ref().expect("set above");
+        match theme::load_with(config, false) {
+            Ok(t) => self.theme = Some(t),
+            Err(d) => diags.extend(d),
+        }
+        let content = self.root.join(load::CONTENT_DIR);
+        let mut walk_diags = Diagnostics::new();
+        let paths = if content.is_dir() {
+            load::find_markdown(&self.root, &content, &mut walk_diags)
+        } else {
+            Vec::new()
+        };
+        diags.extend(walk_diags.into_iter().filter(Diagnostic::is_error));
+        use rayon::prelude::*;
+        let results: Vec<(PathBuf, LoadedItem, Vec<Diagnostic>)> = paths
+            .par_iter()
+            .map(|p| {
+                let (item, d) = load::load_one(config, &self.root, p, self.drafts);
+                (crate::diagnostics::display_path(&self.root, p), item, d)
+            })
+            .collect();
+        for (rel, item, d) in results {
+            self.record(rel, item, d);
+        }
+        if !diags.is_empty() {
+            return Outcome::Failed(diags);
+        }
+        self.render(None)
+    }
+
+    fn record(&mut self, rel: PathBuf, item: LoadedItem, diags: Vec<Diagnostic>) {
+        if diags.iter().any(Diagnostic::is_error) {
+            self.broken.insert(rel.clone(), diags);
+        } else {
+            self.broken.remove(&rel);
+        }
+        match item {
+            LoadedItem::Skipped => {
+                self.items.remove(&rel);
+            }
+            other => {
+                self.items.insert(rel, other);
+            }
+        }
+    }
+
+    /// Apply one batch of changes.
+    pub fn apply(&mut self, plan: &Plan) -> Outcome {
+        if plan.full || self.config.is_none() || self.theme.is_none() {
+            return self.full_rebuild();
+        }
+        let config = self.config.clone().expect("checked");
+        let mut templates_changed = false;
+        if !plan.templates.is_empty() || !plan.statics.is_empty() {
+            match theme::load_with(&config, false) {
+                Ok(t) => {
+                    templates_changed = !plan.templates.is_empty();
+                    self.theme = Some(t);
+                }
+                Err(d) => return Outcome::Failed(d),
+            }
+        }
+        // Static files: copied, nothing rendered.
+        for s in &plan.statics {
+            let theme = self.theme.as_ref().expect("loaded");
+            match theme.static_files.iter().find(|f| &f.output == s) {
+                Some(f) => match theme::read_static(&f.source) {
+                    Ok(bytes) => {
+                        self.files.insert(s.clone(), Arc::from(bytes.as_ref()));
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostics::new();
+                        d.push(
+                            Diagnostic::error(format!("cannot read static file: {e}"))
+                                .with_path(s.clone()),
+                        );
+                        return Outcome::Failed(d);
+                    }
+                },
+                None => {
+                    self.files.remove(s);
+                }
+            }
+        }
+        // Content: reload the changed files.
+        let mut edited: Option<PathBuf> = None;
+        let mut structural = false;
+        for rel in &plan.content {
+            let rel_path = PathBuf::from(rel);
+            let full = self.root.join(&rel_path);
+            let was_article = matches!(self.items.get(&rel_path), Some(LoadedItem::Article(_)));
+            if full.is_file() {
+                let (item, d) = load::load_one(&config, &self.root, &full, self.drafts);
+                let is_article = matches!(item, LoadedItem::Article(_));
+                if !(was_article && is_article) {
+                    structural = true;
+                }
+                self.record(rel_path.clone(), item, d);
+                edited = Some(rel_path);
+            } else {
+                structural = true;
+                self.items.remove(&rel_path);
+                self.broken.remove(&rel_path);
+            }
+        }
+        if plan.content.len() > 1 {
+            structural = true;
+        }
+        if !self.broken.is_empty() {
+            let mut d = Diagnostics(self.broken.values().flatten().cloned().collect());
+            d.sort();
+            return Outcome::Failed(d);
+        }
+        if plan.content.is_empty() && !templates_changed {
+            return if plan.css_only() {
+                self.version += 1;
+                Outcome::Css
+            } else if plan.statics.is_empty() {
+                Outcome::Unchanged
+            } else {
+                self.version += 1;
+                Outcome::Reload { pages: 0 }
+            };
+        }
+        let scope = if structural {
+            None
+        } else if let Some(path) = edited {
+            Some(Scope::Article(path))
+        } else {
+            Some(Scope::Templates(plan.templates.clone()))
+        };
+        self.render(scope)
+    }
+
+    /// Rebuild the model from the loaded files and render `scope` (everything when `None`).
+    fn render(&mut self, scope: Option<Scope>) -> Outcome {
+        let config = self.config.clone().expect("config loaded");
+        let theme = self.theme.as_ref().expect("theme loaded");
+        let mut loaded = Loaded::default();
+        for item in self.items.values() {
+            match item {
+                LoadedItem::Issue(i) => loaded.issues.push((**i).clone()),
+                LoadedItem::Article(a) => loaded.articles.push((**a).clone()),
+                LoadedItem::Skipped => {}
+            }
+        }
+        let site = match model::build(config, loaded) {
+            Ok(s) => s,
+            Err(d) => return Outcome::Failed(d),
+        };
+        let outputs = site.outputs();
+        let statics: Vec<String> = theme
+            .static_files
+            .iter()
+            .map(|f| f.output.clone())
+            .collect();
+        let collisions = site.check_collisions(&outputs, &statics);
+        if collisions.has_errors() {
+            return Outcome::Failed(collisions);
+        }
+        let selected: Option<Vec<Output>> = match (&scope, &self.site) {
+            (Some(Scope::Article(path)), Some(old)) => {
+                same_outputs(old, &site, &outputs).then(|| {
+                    let mut urls: BTreeSet<String> = BTreeSet::new();
+                    for s in [old, &site] {
+                        if let Some(a) = s.articles.iter().position(|a| &a.path == path) {
+                            urls.extend(s.pages_showing_article(a).into_iter().map(|o| s.url(o)));
+                        }
+                    }
+                    outputs
+                        .iter()
+                        .copied()
+                        .filter(|&o| urls.contains(&site.url(o)))
+                        .collect()
+                })
+            }
+            (Some(Scope::Templates(changed)), Some(old)) if same_outputs(old, &site, &outputs) => {
+                let graph: BTreeMap<String, Vec<String>> = theme
+                    .templates
+                    .iter()
+                    .map(|t| (t.name.clone(), template_references(&t.text)))
+                    .collect();
+                let affected = dependent_templates(&graph, changed);
+                Some(
+                    outputs
+                        .iter()
+                        .copied()
+                        .filter(|&o| template_of(o).is_some_and(|t| affected.contains(t)))
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        let renderer = match Renderer::new(&site, theme) {
+            Ok(r) => r,
+            Err(d) => return Outcome::Failed(d),
+        };
+        let sink = MemorySink::default();
+        let whole = selected.is_none();
+        let to_render = selected.as_deref().unwrap_or(&outputs);
+        if let Err(d) = render_outputs(&renderer, theme, to_render, whole, &sink, None) {
+            return Outcome::Failed(d);
+        }
+        let pages = to_render.iter().filter(|o| o.is_html()).count();
+        let rendered = std::mem::take(&mut *sink.files.write().expect("sink lock"));
+        drop(renderer);
+        if whole {
+            self.files = rendered;
+        } else {
+            self.files.extend(rendered);
+        }
+        self.site = Some(site);
+        self.version += 1;
+        Outcome::Reload { pages }
+    }
+}
+
+enum Scope {
+    /// One article edited in place.
+    Article(PathBuf),
+    /// Templates changed.
+    Templates(BTreeSet<String>),
+}
+
+/// Whether two models write the same set of files (so re-rendering a part of them is enough).
+fn same_outputs(old: &Site, new: &Site, new_outputs: &[Output]) -> bool {
+    let old_outputs = old.outputs();
+    old_outputs.len() == new_outputs.len()
+        && old_outputs
+            .iter()
+            .zip(new_outputs)
+            .all(|(&a, &b)| old.url(a) == new.url(b))
+}
+
+/// Time a closure, for the one-line report.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::change::{ChangeKind, classify};
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn article(county: &str, topic: &str, title: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ncounty: {county}\ntopics: [{topic}]\n---\n{body}\n")
+    }
+
+    /// A site of three issues; paginate 2 so term pages have several pages.
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "site.yaml", "title: 测试\npaginate: 2\n");
+        for i in 1..=3 {
+            write(
+                root,
+                &format!("content/2021-{i}/_index.md"),
+                &format!("---\nnumber: {i}\ndate: 2021-01-0{i}\n---\n"),
+            );
+            write(
+                root,
+                &format!("content/2021-{i}/a.md"),
+                &article("于都县", "教育", &format!("于都{i}"), "正文"),
+            );
+            write(
+                root,
+                &format!("content/2021-{i}/b.md"),
+                &article("定南县", "卫生", &format!("定南{i}"), "正文"),
+            );
+        }
+        dir
+    }
+
+    fn plan(root: &Path, rel: &str) -> Plan {
+        Plan::from_changes([classify(root, "default", &root.join(rel))])
+    }
+
+    /// After any change, the incrementally rebuilt site must equal a fresh full build.
+    #[track_caller]
+    fn assert_same_as_full(p: &Preview, root: &Path) {
+        let mut fresh = Preview::new(root, "http://127.0.0.1:1/", false);
+        assert!(matches!(fresh.full_rebuild(), Outcome::Reload { .. }));
+        let mut a: Vec<_> = p.files.keys().collect();
+        let mut b: Vec<_> = fresh.files.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "same files");
+        for k in a {
+            assert_eq!(p.files[k], fresh.files[k], "{k} differs from a full build");
+        }
+    }
+
+    #[test]
+    fn an_article_edit_re_renders_only_the_pages_that_show_it() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let Outcome::Reload { pages: all } = p.full_rebuild() else {
+            panic!("first build failed")
+        };
+        write(
+            root,
+            "content/2021-2/a.md",
+            &article("于都县", "教育", "于都2改", "新的正文"),
+        );
+        let Outcome::Reload { pages } = p.apply(&plan(root, "content/2021-2/a.md")) else {
+            panic!("rebuild failed")
+        };
+        assert!(pages < all, "{pages} of {all} pages re-rendered");
+        let page = String::from_utf8(p.files["issues/2021-2/a/index.html"].to_vec()).unwrap();
+        assert!(page.contains("新的正文"));
+        // Pages of the other county are not re-rendered, yet everything matches a full build.
+        assert_same_as_full(&p, root);
+    }
+
+    #[test]
+    fn moving_an_article_to_another_county_matches_a_full_build() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        p.full_rebuild();
+        write(
+            root,
+            "content/2021-1/a.md",
+            &article("定南县", "卫生", "于都1", "正文"),
+        );
+        assert!(matches!(
+            p.apply(&plan(root, "content/2021-1/a.md")),
+            Outcome::Reload { .. }
+        ));
+        assert_same_as_full(&p, root);
+    }
+
+    #[test]
+    fn new_and_deleted_files_rebuild_the_structure() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        p.full_rebuild();
+        write(
+            root,
+            "content/2021-3/c.md",
+            &article("会昌县", "教育", "会昌3", "正文"),
+        );
+        p.apply(&plan(root, "content/2021-3/c.md"));
+        assert!(p.files.contains_key("counties/huichang-xian/index.html"));
+        std::fs::remove_file(root.join("content/2021-3/c.md")).unwrap();
+        p.apply(&plan(root, "content/2021-3/c.md"));
+        assert!(!p.files.contains_key("counties/huichang-xian/index.html"));
+        assert_same_as_full(&p, root);
+    }
+
+    #[test]
+    fn a_broken_edit_keeps_the_last_good_site_and_a_fix_clears_it() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        p.full_rebuild();
+        let before = p.files.clone();
+        write(root, "content/2021-1/a.md", "---\ntitle: [坏\n---\n");
+        let Outcome::Failed(d) = p.apply(&plan(root, "content/2021-1/a.md")) else {
+            panic!("should fail")
+        };
+        assert!(d.render(false).contains("content/2021-1/a.md"));
+        assert_eq!(p.files, before, "the last good site is kept");
+        // Another good edit elsewhere still reports the broken file.
+        write(
+            root,
+            "content/2021-2/a.md",
+            &article("于都县", "教育", "于都2", "改"),
+        );
+        assert!(matches!(
+            p.apply(&plan(root, "content/2021-2/a.md")),
+            Outcome::Failed(_)
+        ));
+        write(
+            root,
+            "content/2021-1/a.md",
+            &article("于都县", "教育", "于都1", "修好了"),
+        );
+        assert!(matches!(
+            p.apply(&plan(root, "content/2021-1/a.md")),
+            Outcome::Reload { .. }
+        ));
+        assert_same_as_full(&p, root);
+    }
+
+    #[test]
+    fn a_template_change_re_renders_the_pages_that_use_it() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let Outcome::Reload { pages: all } = p.full_rebuild() else {
+            panic!()
+        };
+        write(
+            root,
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block main %}<p>新404</p>{% endblock main %}",
+        );
+        let Outcome::Reload { pages } = p.apply(&plan(root, "templates/404.html")) else {
+            panic!()
+        };
+        assert_eq!(pages, 1, "only 404.html uses it (of {all})");
+        assert!(
+            String::from_utf8(p.files["404.html"].to_vec())
+                .unwrap()
+                .contains("新404")
+        );
+        assert_same_as_full(&p, root);
+    }
+
+    #[test]
+    fn a_stylesheet_change_is_a_copy_and_a_css_swap() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        p.full_rebuild();
+        write(root, "static/style.css", "body { color: red }");
+        let plan = Plan::from_changes([classify(root, "default", &root.join("static/style.css"))]);
+        assert_eq!(plan.statics.len(), 1);
+        assert_eq!(p.apply(&plan), Outcome::Css);
+        assert_eq!(&*p.files["style.css"], b"body { color: red }");
+        assert!(!matches!(
+            classify(root, "default", &root.join("output/x")),
+            ChangeKind::Static(_)
+        ));
+    }
+}
