@@ -4,6 +4,7 @@
 //! Problems from the theme and the content are gathered together so one run shows all of them; the
 //! build then fails once, before anything reaches `output/`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,8 +14,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::LinkScanner;
 use crate::model::{Output, Site};
-use crate::output::{self, DirSink, NullSink, Sink};
+use crate::output::{self, DirSink, NullSink, Precompress, Sink};
 use crate::render::Renderer;
 use crate::theme::{self, Theme};
 
@@ -33,6 +35,10 @@ pub struct BuildOptions {
     pub minify: Option<bool>,
     /// Show a progress bar (only drawn on an interactive terminal).
     pub progress: bool,
+    /// Check that every internal link and anchor resolves (always on for `check`).
+    pub check_links: bool,
+    /// Write `.gz` and `.br` copies of text files.
+    pub precompress: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +51,8 @@ impl BuildOptions {
             drafts: false,
             minify: None,
             progress: false,
+            check_links: false,
+            precompress: false,
         }
     }
 
@@ -293,7 +301,6 @@ fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
 }
 
 fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
-    let started = Instant::now();
     let prepared = prepare(opts)?;
     let Prepared {
         site,
@@ -312,35 +319,61 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         }
     };
     let bar = progress_bar(outputs.len(), opts.progress);
-    let written = if write {
-        let target = opts.output_dir();
-        let staging = output::stage(&target, &opts.root).map_err(|d| Diagnostics(vec![d]))?;
-        let sink = DirSink {
-            root: staging.dir.clone(),
-        };
-        let result = timed(&mut timings, "render+write", || {
-            render_outputs(&renderer, &theme, &outputs, true, &sink, bar.as_ref())
-        });
-        match result {
-            Ok(w) => {
-                timed(&mut timings, "swap", || staging.commit())
-                    .map_err(|d| Diagnostics(vec![d]))?;
-                w
-            }
-            Err(d) => {
-                staging.abort();
-                return Err(d);
-            }
-        }
+    // `check` always checks links; `build` when asked.
+    let check_links = opts.check_links || !write;
+    let staging = if write {
+        Some(output::stage(&opts.output_dir(), &opts.root).map_err(|d| Diagnostics(vec![d]))?)
     } else {
-        timed(&mut timings, "render", || {
-            render_outputs(&renderer, &theme, &outputs, false, &NullSink, bar.as_ref())
-        })?
+        None
     };
+    let dir_sink = staging.as_ref().map(|s| DirSink {
+        root: s.dir.clone(),
+    });
+    let base: &dyn Sink = match &dir_sink {
+        Some(d) => d,
+        None => &NullSink,
+    };
+    let precompress = Precompress { inner: base };
+    let base: &dyn Sink = if opts.precompress && write {
+        &precompress
+    } else {
+        base
+    };
+    let scanner = LinkScanner::new(base);
+    let sink: &dyn Sink = if check_links { &scanner } else { base };
+    let stage_name = if write { "render+write" } else { "render" };
+    let mut result = timed(&mut timings, stage_name, || {
+        render_outputs(&renderer, &theme, &outputs, true, sink, bar.as_ref())
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let _ = started;
+    if check_links && result.is_ok() {
+        let sources: HashMap<String, String> = outputs
+            .iter()
+            .filter(|o| matches!(o, Output::Article(_) | Output::Issue(_)))
+            .map(|&o| (site.file_path(o), site.source_of(o)))
+            .collect();
+        let broken = timed(&mut timings, "links", || {
+            scanner.check(&site.config.base_url, |page| sources.get(page).cloned())
+        });
+        if broken.has_errors() {
+            result = Err(broken);
+        }
+    }
+    let written = match (result, staging) {
+        (Ok(w), Some(staging)) => {
+            timed(&mut timings, "swap", || staging.commit()).map_err(|d| Diagnostics(vec![d]))?;
+            w
+        }
+        (Ok(w), None) => w,
+        (Err(d), staging) => {
+            if let Some(s) = staging {
+                s.abort();
+            }
+            return Err(d);
+        }
+    };
     Ok(BuildReport {
         issues: site.issues.len(),
         articles: site.articles.len(),

@@ -53,6 +53,12 @@ pub struct BuildArgs {
     /// Do not minify HTML (overrides `minify` in site.yaml).
     #[arg(long)]
     pub no_minify: bool,
+    /// Fail the build if an internal link or anchor does not resolve.
+    #[arg(long)]
+    pub check_links: bool,
+    /// Also write .gz and .br copies of text files (for nginx gzip_static/brotli_static).
+    #[arg(long)]
+    pub precompress: bool,
 }
 
 #[derive(Debug, Args)]

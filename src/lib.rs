@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
 pub mod init;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;

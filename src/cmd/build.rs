@@ -13,6 +13,8 @@ pub fn run(args: BuildArgs) -> i32 {
         drafts: args.site.drafts,
         minify: args.no_minify.then_some(false),
         progress: true,
+        check_links: args.check_links,
+        precompress: args.precompress,
     };
     match build(&opts) {
         Ok(report) => {

@@ -9,5 +9,6 @@ mod build;
 mod errors;
 mod feeds;
 mod links;
+mod publish;
 mod sample;
 mod serve;
