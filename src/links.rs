@@ -12,6 +12,7 @@ use std::io;
 use std::sync::Mutex;
 
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -44,6 +45,16 @@ impl TokenSink for Collector {
                     _ => {}
                 }
             }
+            // What a tree builder would tell the tokenizer: the text of these elements is not
+            // markup, so `<a href>` inside a <title> or a script is not a link.
+            return match &*tag.name {
+                "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                    TokenSinkResult::RawData(RawKind::Rawtext)
+                }
+                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                _ => TokenSinkResult::Continue,
+            };
         }
         TokenSinkResult::Continue
     }
@@ -295,6 +306,10 @@ mod tests {
         );
         assert_eq!(p.links, vec!["/x/", "/i.png", "/y/?a=1&b=2#s"]);
         assert_eq!(p.ids, vec!["top", "old"]);
+        let p = scan(
+            "<title>&lt;/title><a href=/no/></title><script>'<a href=/no2/>'</script><a href=/yes/>",
+        );
+        assert_eq!(p.links, vec!["/yes/"]);
     }
 
     #[test]

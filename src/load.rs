@@ -308,6 +308,9 @@ pub fn load_one(
             return (LoadedItem::Skipped, diags);
         };
         let intro = markdown::render(split.body, config.trust_html);
+        if let Some(d) = too_deep(&intro, &rel) {
+            return (LoadedItem::Skipped, vec![d]);
+        }
         return (
             LoadedItem::Issue(Box::new(LoadedIssue {
                 path: rel,
@@ -414,6 +417,11 @@ pub fn load_one(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let body = markdown::render(split.body, config.trust_html);
+    if let Some(d) = too_deep(&body, &rel) {
+        let mut diags = diags;
+        diags.push(d);
+        return (LoadedItem::Skipped, diags);
+    }
     (
         LoadedItem::Article(Box::new(LoadedArticle {
             path: rel,
@@ -434,6 +442,19 @@ pub fn load_one(
         })),
         diags,
     )
+}
+
+/// A body nested deeper than [`markdown::MAX_DEPTH`] is refused with a message, not a crash.
+fn too_deep(body: &Rendered, rel: &Path) -> Option<Diagnostic> {
+    (body.depth > markdown::MAX_DEPTH).then(|| {
+        Diagnostic::error(format!(
+            "the body nests {} levels deep (lists, quotes or HTML elements inside each other); at most {} are supported",
+            body.depth,
+            markdown::MAX_DEPTH
+        ))
+        .with_path(rel)
+        .with_help("this is usually a broken paste: flatten the lists or quotes")
+    })
 }
 
 /// Check a county or topic name against its vocabulary (if any), returning the canonical name.

@@ -7,6 +7,11 @@ use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
+    // Rendering and minifying recurse over the page's element tree; content nesting is bounded
+    // (markdown::MAX_DEPTH), and roomy stacks keep a deep but legal page far from the limit.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build_global();
     let code = cmd::run(cli);
     std::process::exit(code);
 }

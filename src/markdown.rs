@@ -18,7 +18,13 @@ pub struct Rendered {
     pub text: Arc<str>,
     /// The first paragraph's text, for a summary when front matter gives none.
     pub first_paragraph: String,
+    /// How deeply elements nest in the HTML (lists in lists, quotes in quotes, raw HTML).
+    pub depth: usize,
 }
+
+/// The deepest nesting an article body may have. Real bulletins nest a few levels; thousands are a
+/// broken paste or an attack, and would exhaust the stack of the HTML minifier.
+pub const MAX_DEPTH: usize = 100;
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -31,17 +37,32 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
     let mut paragraphs_done = 0usize;
     let mut in_paragraph = false;
     let mut has_raw_html = false;
+    let mut level = 0usize;
+    let mut depth = 0usize;
     let parser = Parser::new_ext(body, options()).inspect(|event| match event {
-        Event::Start(Tag::Paragraph) => in_paragraph = true,
+        Event::Start(tag) => {
+            level += 1;
+            depth = depth.max(level);
+            if matches!(tag, Tag::Paragraph) {
+                in_paragraph = true;
+            }
+        }
         Event::End(TagEnd::Paragraph) => {
+            level = level.saturating_sub(1);
             in_paragraph = false;
             paragraphs_done += 1;
             text.push('\n');
         }
-        Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock) => {
-            text.push('\n')
+        Event::End(end) => {
+            level = level.saturating_sub(1);
+            match end {
+                TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock => {
+                    text.push('\n')
+                }
+                TagEnd::TableCell => text.push(' '),
+                _ => {}
+            }
         }
-        Event::End(TagEnd::TableCell) => text.push(' '),
         Event::Text(t) | Event::Code(t) => {
             text.push_str(t);
             if in_paragraph && paragraphs_done == 0 {
@@ -56,14 +77,50 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
     });
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, parser);
-    if has_raw_html && !trust_html {
-        html = sanitize(&html);
+    if has_raw_html {
+        if !trust_html {
+            html = sanitize(&html);
+        }
+        depth = depth.max(html_depth(&html));
     }
     Rendered {
         html: html.into(),
         text: text.into(),
         first_paragraph,
+        depth,
     }
+}
+
+/// The deepest element nesting of an HTML fragment (void elements and comments aside). A quick
+/// scan, not a parser: it only has to bound what raw HTML in a body can do.
+pub fn html_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let bytes = html.as_bytes();
+    let (mut level, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off + 1;
+        match bytes.get(i) {
+            Some(b'/') => level = level.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let end = html[i..]
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .map_or(html.len(), |e| i + e);
+                let name = html[i..end].to_ascii_lowercase();
+                let close = html[end..].find('>').map_or(html.len(), |e| end + e);
+                let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    level += 1;
+                    max = max.max(level);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Remove what could run code or load from elsewhere; keep formatting, tables, images, links and
@@ -137,6 +194,16 @@ mod tests {
         assert!(r.html.contains("<span>文字</span>"), "{}", r.html);
         let trusted = render(body, true);
         assert!(trusted.html.contains("<script>"));
+    }
+
+    #[test]
+    fn nesting_depth_is_measured_for_markdown_and_raw_html() {
+        assert_eq!(render("段落\n", false).depth, 1);
+        assert!(render(&"> ".repeat(50), false).depth >= 50);
+        assert!(render(&"- ".repeat(50), false).depth >= 50);
+        let deep_html = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
+        assert!(render(&deep_html, false).depth >= 300);
+        assert_eq!(html_depth("<p>a<br>b<img src=x><span>c</span></p><hr/>"), 2);
     }
 
     #[test]

@@ -258,3 +258,44 @@ pub fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// Every element start tag of a page, as a browser's parser sees them (text of <title>, <script>,
+/// <style> and the like is text, not markup): name and attributes.
+pub fn elements(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::states::RawKind;
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+    };
+    struct Tags(std::cell::RefCell<Vec<(String, Vec<(String, String)>)>>);
+    impl TokenSink for Tags {
+        type Handle = ();
+        fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token
+                && tag.kind == TagKind::StartTag
+            {
+                let attrs = tag
+                    .attrs
+                    .iter()
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                    .collect();
+                self.0.borrow_mut().push((tag.name.to_string(), attrs));
+                return match &*tag.name {
+                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "style" | "iframe" | "noembed" | "noframes" | "xmp" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    _ => TokenSinkResult::Continue,
+                };
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tok = Tokenizer::new(Tags(Default::default()), Default::default());
+    let _ = tok.feed(&input);
+    tok.end();
+    tok.sink.0.into_inner()
+}

@@ -8,6 +8,7 @@ mod helpers;
 mod build;
 mod errors;
 mod feeds;
+mod hardening;
 mod links;
 mod publish;
 mod sample;
