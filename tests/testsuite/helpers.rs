@@ -259,15 +259,18 @@ pub fn links(html: &str) -> Vec<String> {
     out
 }
 
+/// An element's name and attributes.
+pub type Element = (String, Vec<(String, String)>);
+
 /// Every element start tag of a page, as a browser's parser sees them (text of <title>, <script>,
 /// <style> and the like is text, not markup): name and attributes.
-pub fn elements(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+pub fn elements(html: &str) -> Vec<Element> {
     use html5ever::tendril::StrTendril;
     use html5ever::tokenizer::states::RawKind;
     use html5ever::tokenizer::{
         BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
     };
-    struct Tags(std::cell::RefCell<Vec<(String, Vec<(String, String)>)>>);
+    struct Tags(std::cell::RefCell<Vec<Element>>);
     impl TokenSink for Tags {
         type Handle = ();
         fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
