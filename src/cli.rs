@@ -21,6 +21,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site in DIR that builds at once.
     Init(InitArgs),
+    /// Turn bulletin texts as received (from the printed PDF or Word file) into issue folders.
+    Import(ImportArgs),
 }
 
 /// Options shared by commands that read a site.
@@ -62,4 +64,23 @@ pub struct CheckArgs {
 pub struct InitArgs {
     /// The folder to create (must not exist, or be empty).
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bulletin texts (UTF-8, GB18030/GBK or UTF-16), one issue each.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The site folder (its site.yaml gives counties, city and topic rules).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to put issue folders; relative to --root.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub into: PathBuf,
+    /// Overwrite files that exist and differ.
+    #[arg(long)]
+    pub force: bool,
+    /// Print what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

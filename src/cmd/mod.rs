@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 mod init;
 
 use std::io::IsTerminal;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
