@@ -476,17 +476,22 @@ pub fn unit_slug(leading: &Leading, city: Option<&str>) -> String {
         }
     }
     if !place.is_empty() {
-        let is_zone = ZONE_SUFFIXES.iter().any(|z| place.ends_with(z));
-        let stem = if is_zone {
-            place
+        if ZONE_SUFFIXES.contains(&place) {
+            // A bare zone reads as one word: 经开区 → jingkaiqu.
+            parts.push(slug::slugify(place).replace('-', ""));
         } else {
+            let is_zone = ZONE_SUFFIXES.iter().any(|z| place.ends_with(z));
+            let stem = if is_zone {
+                place
+            } else {
             PLACE_SUFFIXES
                 .iter()
                 .find_map(|s| place.strip_suffix(s))
                 .filter(|s| s.chars().count() >= 2)
-                .unwrap_or(place)
-        };
-        parts.push(slug::slugify(stem));
+                    .unwrap_or(place)
+            };
+            parts.push(slug::slugify(stem));
+        }
     }
     if let Some(d) = &leading.department {
         let stem = DEPT_SUFFIXES
