@@ -174,7 +174,7 @@ pub fn place_by_form(title: &str) -> Option<String> {
     if chars.first().is_none_or(|c| STOP.contains(*c)) {
         return None;
     }
-    for end in 3..=chars.len().min(10) {
+    for end in 2..=chars.len().min(10) {
         let prefix: String = chars[..end].iter().collect();
         if !chars[..end].iter().all(|c| is_cjk(*c)) {
             return None;
@@ -187,10 +187,14 @@ pub fn place_by_form(title: &str) -> Option<String> {
             .iter()
             .find(|z| prefix.ends_with(*z))
             .map(|_| 1);
-        if let Some(n) = zone.or(place)
-            && end - n >= 2
-        {
-            return Some(prefix);
+        if let Some(n) = zone.or(place) {
+            if end - n >= 2 {
+                return Some(prefix);
+            }
+            // 全市…, 各县…: a suffix too early is no name, and no name runs past it.
+            if place.is_some() {
+                return None;
+            }
         }
     }
     None

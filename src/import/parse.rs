@@ -606,6 +606,7 @@ fn title_score(f: &Frag, next: Option<&Frag>, indent_mode: bool, is_named: &dyn 
         || text::is_parenthesized(t)
         || ordinal_lead(t)
         || t.ends_with(DANGLING)
+        || !balanced(t)
     {
         return None;
     }
@@ -642,8 +643,17 @@ fn is_heading(t: &str) -> Option<Marker> {
         && text::len(t) <= 40
         && !t.contains(['。', '；', '！', '？', ';'])
         && !text::ends_sentence(t)
-        && !t.ends_with(DANGLING))
+        && !t.ends_with(DANGLING)
+        && balanced(t))
     .then_some(m)
+}
+
+/// Whether every bracket and quote opened in `t` is closed: a line cut by a page break often
+/// leaves one open (`实有在孵企业(实`).
+fn balanced(t: &str) -> bool {
+    [('（', '）'), ('(', ')'), ('“', '”'), ('《', '》'), ('【', '】')]
+        .iter()
+        .all(|&(o, c)| t.matches(o).count() == t.matches(c).count())
 }
 
 #[derive(Debug)]

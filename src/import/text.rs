@@ -571,7 +571,9 @@ mod tests {
 
     #[test]
     fn section_markers_have_four_levels() {
-        let m = |s: &str| section_marker(s).map(|(m, n)| (m, &s[..n]));
+        fn m(s: &str) -> Option<(Marker, &str)> {
+            section_marker(s).map(|(m, n)| (m, &s[..n]))
+        }
         assert_eq!(m("一、统一人员聘用"), Some((Marker::Chapter, "一、")));
         assert_eq!(m("十二、其他"), Some((Marker::Chapter, "十二、")));
         assert_eq!(m("（一）统一"), Some((Marker::Section, "（一）")));
