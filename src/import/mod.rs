@@ -352,7 +352,7 @@ fn article_slug(
         }
     }
     if let Some(k) = keyword {
-        parts.push(crate::slug::slugify(k));
+        parts.push(word_slug(k));
     }
     if parts.is_empty() {
         let start: String = title.chars().take(6).collect();
@@ -366,6 +366,24 @@ fn article_slug(
         n += 1;
     }
     slug
+}
+
+/// The slug of a keyword: its pinyin in pairs of syllables (老旧小区 → `laojiu-xiaoqu`), a word of
+/// three or fewer characters whole (农民工 → `nongmingong`).
+fn word_slug(word: &str) -> String {
+    let syllables: Vec<String> = word
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| crate::slug::slugify(&c.to_string()))
+        .collect();
+    if syllables.len() <= 3 {
+        return syllables.concat();
+    }
+    syllables
+        .chunks(2)
+        .map(|c| c.concat())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// `_index.md`: the front matter and, as its body, the introduction.

@@ -7,5 +7,6 @@ mod helpers;
 mod build;
 mod errors;
 mod feeds;
+mod import;
 mod links;
 mod sample;
