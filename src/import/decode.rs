@@ -52,7 +52,13 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
         match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
             Some(s) => (s.into_owned(), "GB18030"),
             None => {
-                return Err(undecodable(path, bytes, gb18030_error_offset(bytes), "GB18030"));
+                // Report where the reading went furthest: a UTF-8 file with one bad byte is
+                // garbage as GB18030 from its first character on.
+                let utf8 = std::str::from_utf8(bytes)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+                let offset = utf8.max(gb18030_error_offset(bytes));
+                return Err(undecodable(path, bytes, offset, "GB18030"));
             }
         }
     };
@@ -94,7 +100,9 @@ fn gb18030_error_offset(bytes: &[u8]) -> usize {
     let mut out = String::with_capacity(bytes.len() * 3);
     let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
     match result {
-        encoding_rs::DecoderResult::Malformed(bad, _) => read.saturating_sub(bad as usize),
+        encoding_rs::DecoderResult::Malformed(bad, after) => {
+            read.saturating_sub(bad as usize + after as usize)
+        }
         _ => read,
     }
 }
