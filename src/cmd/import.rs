@@ -69,7 +69,10 @@ fn summary(report: &ImportReport, dry_run: bool) -> String {
             out.push_str("  introduction (editor's note) in _index.md\n");
         }
         if !issue.extra_keys.is_empty() {
-            out.push_str(&format!("  also in _index.md: {}\n", issue.extra_keys.join(", ")));
+            out.push_str(&format!(
+                "  also in _index.md: {}\n",
+                issue.extra_keys.join(", ")
+            ));
         }
         for a in &issue.articles {
             out.push_str(&format!("  {}  {}\n", a.file, a.title));
@@ -91,7 +94,11 @@ fn summary(report: &ImportReport, dry_run: bool) -> String {
             out.push_str(&format!("  {state:<15} {}\n", f.display.display()));
         }
         if dry_run {
-            for f in issue.files.iter().filter(|f| f.state != FileState::Unchanged) {
+            for f in issue
+                .files
+                .iter()
+                .filter(|f| f.state != FileState::Unchanged)
+            {
                 out.push_str(&format!("\n==> {} <==\n{}", f.display.display(), f.text));
             }
             out.push('\n');

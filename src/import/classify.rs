@@ -17,15 +17,50 @@ use crate::slug;
 
 /// Keywords of common government topics, used for topics the site gives no keywords of its own.
 pub const BUILTIN_RULES: &[(&str, &[&str])] = &[
-    ("就业创业", &["就业", "创业", "农民工", "技能培训", "招聘", "稳岗"]),
-    ("教育", &["教育", "学校", "幼儿园", "入园", "教师", "学生", "校园"]),
-    ("医疗卫生", &["医疗", "卫生", "卫生院", "医院", "村医", "医保", "健康"]),
-    ("住房城建", &["住建", "住房", "住宅", "电梯", "老旧小区", "城市更新", "棚户区"]),
-    ("产业发展", &["产业", "产业链", "工业", "制造业", "企业", "园区", "营收"]),
-    ("乡村振兴", &["乡村振兴", "乡村", "农村", "农业", "脱贫", "村级"]),
-    ("营商环境", &["营商环境", "审批", "政务服务", "放管服", "一网通办", "办事"]),
-    ("民生保障", &["民生", "养老", "社保", "低保", "救助", "群众"]),
-    ("生态环保", &["生态", "环保", "污染", "河长制", "林长制", "环境保护"]),
+    (
+        "就业创业",
+        &["就业", "创业", "农民工", "技能培训", "招聘", "稳岗"],
+    ),
+    (
+        "教育",
+        &["教育", "学校", "幼儿园", "入园", "教师", "学生", "校园"],
+    ),
+    (
+        "医疗卫生",
+        &["医疗", "卫生", "卫生院", "医院", "村医", "医保", "健康"],
+    ),
+    (
+        "住房城建",
+        &[
+            "住建",
+            "住房",
+            "住宅",
+            "电梯",
+            "老旧小区",
+            "城市更新",
+            "棚户区",
+        ],
+    ),
+    (
+        "产业发展",
+        &["产业", "产业链", "工业", "制造业", "企业", "园区", "营收"],
+    ),
+    (
+        "乡村振兴",
+        &["乡村振兴", "乡村", "农村", "农业", "脱贫", "村级"],
+    ),
+    (
+        "营商环境",
+        &["营商环境", "审批", "政务服务", "放管服", "一网通办", "办事"],
+    ),
+    (
+        "民生保障",
+        &["民生", "养老", "社保", "低保", "救助", "群众"],
+    ),
+    (
+        "生态环保",
+        &["生态", "环保", "污染", "河长制", "林长制", "环境保护"],
+    ),
     ("安全生产", &["安全生产", "应急", "消防", "防汛", "隐患"]),
     ("项目建设", &["项目建设", "重大项目", "开工", "投资"]),
     ("基层治理", &["基层治理", "社区", "网格", "矛盾纠纷"]),
@@ -406,8 +441,16 @@ impl<'a> Classifier<'a> {
             .rules
             .iter()
             .map(|r| {
-                let t = r.keywords.iter().map(|k| title.matches(k.as_str()).count()).sum();
-                let b = r.keywords.iter().map(|k| body.matches(k.as_str()).count()).sum();
+                let t = r
+                    .keywords
+                    .iter()
+                    .map(|k| title.matches(k.as_str()).count())
+                    .sum();
+                let b = r
+                    .keywords
+                    .iter()
+                    .map(|k| body.matches(k.as_str()).count())
+                    .sum();
                 (t, b)
             })
             .collect();
@@ -488,10 +531,10 @@ pub fn unit_slug(leading: &Leading, city: Option<&str>) -> String {
             let stem = if is_zone {
                 place
             } else {
-            PLACE_SUFFIXES
-                .iter()
-                .find_map(|s| place.strip_suffix(s))
-                .filter(|s| s.chars().count() >= 2)
+                PLACE_SUFFIXES
+                    .iter()
+                    .find_map(|s| place.strip_suffix(s))
+                    .filter(|s| s.chars().count() >= 2)
                     .unwrap_or(place)
             };
             parts.push(slug::slugify(stem));
@@ -568,7 +611,11 @@ mod tests {
             ("赣州市人社局举办招聘会", "赣州市人社局"),
         ] {
             let l = c.leading(title).unwrap_or_else(|| panic!("{title}"));
-            assert_eq!((l.county.clone(), l.unit.as_str()), (city.clone(), unit), "{title}");
+            assert_eq!(
+                (l.county.clone(), l.unit.as_str()),
+                (city.clone(), unit),
+                "{title}"
+            );
         }
         assert!(c.leading("全市推进城市更新").is_none());
         assert!(c.leading("以改革创新推进高质量发展").is_none());

@@ -23,12 +23,14 @@ pub struct Decoded {
 /// Decode the bytes of `path`.
 pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
     if let Some(kind) = binary_kind(bytes) {
-        return Err(Diagnostic::error(format!("{} is a {kind}, not text", path.display()))
-            .with_path(path)
-            .with_help(
-                "open it in Word, WPS or a PDF reader and save or copy its text as a .txt file \
+        return Err(
+            Diagnostic::error(format!("{} is a {kind}, not text", path.display()))
+                .with_path(path)
+                .with_help(
+                    "open it in Word, WPS or a PDF reader and save or copy its text as a .txt file \
                  (UTF-8 or GB18030), then import that",
-            ));
+                ),
+        );
     }
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         match std::str::from_utf8(rest) {
@@ -62,7 +64,8 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
             }
         }
     };
-    if let Some(pos) = text.find(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+    if let Some(pos) =
+        text.find(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
     {
         let line = text[..pos].matches('\n').count() + 1;
         return Err(Diagnostic::error(format!(

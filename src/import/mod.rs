@@ -171,8 +171,8 @@ fn import_one(
     })?;
     let decoded = decode::decode(&bytes, file).map_err(|d| vec![d])?;
     let src = decoded.text;
-    let parsed = parse::parse(&src, file, &|t| classifier.leading(t).is_some())
-        .map_err(|d| vec![d])?;
+    let parsed =
+        parse::parse(&src, file, &|t| classifier.leading(t).is_some()).map_err(|d| vec![d])?;
     let dir_name = format!("{}-{:03}", parsed.year, parsed.number);
     let dir = into.join(&dir_name);
     let (files, articles, diags) = render_issue(&parsed, &src, file, &dir, root, classifier);
@@ -317,9 +317,21 @@ fn render_issue(
             );
             continue;
         }
-        let after_name = leading.as_ref().map_or(a.title.as_str(), |l| &a.title[l.len..]);
-        let keyword = classifier.main_keyword(after_name, &format!("{}{}", a.title, body_text), &choice.topics);
-        let slug = article_slug(leading.as_ref(), classifier.city(), keyword.as_deref(), &a.title, &slugs);
+        let after_name = leading
+            .as_ref()
+            .map_or(a.title.as_str(), |l| &a.title[l.len..]);
+        let keyword = classifier.main_keyword(
+            after_name,
+            &format!("{}{}", a.title, body_text),
+            &choice.topics,
+        );
+        let slug = article_slug(
+            leading.as_ref(),
+            classifier.city(),
+            keyword.as_deref(),
+            &a.title,
+            &slugs,
+        );
         slugs.push(slug.clone());
         let name = format!("{:0width$}-{slug}.md", i + 1);
         let text = write::article_file(a, &county, unit.as_deref(), &choice.topics);
@@ -425,7 +437,9 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
                     issue.dir.display()
                 ))
                 .with_path(&issue.source)
-                .with_help("import one of them; if they are different issues, check their `第 N 期` lines"),
+                .with_help(
+                    "import one of them; if they are different issues, check their `第 N 期` lines",
+                ),
             );
             continue;
         }

@@ -165,11 +165,7 @@ pub fn parse(
     }
 
     // The body: text lines between header and footer, without page furniture.
-    let running: Vec<String> = header
-        .series
-        .iter()
-        .map(|s| text::close_up(s))
-        .collect();
+    let running: Vec<String> = header.series.iter().map(|s| text::close_up(s)).collect();
     let mut frags = Vec::new();
     let mut gap = true;
     for l in &lines[header.end..footer_start] {
@@ -250,7 +246,10 @@ fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Header, Diagno
     let mut editor: Option<String> = None;
     let mut seen_issue = false;
     let mut end = lines.len();
-    let first_text = lines.iter().find(|l| l.kind == Kind::Text).map_or(1, |l| l.no);
+    let first_text = lines
+        .iter()
+        .find(|l| l.kind == Kind::Text)
+        .map_or(1, |l| l.no);
     for (idx, line) in lines.iter().enumerate() {
         if line.kind != Kind::Text {
             continue;
@@ -320,13 +319,15 @@ fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Header, Diagno
         break;
     }
     let Some(number) = regular.map(|r| r.0).or(total) else {
-        return Err(Diagnostic::error("no issue number found at the top of the bulletin")
-            .with_path(path)
-            .with_location(at(src, first_text))
-            .with_help(
-                "bulletin import reads the issue number from a line like `第 125 期`, \
+        return Err(
+            Diagnostic::error("no issue number found at the top of the bulletin")
+                .with_path(path)
+                .with_location(at(src, first_text))
+                .with_help(
+                    "bulletin import reads the issue number from a line like `第 125 期`, \
                  `2021 年第 8 期` or `总第 133 期` under the masthead; add one",
-            ));
+                ),
+        );
     };
     let Some(date) = date else {
         return Err(Diagnostic::error("no date found at the top of the bulletin")
@@ -447,7 +448,10 @@ fn print_run(s: &str) -> Option<(u32, std::ops::Range<usize>)> {
     let mut i = chars.iter().take_while(|c| text::is_space(**c)).count();
     let (n, len) = text::read_number(&chars[i..])?;
     i += len;
-    i += chars[i..].iter().take_while(|c| text::is_space(**c)).count();
+    i += chars[i..]
+        .iter()
+        .take_while(|c| text::is_space(**c))
+        .count();
     if chars.get(i) != Some(&'份') {
         return None;
     }
@@ -460,14 +464,22 @@ fn footer_line(t: &str) -> Option<Vec<FooterItem>> {
     let mut items = Vec::new();
     let mut ranges = Vec::new();
     if let Some((n, r)) = print_run(t) {
-        items.push(FooterItem::Field("print_run", Value::Number(n.into()), false));
+        items.push(FooterItem::Field(
+            "print_run",
+            Value::Number(n.into()),
+            false,
+        ));
         ranges.push(r);
     }
     if let Some((d, r)) = text::find_date(t)
         && t[r.end..].trim_start().starts_with("印发")
     {
         let end = r.end + t[r.end..].find("印发").unwrap_or(0) + "印发".len();
-        items.push(FooterItem::Field("printed", Value::Text(d.to_string()), false));
+        items.push(FooterItem::Field(
+            "printed",
+            Value::Text(d.to_string()),
+            false,
+        ));
         ranges.push(r.start..end);
     }
     let line = if ranges.is_empty() {
@@ -481,7 +493,8 @@ fn footer_line(t: &str) -> Option<Vec<FooterItem>> {
         .collect();
     let first = labels.first().map_or(chars.len(), |l| l.0);
     let prefix: String = chars[..first].iter().collect();
-    let prefix = prefix.trim_matches(|c: char| text::is_space(c) || matches!(c, '（' | '）' | '(' | ')'));
+    let prefix =
+        prefix.trim_matches(|c: char| text::is_space(c) || matches!(c, '（' | '）' | '(' | ')'));
     if !prefix.is_empty() {
         if text::is_marking(prefix) {
             items.push(FooterItem::Marking(prefix.to_string()));
@@ -527,32 +540,33 @@ fn find_footer(lines: &[Line]) -> Footer {
             ..Footer::default()
         };
         let mut last_dist: Option<&'static str> = None;
-        let add = |footer: &mut Footer, items: Vec<FooterItem>, last_dist: &mut Option<&'static str>| {
-            *last_dist = None;
-            for item in items {
-                match item {
-                    FooterItem::Editor(e) => {
-                        footer.editor.get_or_insert(e);
-                    }
-                    FooterItem::Marking(m) => footer.markings.push(m),
-                    FooterItem::Field(key, value, dist) => {
-                        if dist {
-                            *last_dist = Some(key);
+        let add =
+            |footer: &mut Footer, items: Vec<FooterItem>, last_dist: &mut Option<&'static str>| {
+                *last_dist = None;
+                for item in items {
+                    match item {
+                        FooterItem::Editor(e) => {
+                            footer.editor.get_or_insert(e);
                         }
-                        match footer.fields.iter_mut().find(|(k, _)| *k == key) {
-                            Some((_, Value::Text(old))) => {
-                                if let Value::Text(new) = value {
-                                    old.push('；');
-                                    old.push_str(&new);
-                                }
+                        FooterItem::Marking(m) => footer.markings.push(m),
+                        FooterItem::Field(key, value, dist) => {
+                            if dist {
+                                *last_dist = Some(key);
                             }
-                            Some(_) => {}
-                            None => footer.fields.push((key, value)),
+                            match footer.fields.iter_mut().find(|(k, _)| *k == key) {
+                                Some((_, Value::Text(old))) => {
+                                    if let Value::Text(new) = value {
+                                        old.push('；');
+                                        old.push_str(&new);
+                                    }
+                                }
+                                Some(_) => {}
+                                None => footer.fields.push((key, value)),
+                            }
                         }
                     }
                 }
-            }
-        };
+            };
         add(&mut footer, first, &mut last_dist);
         for &j in &text_lines[k + 1..] {
             let t = &lines[j].text;
@@ -561,7 +575,8 @@ fn find_footer(lines: &[Line]) -> Footer {
             } else if let Some(key) = last_dist
                 && text::len(t) <= 60
             {
-                if let Some((_, Value::Text(v))) = footer.fields.iter_mut().find(|(k, _)| *k == key) {
+                if let Some((_, Value::Text(v))) = footer.fields.iter_mut().find(|(k, _)| *k == key)
+                {
                     text::join(v, t);
                 }
             } else {
@@ -586,7 +601,15 @@ struct Frag {
 }
 
 /// Labels of an editor's note.
-const NOTE_LABELS: &[&str] = &["【编者按】", "[编者按]", "〔编者按〕", "（编者按）", "编者按", "【编者的话】", "编者的话"];
+const NOTE_LABELS: &[&str] = &[
+    "【编者按】",
+    "[编者按]",
+    "〔编者按〕",
+    "（编者按）",
+    "编者按",
+    "【编者的话】",
+    "编者的话",
+];
 
 /// Characters a title does not end with: they leave a phrase hanging.
 const DANGLING: &[char] = &[
@@ -596,7 +619,12 @@ const DANGLING: &[char] = &[
 
 /// How much a line looks like an article title, or `None` when it cannot be one. 1 and more is a
 /// title; 3 and more is a title even where a paragraph seems to go on.
-fn title_score(f: &Frag, next: Option<&Frag>, indent_mode: bool, is_named: &dyn Fn(&str) -> bool) -> Option<i32> {
+fn title_score(
+    f: &Frag,
+    next: Option<&Frag>,
+    indent_mode: bool,
+    is_named: &dyn Fn(&str) -> bool,
+) -> Option<i32> {
     let t = f.text.as_str();
     let n = text::len(t);
     if !(4..=50).contains(&n)
@@ -651,15 +679,29 @@ fn is_heading(t: &str) -> Option<Marker> {
 /// Whether every bracket and quote opened in `t` is closed: a line cut by a page break often
 /// leaves one open (`实有在孵企业(实`).
 fn balanced(t: &str) -> bool {
-    [('（', '）'), ('(', ')'), ('“', '”'), ('《', '》'), ('【', '】')]
-        .iter()
-        .all(|&(o, c)| t.matches(o).count() == t.matches(c).count())
+    [
+        ('（', '）'),
+        ('(', ')'),
+        ('“', '”'),
+        ('《', '》'),
+        ('【', '】'),
+    ]
+    .iter()
+    .all(|&(o, c)| t.matches(o).count() == t.matches(c).count())
 }
 
 #[derive(Debug)]
 enum Item {
-    Title { text: String, line: usize, lines: usize, source: String },
-    Block { block: Block, source: String },
+    Title {
+        text: String,
+        line: usize,
+        lines: usize,
+        source: String,
+    },
+    Block {
+        block: Block,
+        source: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -680,9 +722,11 @@ fn parse_body(
     warnings: &mut Vec<Diagnostic>,
 ) -> (Vec<Block>, Vec<ParsedArticle>) {
     let indent_mode = frags.iter().filter(|f| f.indented).count() >= 2;
-    let has_note = frags
-        .first()
-        .is_some_and(|f| NOTE_LABELS.iter().any(|l| text::close_up(&f.text).starts_with(l)));
+    let has_note = frags.first().is_some_and(|f| {
+        NOTE_LABELS
+            .iter()
+            .any(|l| text::close_up(&f.text).starts_with(l))
+    });
     let mut items: Vec<Item> = Vec::new();
     let mut open = Open::Closed;
     let mut seen_title = false;
@@ -698,11 +742,18 @@ fn parse_body(
         let continues = match open {
             Open::Closed => false,
             Open::Hard => {
-                !(strong && f.gap_before) && !(indent_mode && f.indented) && !(marker_start && f.gap_before)
+                !(strong && f.gap_before)
+                    && !(indent_mode && f.indented)
+                    && !(marker_start && f.gap_before)
             }
             Open::Soft => !f.indented && !is_title && !marker_start,
         };
-        if continues && let Some(Item::Block { block: Block::Paragraph(p), source }) = items.last_mut() {
+        if continues
+            && let Some(Item::Block {
+                block: Block::Paragraph(p),
+                source,
+            }) = items.last_mut()
+        {
             text::join(p, &f.text);
             source.push_str(&f.text);
             open = paragraph_state(p, indent_mode);
@@ -710,7 +761,12 @@ fn parse_body(
         }
         let first_forced = !seen_title && !has_note && k == 0 && score.is_some();
         if is_title || first_forced {
-            if let Some(Item::Title { text: t, lines, source, .. }) = items.last_mut()
+            if let Some(Item::Title {
+                text: t,
+                lines,
+                source,
+                ..
+            }) = items.last_mut()
                 && *lines < 3
                 && text::len(t) + text::len(&f.text) <= 80
             {
@@ -763,7 +819,9 @@ fn parse_body(
     let mut articles: Vec<ParsedArticle> = Vec::new();
     for item in items {
         match item {
-            Item::Title { text, line, source, .. } => articles.push(ParsedArticle {
+            Item::Title {
+                text, line, source, ..
+            } => articles.push(ParsedArticle {
                 title: text,
                 line,
                 blocks: Vec::new(),
@@ -804,7 +862,9 @@ fn parse_body(
                 Diagnostic::warning(format!("article `{}` has no text", a.title))
                     .with_path(path)
                     .with_location(at(src, a.line))
-                    .with_help("check the lines after the title: the text may be missing from the input"),
+                    .with_help(
+                        "check the lines after the title: the text may be missing from the input",
+                    ),
             );
         }
     }
@@ -826,7 +886,9 @@ mod tests {
     use super::*;
 
     fn named(t: &str) -> bool {
-        ["于都县", "定南县", "市人社局", "市住建局"].iter().any(|n| t.starts_with(n))
+        ["于都县", "定南县", "市人社局", "市住建局"]
+            .iter()
+            .any(|n| t.starts_with(n))
     }
 
     fn parse_ok(src: &str) -> Parsed {
@@ -863,27 +925,46 @@ mod tests {
         assert_eq!((p.number, p.year), (8, 2021));
         assert_eq!(p.editor.as_deref(), Some("市政府办公室"));
         assert!(p.extra.contains(&("total", Value::Number(133))));
-        assert!(p.extra.contains(&("marking", Value::Text("内部资料 注意保存".into()))));
-        let p = parse_ok("工作简报\n总第 133 期\n二〇二一年七月二十九日\n于都县推进学前教育\n正文。\n");
+        assert!(
+            p.extra
+                .contains(&("marking", Value::Text("内部资料 注意保存".into())))
+        );
+        let p =
+            parse_ok("工作简报\n总第 133 期\n二〇二一年七月二十九日\n于都县推进学前教育\n正文。\n");
         assert_eq!(p.number, 133);
         assert!(!p.extra.iter().any(|(k, _)| *k == "total"));
     }
 
     #[test]
     fn a_missing_issue_number_or_date_is_an_error() {
-        let e = parse("工作简报\n2021 年 7 月 29 日\n于都县\n", Path::new("in.txt"), &named).unwrap_err();
+        let e = parse(
+            "工作简报\n2021 年 7 月 29 日\n于都县\n",
+            Path::new("in.txt"),
+            &named,
+        )
+        .unwrap_err();
         assert!(e.message.contains("issue number"), "{}", e.message);
-        let e = parse("工作简报\n第 3 期\n办公室\n于都县推进\n正文。\n", Path::new("in.txt"), &named).unwrap_err();
+        let e = parse(
+            "工作简报\n第 3 期\n办公室\n于都县推进\n正文。\n",
+            Path::new("in.txt"),
+            &named,
+        )
+        .unwrap_err();
         assert!(e.message.contains("date"), "{}", e.message);
     }
 
     #[test]
     fn a_paragraph_without_a_final_stop_continues_across_a_page_break() {
-        let src = format!("{HEAD}于都县推进学前教育\n\n一、投入资金。累计\n\n— 2 —\n\n接送劳动力 1703 车次。\n\n二、实有在孵企业(实\n\n- 3 -\n\n体) 2884 家。\n");
+        let src = format!(
+            "{HEAD}于都县推进学前教育\n\n一、投入资金。累计\n\n— 2 —\n\n接送劳动力 1703 车次。\n\n二、实有在孵企业(实\n\n- 3 -\n\n体) 2884 家。\n"
+        );
         let p = parse_ok(&src);
         assert_eq!(
             paragraphs(&p.articles[0]),
-            ["一、投入资金。累计接送劳动力 1703 车次。", "二、实有在孵企业(实体) 2884 家。"]
+            [
+                "一、投入资金。累计接送劳动力 1703 车次。",
+                "二、实有在孵企业(实体) 2884 家。"
+            ]
         );
     }
 
@@ -893,7 +974,10 @@ mod tests {
             "{HEAD}于都县推进学前教育\n\u{3000}\u{3000}第一段开头，到行末。\n接着第一段。\n\u{3000}\u{3000}第二段。\n"
         );
         let p = parse_ok(&src);
-        assert_eq!(paragraphs(&p.articles[0]), ["第一段开头，到行末。接着第一段。", "第二段。"]);
+        assert_eq!(
+            paragraphs(&p.articles[0]),
+            ["第一段开头，到行末。接着第一段。", "第二段。"]
+        );
     }
 
     #[test]
@@ -914,14 +998,22 @@ mod tests {
                 Block::Paragraph("落实政策。".into()),
             ]
         );
-        assert_eq!(p.articles[1].title, "定南县创新乡村一体化运行机制 提升村级卫生服务能力");
+        assert_eq!(
+            p.articles[1].title,
+            "定南县创新乡村一体化运行机制 提升村级卫生服务能力"
+        );
     }
 
     #[test]
     fn a_title_printed_over_two_lines_is_joined_with_a_space() {
-        let src = format!("{HEAD}市住建局积极推进全市既有住宅加装电梯\n改善人民群众居住条件\n\n近年来，推进加装电梯。\n");
+        let src = format!(
+            "{HEAD}市住建局积极推进全市既有住宅加装电梯\n改善人民群众居住条件\n\n近年来，推进加装电梯。\n"
+        );
         let p = parse_ok(&src);
-        assert_eq!(p.articles[0].title, "市住建局积极推进全市既有住宅加装电梯 改善人民群众居住条件");
+        assert_eq!(
+            p.articles[0].title,
+            "市住建局积极推进全市既有住宅加装电梯 改善人民群众居住条件"
+        );
     }
 
     #[test]
@@ -929,12 +1021,18 @@ mod tests {
         let src = format!("{HEAD}于都县推进学前教育\n\n正文。\n\n强化措施，狠抓落实\n\n正文二。\n");
         let p = parse_ok(&src);
         assert_eq!(p.articles.len(), 1);
-        assert!(p.warnings.iter().any(|w| w.message.contains("ambiguous")), "{:?}", p.warnings);
+        assert!(
+            p.warnings.iter().any(|w| w.message.contains("ambiguous")),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
     fn the_editors_note_becomes_the_introduction() {
-        let src = format!("{HEAD}【编者按】今年以来，各地积极推进。\n\n现将有关做法刊发。\n\n于都县推进学前教育\n\n正文。\n");
+        let src = format!(
+            "{HEAD}【编者按】今年以来，各地积极推进。\n\n现将有关做法刊发。\n\n于都县推进学前教育\n\n正文。\n"
+        );
         let p = parse_ok(&src);
         assert_eq!(
             p.intro,
@@ -954,11 +1052,24 @@ mod tests {
         );
         let p = parse_ok(&src);
         assert_eq!(paragraphs(&p.articles[0]), ["正文。"]);
-        let get = |k: &str| p.extra.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
+        let get = |k: &str| {
+            p.extra
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        };
         assert_eq!(get("phone"), Some(Value::Text("8992528".into())));
         assert_eq!(get("email"), Some(Value::Text("gzswxzfb@163.com".into())));
-        assert_eq!(get("report_to"), Some(Value::Text("市委常委，市人大常委会主任，市政协主席。".into())));
-        assert_eq!(get("send_to"), Some(Value::Text("各县（市、区）政府。".into())));
+        assert_eq!(
+            get("report_to"),
+            Some(Value::Text(
+                "市委常委，市人大常委会主任，市政协主席。".into()
+            ))
+        );
+        assert_eq!(
+            get("send_to"),
+            Some(Value::Text("各县（市、区）政府。".into()))
+        );
         assert_eq!(get("copy_to"), Some(Value::Text("市直各单位".into())));
         assert_eq!(get("print_run"), Some(Value::Number(120)));
         assert_eq!(p.editor.as_deref(), Some("市“五型”政府建设领导小组办公室"));
@@ -966,7 +1077,14 @@ mod tests {
 
     #[test]
     fn footer_lines_are_recognised_item_by_item() {
-        assert_eq!(footer_line("电  话：0797-8992528"), Some(vec![FooterItem::Field("phone", Value::Text("0797-8992528".into()), false)]));
+        assert_eq!(
+            footer_line("电  话：0797-8992528"),
+            Some(vec![FooterItem::Field(
+                "phone",
+                Value::Text("0797-8992528".into()),
+                false
+            )])
+        );
         assert!(footer_line("报：市委").is_some());
         assert!(footer_line("近年来，电话：123").is_none());
         assert!(footer_line("于都县推进学前教育").is_none());
@@ -975,7 +1093,9 @@ mod tests {
 
     #[test]
     fn running_headers_and_rules_are_page_furniture() {
-        let src = format!("{HEAD}于都县推进学前教育\n\n第一段，\n\n赣州市“五型”政府建设工作简报\n————————\n接着。\n");
+        let src = format!(
+            "{HEAD}于都县推进学前教育\n\n第一段，\n\n赣州市“五型”政府建设工作简报\n————————\n接着。\n"
+        );
         let p = parse_ok(&src);
         assert_eq!(paragraphs(&p.articles[0]), ["第一段，接着。"]);
     }

@@ -36,7 +36,9 @@ pub fn len(s: &str) -> usize {
 }
 
 /// Closing quotes and brackets that may follow a sentence's final punctuation (`。”`, `！）`).
-const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '】', '》', '〕', ']', '"', '\''];
+const CLOSERS: &[char] = &[
+    '”', '’', '」', '』', '）', ')', '】', '》', '〕', ']', '"', '\'',
+];
 
 /// Punctuation that ends a sentence, and so may end a paragraph.
 const FINAL: &[char] = &['。', '！', '？', '!', '?', '；', '…', '：'];
@@ -52,7 +54,9 @@ pub fn ends_sentence(s: &str) -> bool {
 pub fn is_parenthesized(s: &str) -> bool {
     let pairs = [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')];
     pairs.iter().any(|&(o, c)| {
-        s.starts_with(o) && s.ends_with(c) && s[o.len_utf8()..].find(c) == Some(s.len() - o.len_utf8() - c.len_utf8())
+        s.starts_with(o)
+            && s.ends_with(c)
+            && s[o.len_utf8()..].find(c) == Some(s.len() - o.len_utf8() - c.len_utf8())
     })
 }
 
@@ -312,7 +316,10 @@ pub fn find_issue_numbers(s: &str) -> Vec<IssueNo> {
             }
         }
         // A bracket around it: （总第 133 期）
-        if start > 0 && matches!(chars[start - 1], '（' | '(') && matches!(chars.get(end), Some('）' | ')')) {
+        if start > 0
+            && matches!(chars[start - 1], '（' | '(')
+            && matches!(chars.get(end), Some('）' | ')'))
+        {
             start -= 1;
             end += 1;
         }
@@ -407,7 +414,9 @@ const MARKINGS: &[&str] = &[
 pub fn is_marking(s: &str) -> bool {
     let mut rest: String = s
         .chars()
-        .filter(|c| !is_space(*c) && !matches!(c, '（' | '）' | '(' | ')' | '【' | '】' | '★' | '，' | '、'))
+        .filter(|c| {
+            !is_space(*c) && !matches!(c, '（' | '）' | '(' | ')' | '【' | '】' | '★' | '，' | '、')
+        })
         .collect();
     if rest.is_empty() {
         return false;
@@ -416,7 +425,9 @@ pub fn is_marking(s: &str) -> bool {
         let before = rest.len();
         for m in MARKINGS {
             if let Some(r) = rest.strip_prefix(m) {
-                rest = r.trim_start_matches(|c: char| c.is_ascii_digit() || c == '年').to_string();
+                rest = r
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '年')
+                    .to_string();
             }
         }
         if rest.is_empty() {
@@ -454,7 +465,10 @@ pub fn close_up(s: &str) -> String {
 pub fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' | '&'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -499,17 +513,41 @@ mod tests {
 
     #[test]
     fn sentences_end_with_final_punctuation_perhaps_in_quotes() {
-        for s in ["推进。", "问题？", "好！", "如下：", "“示范幼儿园”。", "（试行）。", "完成；"] {
+        for s in [
+            "推进。",
+            "问题？",
+            "好！",
+            "如下：",
+            "“示范幼儿园”。",
+            "（试行）。",
+            "完成；",
+        ] {
             assert!(ends_sentence(s), "{s}");
         }
-        for s in ["累计", "通讯信号、", "投入 2331.76 万元，", "细则（试行）", "(实", "2.5"] {
+        for s in [
+            "累计",
+            "通讯信号、",
+            "投入 2331.76 万元，",
+            "细则（试行）",
+            "(实",
+            "2.5",
+        ] {
             assert!(!ends_sentence(s), "{s}");
         }
     }
 
     #[test]
     fn page_numbers_in_their_printed_forms_are_recognised() {
-        for s in ["— 2 —", "- 3 -", "－4－", "—12—", "第 2 页", "第2页 共5页", "2/5", "7"] {
+        for s in [
+            "— 2 —",
+            "- 3 -",
+            "－4－",
+            "—12—",
+            "第 2 页",
+            "第2页 共5页",
+            "2/5",
+            "7",
+        ] {
             assert!(is_page_number(s), "{s}");
         }
         for s in ["2021", "一、", "第 125 期", "—— 于都县", "- 3 - 个", "3.5"] {
@@ -591,7 +629,10 @@ mod tests {
         assert!(is_marking("（内部资料）"));
         assert!(is_marking("机密★1年"));
         assert!(!is_marking("内部资料管理办法"));
-        assert_eq!(close_up("赣州市“五型”政府建设 工作简报"), "赣州市“五型”政府建设工作简报");
+        assert_eq!(
+            close_up("赣州市“五型”政府建设 工作简报"),
+            "赣州市“五型”政府建设工作简报"
+        );
         assert_eq!(close_up("工 作 简 报"), "工作简报");
         assert_eq!(close_up("Work  Bulletin"), "Work Bulletin");
     }

@@ -105,7 +105,11 @@ fn import_prints_the_issue_and_each_articles_county_unit_and_topics() {
         "county: 定南县  unit: 定南县  topics: 医疗卫生、乡村振兴",
         "created         content/2021-125/_index.md",
     ] {
-        assert!(run.stdout.contains(needle), "no {needle:?} in\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(needle),
+            "no {needle:?} in\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -122,13 +126,20 @@ fn a_second_import_changes_nothing_and_a_changed_file_is_not_clobbered() {
 
     // An edited file is never overwritten without --force, and then nothing at all is written.
     let edited = "content/2021-125/02-zhujian-dianti.md";
-    s.file(edited, "---\ntitle: 改过\ncounty: 赣州市\ntopics: [住房城建]\n---\n改过的正文。\n");
+    s.file(
+        edited,
+        "---\ntitle: 改过\ncounty: 赣州市\ntopics: [住房城建]\n---\n改过的正文。\n",
+    );
     s.remove("content/2021-125/01-renshe-jiuye.md");
     s.run(&["import", seed])
         .failure()
         .stderr_has("would overwrite 1 file that differs: content/2021-125/02-zhujian-dianti.md")
         .stderr_has("--force");
-    assert!(!s.path().join("content/2021-125/01-renshe-jiuye.md").exists());
+    assert!(
+        !s.path()
+            .join("content/2021-125/01-renshe-jiuye.md")
+            .exists()
+    );
     assert!(
         std::fs::read_to_string(s.path().join(edited))
             .unwrap()
@@ -159,7 +170,10 @@ fn dry_run_prints_every_file_and_writes_nothing() {
     let s = site();
     let run = s.run(&["import", "--dry-run", seed().to_str().unwrap()]);
     run.success().stderr_has("nothing was written");
-    assert!(run.stdout.contains("==> content/2021-125/01-renshe-jiuye.md <=="));
+    assert!(
+        run.stdout
+            .contains("==> content/2021-125/01-renshe-jiuye.md <==")
+    );
     assert!(run.stdout.contains("**一、引导农民工有序转移就业**。畅通"));
     assert!(!s.path().join("content/2021-125").exists());
 }
@@ -191,9 +205,15 @@ fn a_gb18030_crlf_bulletin_imports_whole_and_builds() {
     assert!(index.ends_with("---\n【编者按】今年以来，各地各部门认真落实“五型”政府建设部署，涌现出一批好做法。现将章贡区、瑞金市的经验刊发，供学习借鉴。\n"), "{index}");
     let zhanggong = &got["01-zhanggong-yingshang-huanjing.md"];
     assert!(zhanggong.contains("county: 章贡区\n"), "{zhanggong}");
-    assert!(zhanggong.contains("\n## （一）推行“一窗受理”\n"), "{zhanggong}");
+    assert!(
+        zhanggong.contains("\n## （一）推行“一窗受理”\n"),
+        "{zhanggong}"
+    );
     // The page number is gone and the paragraph it cut is whole again.
-    assert!(zhanggong.contains("共容缺办理审批事项 316 件。"), "{zhanggong}");
+    assert!(
+        zhanggong.contains("共容缺办理审批事项 316 件。"),
+        "{zhanggong}"
+    );
     let ruijin = &got["02-ruijin-xiangcun.md"];
     assert!(ruijin.contains("**一是打造精品线路**。"), "{ruijin}");
     // Nothing of the footer is in an article.
@@ -203,7 +223,10 @@ fn a_gb18030_crlf_bulletin_imports_whole_and_builds() {
     s.build().success();
     let page = s.main_of("issues/2021-008/index.html");
     assert!(page.contains("编者按"), "{page}");
-    assert!(page.contains("瑞金市推进红色旅游与乡村振兴融合发展"), "{page}");
+    assert!(
+        page.contains("瑞金市推进红色旅游与乡村振兴融合发展"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -217,7 +240,10 @@ fn a_hard_wrapped_indented_bulletin_with_a_two_line_title_imports_and_builds() {
         zhujian.contains("title: 市住建局积极推进老旧小区改造 提升群众居住品质\n"),
         "{zhujian}"
     );
-    assert!(zhujian.contains("county: 赣州市\nunit: 市住建局\n"), "{zhujian}");
+    assert!(
+        zhujian.contains("county: 赣州市\nunit: 市住建局\n"),
+        "{zhujian}"
+    );
     assert!(
         zhujian.contains("\n去年以来，市住建局把老旧小区改造作为民生实事，坚持“先民生后提升”，累计改造老旧小区 126 个。\n\n**一、坚持规划先行**。编制全市老旧小区改造专项规划，建立项目储备库。\n"),
         "{zhujian}"
