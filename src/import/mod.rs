@@ -287,8 +287,8 @@ fn render_issue(
         let body_text = crate::markdown::render(&body, false).text;
         let choice = classifier.topics(&a.title, &body_text);
         if choice.defaulted {
-            let mut help = format!(
-                "no topic keyword occurs in it; set `topics:` in the generated file, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)"
+            let mut help = String::from(
+                "no topic keyword occurs in it; set `topics:` in the generated file, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)",
             );
             if !classifier.default_topic_known() {
                 help.push_str(&format!(

@@ -742,9 +742,7 @@ fn parse_body(
         let continues = match open {
             Open::Closed => false,
             Open::Hard => {
-                !(strong && f.gap_before)
-                    && !(indent_mode && f.indented)
-                    && !(marker_start && f.gap_before)
+                !(f.gap_before && (strong || marker_start)) && !(indent_mode && f.indented)
             }
             Open::Soft => !f.indented && !is_title && !marker_start,
         };
