@@ -129,7 +129,9 @@ pub struct Classifier<'a> {
 
 /// First characters that a place or department name does not start with: verbs and function words
 /// that open a title's predicate (`推进…`, `以…`, `全面…`).
-const STOP: &str = "以在把将为对着从向让于是的与和及各我本该其这此推强抓聚坚创狠打持做扎构优提破用立率走靠凝激守严落夯助促";
+/// (Characters that start county names are left out: 于都县, 将乐县, 从化区, 和平县, 本溪市.)
+const STOP: &str =
+    "以在把为对着向让是的与及各我该其这此推强抓聚坚创狠打持做构优提破用立率走靠凝激守严落夯助促";
 
 /// Suffixes of a department, longest first.
 const DEPT_SUFFIXES: &[&str] = &[
@@ -633,6 +635,10 @@ mod tests {
         assert_eq!(
             lead(&c, "赣州经开区“链长制”助力产业"),
             Some((p("赣州经开区"), "赣州经开区".into(), NameKind::Pattern))
+        );
+        assert_eq!(
+            lead(&c, "于都县积极探索解决“入园难”问题"),
+            Some((p("于都县"), "于都县".into(), NameKind::Pattern))
         );
         assert_eq!(
             lead(&c, "全南县卫健委推进村医队伍建设"),
