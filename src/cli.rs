@@ -24,6 +24,8 @@ pub enum Command {
     /// Build the site in memory, serve it, and rebuild and reload the browser on every save.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Turn bulletin texts as received (from the printed PDF or Word file) into issue folders.
+    Import(ImportArgs),
 }
 
 /// Options shared by commands that read a site.
@@ -94,4 +96,23 @@ pub struct ServeArgs {
     /// Poll for changes instead of using file system events (network drives, WSL).
     #[arg(long)]
     pub poll: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Bulletin texts (UTF-8, GB18030/GBK or UTF-16), one issue each.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The site folder (its site.yaml gives counties, city and topic rules).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to put issue folders; relative to --root.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub into: PathBuf,
+    /// Overwrite files that exist and differ.
+    #[arg(long)]
+    pub force: bool,
+    /// Print what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

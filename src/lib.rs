@@ -5,13 +5,15 @@
 //! [`config`] (site.yaml) → [`theme`] → [`load`] (content/ read, front matter checked, Markdown
 //! rendered) → [`model`] (issues, articles, counties, topics, every output's URL) → [`render`]
 //! (Tera, in parallel) → [`output`] (minify, write, atomic swap). The command-line interface in
-//! `main.rs` and `cmd/` sits at the edge and only resolves options and prints.
+//! `main.rs` and `cmd/` sits at the edge and only resolves options and prints. The importer
+//! ([`import`]), which turns bulletin texts as received into content/, sits at the other edge.
 
 pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
+pub mod import;
 pub mod init;
 pub mod links;
 pub mod load;

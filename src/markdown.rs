@@ -199,8 +199,8 @@ mod tests {
     #[test]
     fn nesting_depth_is_measured_for_markdown_and_raw_html() {
         assert_eq!(render("段落\n", false).depth, 1);
-        assert!(render(&"> ".repeat(50), false).depth >= 50);
-        assert!(render(&"- ".repeat(50), false).depth >= 50);
+        assert!(render(&("> ".repeat(50) + "x"), false).depth >= 50);
+        assert!(render(&("- ".repeat(50) + "x"), false).depth >= 50);
         let deep_html = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
         assert!(render(&deep_html, false).depth >= 300);
         assert_eq!(html_depth("<p>a<br>b<img src=x><span>c</span></p><hr/>"), 2);

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 mod init;
 #[cfg(feature = "serve")]
 mod serve;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init(args) => init::run(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

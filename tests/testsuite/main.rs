@@ -9,6 +9,7 @@ mod build;
 mod errors;
 mod feeds;
 mod hardening;
+mod import;
 mod links;
 mod publish;
 mod sample;

@@ -42,8 +42,8 @@ fn every_sentence_of_the_seed_is_in_the_sample_in_order() {
 fn page_breaks_of_the_seed_are_mended() {
     let content =
         |f: &str| std::fs::read_to_string(repo().join("content/2021-125").join(f)).unwrap();
-    assert!(content("01-renshe-nongmingong.md").contains("累计接送劳动力"));
-    assert!(content("01-renshe-nongmingong.md").contains("(实体)"));
+    assert!(content("01-renshe-jiuye.md").contains("累计接送劳动力"));
+    assert!(content("01-renshe-jiuye.md").contains("(实体)"));
     assert!(content("02-zhujian-dianti.md").contains("大力宣传政策"));
 }
 

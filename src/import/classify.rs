@@ -1,0 +1,716 @@
+//! Which county an article belongs to, which unit reported it, and which topics it is about.
+//!
+//! County and unit come from the title's leading name, the way bulletins write them: `于都县…`,
+//! `赣州经开区…`, `市人社局…` (a city department, filed under site.yaml's `city`), `于都县教育局…`.
+//! Names are looked up in site.yaml's `counties:` (names and aliases, longest first); without a
+//! vocabulary, or for a name it lacks, a leading name ending in 县, 区, 市 or a zone (经开区,
+//! 高新区…) is taken as it is. A department is a short name ending in 局, 委, 办, 办公室, 中心…
+//! right after the county or a bare 市.
+//!
+//! Topics come from keyword rules: the `keywords` of site.yaml's topics, `import.rules`, and
+//! built-in rules for common government topics (used for a topic only when the site gives it no
+//! keywords, and only for topics the site's vocabulary has). See [`Classifier::topics`].
+
+use crate::config::{Config, Vocabulary};
+use crate::diagnostics::Diagnostic;
+use crate::slug;
+
+/// Keywords of common government topics, used for topics the site gives no keywords of its own.
+pub const BUILTIN_RULES: &[(&str, &[&str])] = &[
+    (
+        "就业创业",
+        &["就业", "创业", "农民工", "技能培训", "招聘", "稳岗"],
+    ),
+    (
+        "教育",
+        &["教育", "学校", "幼儿园", "入园", "教师", "学生", "校园"],
+    ),
+    (
+        "医疗卫生",
+        &["医疗", "卫生", "卫生院", "医院", "村医", "医保", "健康"],
+    ),
+    (
+        "住房城建",
+        &[
+            "住建",
+            "住房",
+            "住宅",
+            "电梯",
+            "老旧小区",
+            "城市更新",
+            "棚户区",
+        ],
+    ),
+    (
+        "产业发展",
+        &["产业", "产业链", "工业", "制造业", "企业", "园区", "营收"],
+    ),
+    (
+        "乡村振兴",
+        &["乡村振兴", "乡村", "农村", "农业", "脱贫", "村级"],
+    ),
+    (
+        "营商环境",
+        &["营商环境", "审批", "政务服务", "放管服", "一网通办", "办事"],
+    ),
+    (
+        "民生保障",
+        &["民生", "养老", "社保", "低保", "救助", "群众"],
+    ),
+    (
+        "生态环保",
+        &["生态", "环保", "污染", "河长制", "林长制", "环境保护"],
+    ),
+    ("安全生产", &["安全生产", "应急", "消防", "防汛", "隐患"]),
+    ("项目建设", &["项目建设", "重大项目", "开工", "投资"]),
+    ("基层治理", &["基层治理", "社区", "网格", "矛盾纠纷"]),
+    ("文化旅游", &["文化", "旅游", "文旅", "景区"]),
+    ("交通运输", &["交通", "公路", "高速", "铁路", "物流"]),
+];
+
+/// The topic an article gets when no rule matches, unless site.yaml's `import.default_topic`
+/// names another.
+pub const DEFAULT_TOPIC: &str = "综合";
+
+/// Up to this many topics per article.
+pub const MAX_TOPICS: usize = 2;
+
+/// A keyword rule: any of `keywords` in an article suggests `topic`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicRule {
+    pub topic: String,
+    pub keywords: Vec<String>,
+}
+
+/// How a title's leading name was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A name or alias of site.yaml's `counties:`.
+    Vocabulary,
+    /// `市…局`: a department of the city.
+    CityDepartment,
+    /// A name ending in 县, 区, 市 or a zone, not in the vocabulary (or there is none).
+    Pattern,
+}
+
+/// The leading name of a title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leading {
+    /// The county it files under (canonical), or `None` for a city department when site.yaml
+    /// names no city.
+    pub county: Option<String>,
+    /// The reporting unit as the title writes it (`市人社局`, `于都县教育局`), or the county.
+    pub unit: String,
+    pub kind: NameKind,
+    /// The county or zone part as written (`赣州经开区`, `于都县`; empty for `市人社局`).
+    pub place: String,
+    /// The department part (`人社局`).
+    pub department: Option<String>,
+    /// Length in bytes of the name in the title.
+    pub len: usize,
+}
+
+/// Topics chosen for an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicChoice {
+    pub topics: Vec<String>,
+    /// No rule matched: `topics` is the default topic.
+    pub defaulted: bool,
+}
+
+/// The site's vocabularies and rules, ready to classify articles.
+pub struct Classifier<'a> {
+    counties: Option<&'a Vocabulary>,
+    topics_vocab: Option<&'a Vocabulary>,
+    city: Option<String>,
+    pub rules: Vec<TopicRule>,
+    pub default_topic: String,
+}
+
+/// First characters that a place or department name does not start with: verbs and function words
+/// that open a title's predicate (`推进…`, `以…`, `全面…`).
+/// (Characters that start county names are left out: 于都县, 将乐县, 从化区, 和平县, 本溪市.)
+const STOP: &str =
+    "以在把为对着向让是的与及各我该其这此推强抓聚坚创狠打持做构优提破用立率走靠凝激守严落夯助促";
+
+/// Suffixes of a department, longest first.
+const DEPT_SUFFIXES: &[&str] = &[
+    "人民政府",
+    "领导小组",
+    "委员会",
+    "管委会",
+    "办公室",
+    "指挥部",
+    "政府",
+    "中心",
+    "公司",
+    "集团",
+    "支队",
+    "大队",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "院",
+];
+
+/// Suffixes of a development zone, which files under its own name.
+const ZONE_SUFFIXES: &[&str] = &[
+    "经济技术开发区",
+    "高新技术产业开发区",
+    "经开区",
+    "高新区",
+    "开发区",
+    "综保区",
+    "工业园区",
+    "新区",
+];
+
+/// Suffixes of a county-level place.
+const PLACE_SUFFIXES: &[&str] = &["县", "区", "市", "旗"];
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+/// The department name at the start of `rest` (what follows a county or a bare 市), if any.
+pub fn department(rest: &str) -> Option<String> {
+    let chars: Vec<char> = rest.chars().take(16).collect();
+    for i in 0..chars.len().min(8) {
+        for suffix in DEPT_SUFFIXES {
+            let sc: Vec<char> = suffix.chars().collect();
+            if sc.len() == 1 && i == 0 {
+                continue;
+            }
+            if chars[i..].starts_with(&sc) {
+                if i > 0 && STOP.contains(chars[0]) {
+                    return None;
+                }
+                let mut end = i + sc.len();
+                for ext in ["办公室", "委员会"] {
+                    let ec: Vec<char> = ext.chars().collect();
+                    if chars[end..].starts_with(&ec) {
+                        end += ec.len();
+                    }
+                }
+                return Some(chars[..end].iter().collect());
+            }
+        }
+        if !is_cjk(chars[i]) {
+            return None;
+        }
+    }
+    None
+}
+
+/// A place name at the start of `title` by its form: 2+ characters ending in 县, 区, 市, 旗 or a
+/// zone suffix, the shortest such.
+pub fn place_by_form(title: &str) -> Option<String> {
+    let chars: Vec<char> = title.chars().take(12).collect();
+    if chars.first().is_none_or(|c| STOP.contains(*c)) {
+        return None;
+    }
+    for end in 2..=chars.len().min(10) {
+        let prefix: String = chars[..end].iter().collect();
+        if !chars[..end].iter().all(|c| is_cjk(*c)) {
+            return None;
+        }
+        let zone = ZONE_SUFFIXES
+            .iter()
+            .find(|z| prefix.ends_with(*z))
+            .map(|z| z.chars().count());
+        let place = PLACE_SUFFIXES
+            .iter()
+            .find(|z| prefix.ends_with(*z))
+            .map(|_| 1);
+        if let Some(n) = zone.or(place) {
+            if end - n >= 2 {
+                return Some(prefix);
+            }
+            // 全市…, 各县…: a suffix too early is no name, and no name runs past it.
+            if place.is_some() {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+impl<'a> Classifier<'a> {
+    /// The classifier of a site. Rules that name a topic the vocabulary lacks are reported and
+    /// left out.
+    pub fn new(config: &'a Config) -> (Classifier<'a>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let topics_vocab = config.topics.as_ref();
+        let mut rules: Vec<TopicRule> = Vec::new();
+        let add = |rules: &mut Vec<TopicRule>, topic: &str, keywords: &[String]| {
+            let keywords: Vec<String> = keywords
+                .iter()
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect();
+            if keywords.is_empty() {
+                return;
+            }
+            match rules.iter_mut().find(|r| r.topic == topic) {
+                Some(r) => {
+                    for k in keywords {
+                        if !r.keywords.contains(&k) {
+                            r.keywords.push(k);
+                        }
+                    }
+                }
+                None => rules.push(TopicRule {
+                    topic: topic.to_string(),
+                    keywords,
+                }),
+            }
+        };
+        if let Some(v) = topics_vocab {
+            for t in &v.terms {
+                add(&mut rules, &t.name, &t.keywords);
+            }
+        }
+        for r in &config.import.rules {
+            let topic = match topics_vocab {
+                Some(v) => match v.resolve(&r.topic) {
+                    Some(t) => t.name.clone(),
+                    None => {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "import rule for unknown topic `{}` is ignored",
+                                r.topic
+                            ))
+                            .with_path(crate::config::CONFIG_FILE)
+                            .with_help(format!(
+                                "add `{}` to `topics:` in site.yaml, or name a topic it has",
+                                r.topic
+                            )),
+                        );
+                        continue;
+                    }
+                },
+                None => r.topic.trim().to_string(),
+            };
+            add(&mut rules, &topic, &r.keywords);
+        }
+        for (name, keywords) in BUILTIN_RULES {
+            let topic = match topics_vocab {
+                Some(v) => match v.resolve(name) {
+                    Some(t) => t.name.clone(),
+                    None => continue,
+                },
+                None => name.to_string(),
+            };
+            if rules.iter().any(|r| r.topic == topic) {
+                continue;
+            }
+            let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+            add(&mut rules, &topic, &keywords);
+        }
+        let default_topic = config
+            .import
+            .default_topic
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOPIC.to_string());
+        let default_topic = topics_vocab
+            .and_then(|v| v.resolve(&default_topic))
+            .map_or(default_topic, |t| t.name.clone());
+        (
+            Classifier {
+                counties: config.counties.as_ref(),
+                topics_vocab,
+                city: config.city.clone(),
+                rules,
+                default_topic,
+            },
+            diags,
+        )
+    }
+
+    /// Whether the default topic is one the site's vocabulary accepts.
+    pub fn default_topic_known(&self) -> bool {
+        self.topics_vocab
+            .is_none_or(|v| v.resolve(&self.default_topic).is_some())
+    }
+
+    /// Whether `name` is in the counties vocabulary (always true without one).
+    pub fn county_known(&self, name: &str) -> bool {
+        self.counties.is_none_or(|v| v.resolve(name).is_some())
+    }
+
+    /// The closest known county to `name`, for a suggestion.
+    pub fn closest_county(&self, name: &str) -> Option<String> {
+        let v = self.counties?;
+        let c = crate::diagnostics::closest(name, v.spellings())?;
+        v.resolve(c).map(|t| t.name.clone())
+    }
+
+    pub fn city(&self) -> Option<&str> {
+        self.city.as_deref()
+    }
+
+    /// The longest county name or alias of the vocabulary that `s` starts with.
+    fn vocabulary_prefix<'s>(&self, s: &'s str) -> Option<(&'s str, String)> {
+        let v = self.counties?;
+        let best = v
+            .spellings()
+            .filter(|sp| !sp.is_empty() && s.starts_with(sp))
+            .max_by_key(|sp| sp.len())?;
+        let name = v.resolve(best)?.name.clone();
+        Some((&s[..best.len()], name))
+    }
+
+    /// The leading name of `title`: its county and unit.
+    pub fn leading(&self, title: &str) -> Option<Leading> {
+        if let Some((written, name)) = self.vocabulary_prefix(title) {
+            let mut place = written.to_string();
+            let mut county = name;
+            let mut rest = &title[written.len()..];
+            // 赣州市章贡区…: the county inside the city.
+            if self.city.as_deref() == Some(county.as_str())
+                && let Some((w2, n2)) = self.vocabulary_prefix(rest)
+                && n2 != county
+            {
+                place = w2.to_string();
+                county = n2;
+                rest = &rest[w2.len()..];
+            }
+            let department = department(rest);
+            let unit = match &department {
+                Some(d) => format!("{place}{d}"),
+                None if place == written && written != county => county.clone(),
+                None => place.clone(),
+            };
+            let len = title.len() - rest.len() + department.as_ref().map_or(0, |d| d.len());
+            return Some(Leading {
+                county: Some(county),
+                unit,
+                kind: NameKind::Vocabulary,
+                place,
+                department,
+                len,
+            });
+        }
+        // A city department: 市人社局…, or the city's own name when it is not in the vocabulary.
+        let city_spellings = self.city.iter().flat_map(|c| {
+            [Some(c.clone()), c.strip_suffix('市').map(str::to_string)]
+                .into_iter()
+                .flatten()
+        });
+        let mut prefixes: Vec<String> = city_spellings.collect();
+        prefixes.push("市".to_string());
+        for p in prefixes {
+            if let Some(rest) = title.strip_prefix(p.as_str())
+                && let Some(d) = department(rest)
+            {
+                return Some(Leading {
+                    county: self.city.clone(),
+                    unit: format!("{p}{d}"),
+                    kind: NameKind::CityDepartment,
+                    place: if p == "市" { String::new() } else { p.clone() },
+                    len: p.len() + d.len(),
+                    department: Some(d),
+                });
+            }
+        }
+        let place = place_by_form(title)?;
+        let rest = &title[place.len()..];
+        let department = department(rest);
+        Some(Leading {
+            county: Some(place.clone()),
+            unit: match &department {
+                Some(d) => format!("{place}{d}"),
+                None => place.clone(),
+            },
+            kind: NameKind::Pattern,
+            len: place.len() + department.as_ref().map_or(0, |d| d.len()),
+            place,
+            department,
+        })
+    }
+
+    /// Topics of an article from its title and body text.
+    ///
+    /// For each rule, its keywords' occurrences are counted in the title and in the body. A topic
+    /// qualifies when one of its keywords is in the title, or when its keywords occur in the body at
+    /// least 3 times and at least half as often as the most-mentioned topic's. Qualifying topics
+    /// are ranked by occurrences (title and body), and the first two kept. When none qualifies, the
+    /// article gets the default topic (and the importer warns).
+    pub fn topics(&self, title: &str, body: &str) -> TopicChoice {
+        let counts: Vec<(usize, usize)> = self
+            .rules
+            .iter()
+            .map(|r| {
+                let t = r
+                    .keywords
+                    .iter()
+                    .map(|k| title.matches(k.as_str()).count())
+                    .sum();
+                let b = r
+                    .keywords
+                    .iter()
+                    .map(|k| body.matches(k.as_str()).count())
+                    .sum();
+                (t, b)
+            })
+            .collect();
+        let top_body = counts.iter().map(|c| c.1).max().unwrap_or(0);
+        let mut qualified: Vec<(usize, usize)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, (t, b))| *t > 0 || (*b >= 3 && *b * 2 >= top_body))
+            .map(|(i, (t, b))| (i, t + b))
+            .collect();
+        // Most occurrences first; on a tie, the rule listed first.
+        qualified.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let topics: Vec<String> = qualified
+            .iter()
+            .take(MAX_TOPICS)
+            .map(|(i, _)| self.rules[*i].topic.clone())
+            .collect();
+        if topics.is_empty() {
+            TopicChoice {
+                topics: vec![self.default_topic.clone()],
+                defaulted: true,
+            }
+        } else {
+            TopicChoice {
+                topics,
+                defaulted: false,
+            }
+        }
+    }
+
+    /// The keyword a file name is made from: of the keywords of `topics` that occur in `title`
+    /// (after its leading name), the one occurring most often in the article; on a tie the one
+    /// first in the title.
+    pub fn main_keyword(&self, title: &str, text: &str, topics: &[String]) -> Option<String> {
+        let mut best: Option<(usize, usize, &str)> = None;
+        for r in self.rules.iter().filter(|r| topics.contains(&r.topic)) {
+            for k in &r.keywords {
+                let Some(pos) = title.find(k.as_str()) else {
+                    continue;
+                };
+                let n = text.matches(k.as_str()).count();
+                let better = match best {
+                    None => true,
+                    Some((bn, bpos, _)) => n > bn || (n == bn && pos < bpos),
+                };
+                if better {
+                    best = Some((n, pos, k));
+                }
+            }
+        }
+        best.map(|(_, _, k)| k.to_string())
+    }
+}
+
+/// The short slug of a unit for file names: the place without the city before it or its
+/// 县/区/市 after it, and the department without its suffix: 市人社局 → `renshe`, 于都县 → `yudu`,
+/// 赣州经开区 → `jingkaiqu`, 于都县教育局 → `yudu-jiaoyu`.
+pub fn unit_slug(leading: &Leading, city: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    let mut place = leading.place.as_str();
+    if let Some(city) = city {
+        let stem = city.strip_suffix('市').unwrap_or(city);
+        for p in [city, stem] {
+            if place.len() > p.len()
+                && let Some(rest) = place.strip_prefix(p)
+            {
+                place = rest;
+                break;
+            }
+        }
+    }
+    if !place.is_empty() {
+        if ZONE_SUFFIXES.contains(&place) {
+            // A bare zone reads as one word: 经开区 → jingkaiqu.
+            parts.push(slug::slugify(place).replace('-', ""));
+        } else {
+            let is_zone = ZONE_SUFFIXES.iter().any(|z| place.ends_with(z));
+            let stem = if is_zone {
+                place
+            } else {
+                PLACE_SUFFIXES
+                    .iter()
+                    .find_map(|s| place.strip_suffix(s))
+                    .filter(|s| s.chars().count() >= 2)
+                    .unwrap_or(place)
+            };
+            parts.push(slug::slugify(stem));
+        }
+    }
+    if let Some(d) = &leading.department {
+        let stem = DEPT_SUFFIXES
+            .iter()
+            .find_map(|s| d.strip_suffix(s))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(d);
+        parts.push(slug::slugify(stem));
+    }
+    parts.join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const SITE: &str = "city: 赣州市\ncounties:\n  - {name: 赣州市, aliases: [赣州]}\n  - {name: 章贡区}\n  - {name: 于都县, aliases: [于都]}\n  - {name: 大余县}\n  - {name: 赣州经开区, aliases: [经开区]}\ntopics:\n  - {name: 就业创业, keywords: [就业, 创业, 农民工]}\n  - {name: 教育, keywords: [教育, 幼儿园]}\n  - {name: 民生保障}\n  - {name: 综合}\n";
+
+    fn config(yaml: &str) -> Config {
+        Config::parse(Path::new("/site"), yaml).unwrap()
+    }
+
+    fn lead(c: &Classifier<'_>, title: &str) -> Option<(Option<String>, String, NameKind)> {
+        c.leading(title).map(|l| (l.county, l.unit, l.kind))
+    }
+
+    #[test]
+    fn county_comes_from_the_vocabulary_longest_name_first() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let v = |s: &str| Some(s.to_string());
+        assert_eq!(
+            lead(&c, "于都县积极探索解决“入园难、入园贵”问题"),
+            Some((v("于都县"), "于都县".into(), NameKind::Vocabulary))
+        );
+        assert_eq!(
+            lead(&c, "赣州经开区“链长制”为电子信息产业发展保驾护航"),
+            Some((v("赣州经开区"), "赣州经开区".into(), NameKind::Vocabulary))
+        );
+        assert_eq!(
+            lead(&c, "于都积极推进学前教育"),
+            Some((v("于都县"), "于都县".into(), NameKind::Vocabulary))
+        );
+        assert_eq!(
+            lead(&c, "于都县教育局推进学前教育"),
+            Some((v("于都县"), "于都县教育局".into(), NameKind::Vocabulary))
+        );
+        assert_eq!(
+            lead(&c, "赣州市章贡区推进老旧小区改造"),
+            Some((v("章贡区"), "章贡区".into(), NameKind::Vocabulary))
+        );
+        assert_eq!(
+            lead(&c, "大余县以办好人民满意教育为抓手"),
+            Some((v("大余县"), "大余县".into(), NameKind::Vocabulary))
+        );
+    }
+
+    #[test]
+    fn city_departments_file_under_the_city() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let city = Some("赣州市".to_string());
+        for (title, unit) in [
+            ("市人社局多措并举促进农民工就业创业", "市人社局"),
+            ("市住建局积极推进全市既有住宅加装电梯", "市住建局"),
+            ("市发改委推动重大项目建设", "市发改委"),
+            ("市政府办公室强化督查", "市政府办公室"),
+            ("市委办公室深化作风建设", "市委办公室"),
+            ("赣州市人社局举办招聘会", "赣州市人社局"),
+        ] {
+            let l = c.leading(title).unwrap_or_else(|| panic!("{title}"));
+            assert_eq!(
+                (l.county.clone(), l.unit.as_str()),
+                (city.clone(), unit),
+                "{title}"
+            );
+        }
+        assert!(c.leading("全市推进城市更新").is_none());
+        assert!(c.leading("以改革创新推进高质量发展").is_none());
+    }
+
+    #[test]
+    fn without_a_vocabulary_a_name_ending_in_xian_qu_shi_or_a_zone_is_the_county() {
+        let cfg = config("");
+        let (c, _) = Classifier::new(&cfg);
+        let p = |s: &str| Some(s.to_string());
+        assert_eq!(
+            lead(&c, "定南县创新乡村一体化运行机制"),
+            Some((p("定南县"), "定南县".into(), NameKind::Pattern))
+        );
+        assert_eq!(
+            lead(&c, "赣州经开区“链长制”助力产业"),
+            Some((p("赣州经开区"), "赣州经开区".into(), NameKind::Pattern))
+        );
+        assert_eq!(
+            lead(&c, "于都县积极探索解决“入园难”问题"),
+            Some((p("于都县"), "于都县".into(), NameKind::Pattern))
+        );
+        assert_eq!(
+            lead(&c, "全南县卫健委推进村医队伍建设"),
+            Some((p("全南县"), "全南县卫健委".into(), NameKind::Pattern))
+        );
+        // A city department with no city to file it under.
+        assert_eq!(
+            lead(&c, "市人社局多措并举"),
+            Some((None, "市人社局".into(), NameKind::CityDepartment))
+        );
+        assert!(c.leading("推进城区改造").is_none());
+        assert!(c.leading("“链长制”助力").is_none());
+    }
+
+    #[test]
+    fn topics_are_ranked_by_keyword_hits_up_to_two() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let t = c.topics("市人社局促进农民工就业", "就业就业创业，幼儿园。");
+        assert_eq!(t.topics, vec!["就业创业"]);
+        assert!(!t.defaulted);
+        // Both in the title: both, most hits first.
+        let t = c.topics("幼儿园教师就业", "幼儿园教育幼儿园教育");
+        assert_eq!(t.topics, vec!["教育", "就业创业"]);
+        // Built-in keywords for a topic the site lists without keywords.
+        let t = c.topics("提高养老服务水平", "养老");
+        assert_eq!(t.topics, vec!["民生保障"]);
+    }
+
+    #[test]
+    fn an_article_no_rule_matches_gets_the_default_topic() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let t = c.topics("某某工作会议召开", "会议强调。");
+        assert_eq!(t.topics, vec!["综合"]);
+        assert!(t.defaulted);
+        let cfg = config(&format!("{SITE}import:\n  default_topic: 教育\n"));
+        let (c, _) = Classifier::new(&cfg);
+        assert_eq!(c.topics("会议", "").topics, vec!["教育"]);
+    }
+
+    #[test]
+    fn import_rules_add_keywords_and_unknown_topics_are_reported() {
+        let cfg = config(&format!(
+            "{SITE}import:\n  rules:\n    - {{topic: 教育, keywords: [入园]}}\n    - {{topic: 体育, keywords: [足球]}}\n"
+        ));
+        let (c, diags) = Classifier::new(&cfg);
+        assert_eq!(c.topics("破解入园难", "").topics, vec!["教育"]);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("体育"));
+    }
+
+    #[test]
+    fn unit_slugs_are_short_pinyin() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let s = |t: &str| unit_slug(&c.leading(t).unwrap(), Some("赣州市"));
+        assert_eq!(s("市人社局多措并举"), "renshe");
+        assert_eq!(s("于都县积极探索"), "yudu");
+        assert_eq!(s("赣州经开区“链长制”"), "jingkaiqu");
+        assert_eq!(s("于都县教育局推进"), "yudu-jiaoyu");
+    }
+
+    #[test]
+    fn the_main_keyword_is_the_most_frequent_title_keyword() {
+        let cfg = config(SITE);
+        let (c, _) = Classifier::new(&cfg);
+        let k = c.main_keyword(
+            "促进农民工就业创业",
+            "就业就业就业农民工",
+            &["就业创业".to_string()],
+        );
+        assert_eq!(k.as_deref(), Some("就业"));
+    }
+}

@@ -1,0 +1,280 @@
+//! Parsed bulletins → the text of `_index.md` and of each article's file.
+//!
+//! Front matter is YAML that bulletin's loader reads back: values are written plain when YAML
+//! would read them back as the same text, double-quoted otherwise (a phone number, a value starting
+//! with a quote or bracket, `true`…). Bodies are CommonMark with every character of the input
+//! shown as written: ASCII punctuation that could be markup is escaped.
+//!
+//! Section leads are rendered one way everywhere:
+//! - a line of its own (`一、统一人员聘用`, `（一）强化保障`) is a heading: `##` for the highest
+//!   level the article uses, `###` for the next;
+//! - a paragraph starting with one (`一、引导农民工有序转移就业。畅通…`) gets its lead, up to the
+//!   first full stop, in bold with the stop outside the stars (`**一、…就业**。畅通…`: CommonMark
+//!   does not close `**` between Chinese punctuation and a letter);
+//! - in an article with a run `一是…二是…`, each item's first sentence is bold the same way, where
+//!   the item starts a paragraph or follows a full stop, semicolon or colon.
+
+use super::parse::{Block, ParsedArticle, ordinal_lead};
+use super::text::{self, Marker};
+
+/// Longest lead, in characters, that is set in bold; a longer one is left plain.
+const MAX_LEAD: usize = 60;
+
+/// Characters that end a lead.
+const LEAD_END: &[char] = &['。', '；', '：', '！', '？'];
+
+/// A YAML scalar for `s`: plain when safe, else double-quoted.
+pub fn yaml_scalar(s: &str) -> String {
+    if yaml_plain_ok(s) {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    }
+}
+
+fn yaml_plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if s.trim() != s
+        || "-?:,[]{}#&*!|>'\"%@`~".contains(first)
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.chars().any(|c| c.is_control())
+    {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
+    ) {
+        return false;
+    }
+    // Numbers, dates, times: anything ASCII starting with a digit, sign or dot.
+    !(s.is_ascii() && (first.is_ascii_digit() || matches!(first, '+' | '.')))
+}
+
+/// The blocks of a body as Markdown, paragraphs separated by a blank line, ending in a newline
+/// (empty for no blocks).
+pub fn body_markdown(blocks: &[Block]) -> String {
+    let has_run = has_ordinal_run(blocks);
+    let mut levels: Vec<Marker> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(m, _) => Some(*m),
+            Block::Paragraph(_) => None,
+        })
+        .collect();
+    levels.sort();
+    levels.dedup();
+    let mut out = String::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        match b {
+            Block::Heading(m, t) => {
+                let depth = 2 + levels.iter().position(|l| l == m).unwrap_or(0);
+                out.push_str(&"#".repeat(depth.min(6)));
+                out.push(' ');
+                out.push_str(&text::escape_inline(t));
+            }
+            Block::Paragraph(p) => out.push_str(&paragraph(p, has_run)),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether the blocks hold a run `一是…二是…` at item positions.
+fn has_ordinal_run(blocks: &[Block]) -> bool {
+    let mut seen_one = false;
+    for b in blocks {
+        if let Block::Paragraph(p) = b {
+            for pos in item_positions(p) {
+                let rest = &p[pos..];
+                if rest.starts_with("一是") {
+                    seen_one = true;
+                } else if seen_one && rest.starts_with("二是") {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Byte offsets in `p` where an item `N是` of a run starts: at the start, or after `。`, `；`, `：`.
+fn item_positions(p: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for (i, c) in p.char_indices() {
+        if prev.is_none_or(|x| matches!(x, '。' | '；' | '：')) && ordinal_lead(&p[i..]) {
+            out.push(i);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// The end (byte offset in `p`) of a lead starting at `start`: the first `LEAD_END` after it, if the
+/// lead is not too long and something is left to bold.
+fn lead_end(p: &str, start: usize, min_chars: usize) -> Option<usize> {
+    let rel = p[start..].find(LEAD_END)?;
+    let lead = &p[start..start + rel];
+    let n = lead.chars().count();
+    (n > min_chars && n <= MAX_LEAD).then_some(start + rel)
+}
+
+/// One paragraph as Markdown, with bold lead-ins.
+fn paragraph(p: &str, has_run: bool) -> String {
+    // Where bold spans go, as byte ranges of `p`.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    if let Some((Marker::Chapter | Marker::Section, mlen)) = text::section_marker(p)
+        && let Some(end) = lead_end(p, 0, mlen_chars(p, mlen))
+    {
+        spans.push((0, end));
+    }
+    if has_run {
+        for pos in item_positions(p) {
+            if spans.iter().any(|&(s, e)| pos >= s && pos < e) {
+                continue;
+            }
+            if let Some(end) = lead_end(p, pos, 3) {
+                spans.push((pos, end));
+            }
+        }
+    }
+    spans.sort();
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut pos = 0;
+    for (s, e) in spans {
+        out.push_str(&escape_at(p, pos, s));
+        out.push_str("**");
+        out.push_str(&text::escape_inline(&p[s..e]));
+        out.push_str("**");
+        pos = e;
+    }
+    out.push_str(&escape_at(p, pos, p.len()));
+    out
+}
+
+fn mlen_chars(p: &str, mlen: usize) -> usize {
+    p[..mlen].chars().count()
+}
+
+/// Escape `p[from..to]`, with the start-of-paragraph rules when it is at the start.
+fn escape_at(p: &str, from: usize, to: usize) -> String {
+    if from == 0 {
+        text::escape_markdown(&p[from..to])
+    } else {
+        text::escape_inline(&p[from..to])
+    }
+}
+
+/// The article's file: front matter and body.
+pub fn article_file(
+    a: &ParsedArticle,
+    county: &str,
+    unit: Option<&str>,
+    topics: &[String],
+) -> String {
+    let mut out = String::from("---\n");
+    out.push_str(&format!("title: {}\n", yaml_scalar(&a.title)));
+    out.push_str(&format!("county: {}\n", yaml_scalar(county)));
+    if let Some(u) = unit {
+        out.push_str(&format!("unit: {}\n", yaml_scalar(u)));
+    }
+    out.push_str("topics:\n");
+    for t in topics {
+        out.push_str(&format!("  - {}\n", yaml_scalar(t)));
+    }
+    out.push_str("---\n");
+    out.push_str(&body_markdown(&a.blocks));
+    out
+}
+
+/// Every non-whitespace character of `s`, in order: what "nothing lost" compares.
+pub fn letters(s: &str) -> String {
+    s.chars().filter(|c| !text::is_space(*c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Block {
+        Block::Paragraph(s.to_string())
+    }
+
+    #[test]
+    fn yaml_values_are_quoted_only_when_needed() {
+        assert_eq!(yaml_scalar("市人社局"), "市人社局");
+        assert_eq!(yaml_scalar("gzswxzfb@163.com"), "gzswxzfb@163.com");
+        assert_eq!(yaml_scalar("8992528"), "\"8992528\"");
+        assert_eq!(yaml_scalar("0797-8992528"), "\"0797-8992528\"");
+        assert_eq!(yaml_scalar("“链长制”见成效"), "“链长制”见成效");
+        assert_eq!(yaml_scalar("[试行]办法"), "\"[试行]办法\"");
+        assert_eq!(yaml_scalar("标题: 副标题"), "\"标题: 副标题\"");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("2021年工作"), "2021年工作");
+        assert_eq!(yaml_scalar("\"引号\""), "\"\\\"引号\\\"\"");
+    }
+
+    #[test]
+    fn paragraph_leads_are_bold_with_the_stop_outside() {
+        assert_eq!(
+            body_markdown(&[p("一、引导农民工有序转移就业。畅通就业渠道。")]),
+            "**一、引导农民工有序转移就业**。畅通就业渠道。\n"
+        );
+        assert_eq!(
+            body_markdown(&[p("（一）主要措施：加强领导。")]),
+            "**（一）主要措施**：加强领导。\n"
+        );
+        // Numbered items stay plain.
+        assert_eq!(body_markdown(&[p("1.加强领导。")]), "1.加强领导。\n");
+    }
+
+    #[test]
+    fn ordinal_runs_are_bold_only_where_there_is_a_run() {
+        assert_eq!(
+            body_markdown(&[
+                p(
+                    "一、高标准抓建设。一是资源整合推进规范办园。公办幼儿园增加。二是推进中心园。坚持统一。"
+                ),
+                p("三是积极推进县城公办园建设。投入资金。"),
+            ]),
+            "**一、高标准抓建设**。**一是资源整合推进规范办园**。公办幼儿园增加。**二是推进中心园**。坚持统一。\n\n**三是积极推进县城公办园建设**。投入资金。\n"
+        );
+        assert_eq!(
+            body_markdown(&[p("一是孤例。没有二。")]),
+            "一是孤例。没有二。\n"
+        );
+        assert_eq!(
+            body_markdown(&[p("价格统一是关键。一是甲。二是乙。")]),
+            "价格统一是关键。一是甲。二是乙。\n"
+        );
+    }
+
+    #[test]
+    fn headings_take_levels_from_the_markers_the_article_uses() {
+        let md = body_markdown(&[
+            Block::Heading(Marker::Chapter, "一、统一聘用".into()),
+            Block::Heading(Marker::Section, "（一）统一待遇".into()),
+            p("正文。"),
+        ]);
+        assert_eq!(md, "## 一、统一聘用\n\n### （一）统一待遇\n\n正文。\n");
+        let md = body_markdown(&[Block::Heading(Marker::Section, "（一）统一待遇".into())]);
+        assert_eq!(md, "## （一）统一待遇\n");
+    }
+
+    #[test]
+    fn markdown_in_the_text_is_shown_as_written() {
+        let md = body_markdown(&[p("1. 第*一*条<b>"), p("一、加强_领导。正文")]);
+        assert_eq!(md, "1\\. 第\\*一\\*条\\<b>\n\n**一、加强\\_领导**。正文\n");
+        let r = crate::markdown::render(&md, false);
+        assert_eq!(&*r.text, "1. 第*一*条<b>\n一、加强_领导。正文\n");
+    }
+}

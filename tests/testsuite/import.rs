@@ -1,0 +1,327 @@
+//! `bulletin import`: bulletin texts as received become content that builds, with nothing lost and
+//! nothing clobbered. The fixtures in tests/fixtures/import/ are bulletins of our own making that
+//! exercise what the seed does not (GB18030 and CRLF, a two-line masthead, `2021 年第 8 期（总第
+//! 133 期）`, an editor's note, page numbers, `（一）` headings, distribution lines; a UTF-8 file
+//! with a BOM, hard-wrapped and indented as copied from a PDF viewer, with a title over two lines).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::helpers::{TestSite, repo};
+
+fn seed() -> PathBuf {
+    repo().join("seeds/ganzhou-wuxing-2021-125.txt")
+}
+
+fn fixture(name: &str) -> String {
+    repo()
+        .join("tests/fixtures/import")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A site with the repository's site.yaml and an empty content/.
+fn site() -> TestSite {
+    let s = TestSite::new();
+    std::fs::copy(repo().join("site.yaml"), s.path().join("site.yaml")).unwrap();
+    s
+}
+
+/// Every file of a folder with its text.
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Characters that carry text: everything but whitespace.
+fn letters(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// An article file's title and its body rendered to plain text: what a reader sees.
+fn title_and_text(file: &str) -> String {
+    let title = file
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap()
+        .trim_matches('"');
+    let body = file.splitn(3, "---\n").nth(2).unwrap();
+    format!("{title}{}", bulletin::markdown::render(body, false).text)
+}
+
+#[test]
+fn the_sample_content_is_what_import_makes_of_the_seed() {
+    let s = site();
+    s.run(&["import", seed().to_str().unwrap()]).success();
+    let got = files(&s.path().join("content/2021-125"));
+    let want = files(&repo().join("content/2021-125"));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "file names differ: regenerate content/2021-125 with `bulletin import seeds/ganzhou-wuxing-2021-125.txt --force`"
+    );
+    for (name, text) in &want {
+        assert_eq!(&got[name], text, "{name} differs from what import makes");
+    }
+}
+
+#[test]
+fn every_character_of_the_seeds_articles_is_in_the_generated_bodies_in_order() {
+    let s = site();
+    s.run(&["import", seed().to_str().unwrap()]).success();
+    let seed = std::fs::read_to_string(seed()).unwrap();
+    // The articles run from the first title to the footer's editor line.
+    let start = seed.find("市人社局多措并举").unwrap();
+    let end = seed.find("市“五型”政府建设领导小组办公室编").unwrap();
+    let expected = letters(&seed[start..end]);
+    let mut got = String::new();
+    for (name, text) in files(&s.path().join("content/2021-125")) {
+        if name != "_index.md" {
+            got.push_str(&letters(&title_and_text(&text)));
+        }
+    }
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn import_prints_the_issue_and_each_articles_county_unit_and_topics() {
+    let s = site();
+    let run = s.run(&["import", seed().to_str().unwrap()]);
+    run.success();
+    for needle in [
+        "第125期",
+        "2021-07-29",
+        "市人社局多措并举促进农民工就业创业",
+        "county: 赣州市  unit: 市人社局  topics: 就业创业",
+        "county: 定南县  unit: 定南县  topics: 医疗卫生、乡村振兴",
+        "created         content/2021-125/_index.md",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "no {needle:?} in\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_second_import_changes_nothing_and_a_changed_file_is_not_clobbered() {
+    let s = site();
+    let seed = seed();
+    let seed = seed.to_str().unwrap();
+    s.run(&["import", seed]).success();
+    let first = files(&s.path().join("content/2021-125"));
+    let again = s.run(&["import", seed]);
+    again.success().stderr_has("wrote 0 files, 6 unchanged");
+    assert_eq!(files(&s.path().join("content/2021-125")), first);
+
+    // An edited file is never overwritten without --force, and then nothing at all is written.
+    let edited = "content/2021-125/02-zhujian-dianti.md";
+    s.file(
+        edited,
+        "---\ntitle: 改过\ncounty: 赣州市\ntopics: [住房城建]\n---\n改过的正文。\n",
+    );
+    s.remove("content/2021-125/01-renshe-jiuye.md");
+    s.run(&["import", seed])
+        .failure()
+        .stderr_has("would overwrite 1 file that differs: content/2021-125/02-zhujian-dianti.md")
+        .stderr_has("--force");
+    assert!(
+        !s.path()
+            .join("content/2021-125/01-renshe-jiuye.md")
+            .exists()
+    );
+    assert!(
+        std::fs::read_to_string(s.path().join(edited))
+            .unwrap()
+            .contains("改过的正文")
+    );
+    s.run(&["import", "--force", seed]).success();
+    assert_eq!(files(&s.path().join("content/2021-125")), first);
+}
+
+#[test]
+fn markdown_files_the_import_would_not_write_stop_it_without_force() {
+    let s = site();
+    s.file(
+        "content/2021-125/09-old.md",
+        "---\ntitle: 旧\ncounty: 于都县\ntopics: [教育]\n---\n旧。\n",
+    );
+    s.run(&["import", seed().to_str().unwrap()])
+        .failure()
+        .stderr_has("content/2021-125/09-old.md");
+    assert!(!s.path().join("content/2021-125/_index.md").exists());
+    s.run(&["import", "--force", seed().to_str().unwrap()])
+        .success()
+        .stderr_has("warning");
+}
+
+#[test]
+fn dry_run_prints_every_file_and_writes_nothing() {
+    let s = site();
+    let run = s.run(&["import", "--dry-run", seed().to_str().unwrap()]);
+    run.success().stderr_has("nothing was written");
+    assert!(
+        run.stdout
+            .contains("==> content/2021-125/01-renshe-jiuye.md <==")
+    );
+    assert!(run.stdout.contains("**一、引导农民工有序转移就业**。畅通"));
+    assert!(!s.path().join("content/2021-125").exists());
+}
+
+#[test]
+fn a_gb18030_crlf_bulletin_imports_whole_and_builds() {
+    let s = site();
+    let run = s.run(&["import", &fixture("gb18030-crlf.txt")]);
+    run.success();
+    assert!(run.stdout.contains("(GB18030)"), "{}", run.stdout);
+    let dir = s.path().join("content/2021-008");
+    let got = files(&dir);
+    let index = &got["_index.md"];
+    for line in [
+        "number: 8\n",
+        "date: 2021-03-05\n",
+        "series: 赣州市“五型”政府建设工作简报\n",
+        "editor: 市“五型”政府建设领导小组办公室\n",
+        "total: 133\n",
+        "marking: 内部资料 注意保存\n",
+        "phone: \"0797-8992528\"\n",
+        "report_to: 市委常委，市人大常委会主任、副主任，市政府市长、副市长，市政协主席。\n",
+        "send_to: 各县（市、区）人民政府，市政府各部门。\n",
+        "copy_to: 市直各单位\n",
+        "print_run: 120\n",
+    ] {
+        assert!(index.contains(line), "no {line:?} in\n{index}");
+    }
+    assert!(index.ends_with("---\n【编者按】今年以来，各地各部门认真落实“五型”政府建设部署，涌现出一批好做法。现将章贡区、瑞金市的经验刊发，供学习借鉴。\n"), "{index}");
+    let zhanggong = &got["01-zhanggong-yingshang-huanjing.md"];
+    assert!(zhanggong.contains("county: 章贡区\n"), "{zhanggong}");
+    assert!(
+        zhanggong.contains("\n## （一）推行“一窗受理”\n"),
+        "{zhanggong}"
+    );
+    // The page number is gone and the paragraph it cut is whole again.
+    assert!(
+        zhanggong.contains("共容缺办理审批事项 316 件。"),
+        "{zhanggong}"
+    );
+    let ruijin = &got["02-ruijin-xiangcun.md"];
+    assert!(ruijin.contains("**一是打造精品线路**。"), "{ruijin}");
+    // Nothing of the footer is in an article.
+    for text in got.values().filter(|t| !t.contains("number: 8")) {
+        assert!(!text.contains("报：") && !text.contains("共印"), "{text}");
+    }
+    s.build().success();
+    let page = s.main_of("issues/2021-008/index.html");
+    assert!(page.contains("编者按"), "{page}");
+    assert!(
+        page.contains("瑞金市推进红色旅游与乡村振兴融合发展"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_hard_wrapped_indented_bulletin_with_a_two_line_title_imports_and_builds() {
+    let s = site();
+    s.run(&["import", &fixture("utf8-bom-hard-wrapped.txt")])
+        .success();
+    let got = files(&s.path().join("content/2021-003"));
+    let zhujian = &got["01-zhujian-laojiu-xiaoqu.md"];
+    assert!(
+        zhujian.contains("title: 市住建局积极推进老旧小区改造 提升群众居住品质\n"),
+        "{zhujian}"
+    );
+    assert!(
+        zhujian.contains("county: 赣州市\nunit: 市住建局\n"),
+        "{zhujian}"
+    );
+    assert!(
+        zhujian.contains("\n去年以来，市住建局把老旧小区改造作为民生实事，坚持“先民生后提升”，累计改造老旧小区 126 个。\n\n**一、坚持规划先行**。编制全市老旧小区改造专项规划，建立项目储备库。\n"),
+        "{zhujian}"
+    );
+    assert!(got["_index.md"].contains("date: 2021-01-15\n"));
+    s.build().success();
+}
+
+#[test]
+fn an_article_no_rule_matches_gets_the_default_topic_and_a_warning() {
+    let s = TestSite::new();
+    s.file(
+        "site.yaml",
+        "counties:\n  - {name: 于都县}\ntopics:\n  - {name: 综合工作, keywords: [统筹]}\nimport:\n  default_topic: 综合工作\n",
+    );
+    s.file(
+        "bulletin.txt",
+        "工作简报\n第 1 期\n2021 年 1 月 4 日\n于都县召开专题会议\n会议强调，要统一思想。\n",
+    );
+    let run = s.run(&["import", "bulletin.txt"]);
+    run.success()
+        .stderr_has("warning: no topic rule matches; the article gets the default topic `综合工作`")
+        .stderr_has("bulletin.txt:4:1");
+    let text = std::fs::read_to_string(s.path().join("content/2021-001/01-yudu.md")).unwrap();
+    assert!(text.contains("topics:\n  - 综合工作\n"), "{text}");
+    s.build().success();
+}
+
+#[test]
+fn an_unknown_county_is_a_warning_with_the_closest_name() {
+    let s = site();
+    s.file(
+        "bulletin.txt",
+        "工作简报\n第 2 期\n2021 年 1 月 11 日\n余都县推进学前教育\n全县新建幼儿园 12 所。\n",
+    );
+    s.run(&["import", "bulletin.txt"])
+        .success()
+        .stderr_has("warning: unknown county `余都县`")
+        .stderr_has("did you mean `于都县`?");
+}
+
+#[test]
+fn an_undecodable_file_is_a_clear_error() {
+    let s = site();
+    s.file("bad.txt", b"\xe7\xac\xac 1 \xe6\x9c\x9f\n\x81\x20\xff\n");
+    s.run(&["import", "bad.txt"])
+        .failure()
+        .stderr_has("bad.txt cannot be read as text")
+        .stderr_has("line 2")
+        .stderr_has("nothing was written");
+    s.file("word.txt", b"PK\x03\x04rest");
+    s.run(&["import", "word.txt"])
+        .failure()
+        .stderr_has("Word (.docx)");
+}
+
+#[test]
+fn a_bulletin_without_an_issue_number_is_an_error_naming_the_file() {
+    let s = site();
+    s.file(
+        "bulletin.txt",
+        "工作简报\n2021 年 1 月 4 日\n于都县召开会议\n正文。\n",
+    );
+    s.run(&["import", "bulletin.txt"])
+        .failure()
+        .stderr_has("no issue number found")
+        .stderr_has("bulletin.txt:1:1")
+        .stderr_has("第 125 期");
+    assert!(!s.path().join("content/2021-001").exists());
+}
+
+#[test]
+fn two_inputs_for_one_issue_are_an_error() {
+    let s = site();
+    let seed = seed();
+    let seed = seed.to_str().unwrap();
+    s.file("copy.txt", std::fs::read(seed).unwrap());
+    s.run(&["import", seed, "copy.txt"])
+        .failure()
+        .stderr_has("would write the same folder content/2021-125");
+}
