@@ -273,3 +273,130 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Read one HTTP/1.1 response with a Content-Length body from a keep-alive connection.
+fn read_response(stream: &mut TcpStream) -> std::io::Result<(u16, usize)> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed mid-response"));
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body)?;
+    Ok((status, len))
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0))))
+        .unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_preview_holds_under_load_while_rebuilding() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let s = site("https://example.gov.cn/");
+    let server = Server::start(s.path(), &[]);
+    let port = server.port;
+    let pid = server.child.id();
+    // Connections that never send a request must not hold anyone up.
+    let idle: Vec<TcpStream> = (0..50).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap(); // and never finish the headers
+
+    // Warm up, then note the memory.
+    for _ in 0..3 {
+        assert_eq!(get(port, "/").0, 200);
+    }
+    let rss_before = rss_kib(pid);
+
+    // Rebuild every 100 ms while the load runs.
+    let stop = Arc::new(AtomicBool::new(false));
+    let editor = {
+        let stop = stop.clone();
+        let path = s.path().join("content/2021-1/02-b.md");
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                std::fs::write(&path, format!("---\ntitle: 第二篇\ncounty: 定南县\ntopics: [教育]\n---\n第{n}次修改。\n")).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            n
+        })
+    };
+
+    let (connections, per_connection) = (200, 100);
+    let ok = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let paths = ["/", "/issues/2021-1/", "/issues/2021-1/a/", "/counties/", "/feed.xml", "/style.css", "/nope/"];
+    let started = std::time::Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|c| {
+            let ok = ok.clone();
+            let failures = failures.clone();
+            std::thread::spawn(move || {
+                let mut stream = match TcpStream::connect(("127.0.0.1", port)) {
+                    Ok(s) => s,
+                    Err(e) => return failures.lock().unwrap().push(format!("connect: {e}")),
+                };
+                stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                for i in 0..per_connection {
+                    let path = paths[(c + i) % paths.len()];
+                    let sent = write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    match sent.and_then(|_| read_response(&mut stream)) {
+                        Ok((status, _)) if status == 200 || (status == 404 && path == "/nope/") => {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok((status, _)) => failures.lock().unwrap().push(format!("{path}: {status}")),
+                        Err(e) => {
+                            failures.lock().unwrap().push(format!("{path}: {e}"));
+                            return;
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let took = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let rebuilds = editor.join().unwrap();
+    let failures = failures.lock().unwrap().clone();
+    assert!(failures.is_empty(), "{} failures, e.g. {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    assert_eq!(ok.load(Ordering::Relaxed), connections * per_connection);
+    assert!(rebuilds >= 3, "only {rebuilds} rebuilds happened during the load ({took:?})");
+    assert!(server.wait_log("pages re-rendered", 5), "{}", server.log());
+
+    // A fresh request is still served with the idle and half-open connections still open.
+    assert_eq!(get(port, "/issues/2021-1/").0, 200);
+    let rss_after = rss_kib(pid);
+    assert!(
+        rss_after < rss_before + 64 * 1024,
+        "memory grew from {rss_before} KiB to {rss_after} KiB over {} requests",
+        connections * per_connection
+    );
+    eprintln!(
+        "load: {} requests over {connections} connections in {took:?} ({:.0}/s) with {rebuilds} rebuilds; RSS {rss_before} → {rss_after} KiB",
+        connections * per_connection,
+        (connections * per_connection) as f64 / took.as_secs_f64()
+    );
+    drop(idle);
+    drop(slow);
+}
