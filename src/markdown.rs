@@ -39,7 +39,9 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
     let mut has_raw_html = false;
     let mut level = 0usize;
     let mut depth = 0usize;
-    let parser = Parser::new_ext(body, options()).inspect(|event| match event {
+    let parser = Parser::new_ext(body, options())
+        .map(|event| if trust_html { event } else { defuse_links(event) })
+        .inspect(|event| match event {
         Event::Start(tag) => {
             level += 1;
             depth = depth.max(level);
@@ -88,6 +90,41 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
         text: text.into(),
         first_paragraph,
         depth,
+    }
+}
+
+/// Whether a link or image address is safe to put in a page: relative, or one of the schemes that
+/// cannot run code. Browsers ignore whitespace and control characters inside a scheme
+/// (`java\tscript:`), so those are removed before looking.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme_end = cleaned.find(':');
+    let first_special = cleaned.find(['/', '?', '#']);
+    match scheme_end {
+        // A colon after a slash, `?` or `#` is part of a relative URL, not a scheme.
+        Some(i) if first_special.is_none_or(|j| i < j) => {
+            matches!(&cleaned[..i], "http" | "https" | "mailto" | "tel" | "ftp")
+        }
+        _ => true,
+    }
+}
+
+/// Markdown links and images whose address could run code (`javascript:`, `data:`, `vbscript:`)
+/// get `#` instead. Raw HTML goes through ammonia; this covers what Markdown syntax itself makes.
+fn defuse_links(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !is_safe_url(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !is_safe_url(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
+        }
+        other => other,
     }
 }
 
@@ -204,6 +241,22 @@ mod tests {
         let deep_html = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
         assert!(render(&deep_html, false).depth >= 300);
         assert_eq!(html_depth("<p>a<br>b<img src=x><span>c</span></p><hr/>"), 2);
+    }
+
+    #[test]
+    fn markdown_links_cannot_run_code() {
+        let body = "[a](javascript:alert(1)) ![b](javascript:alert(2)) [c](data:text/html,x) <javascript:alert(3)> [d](VBScript:x) [e](java%09script:x) [ok](/issues/) [ok2](https://example.gov.cn/a?b=c:d) [ok3](mailto:a@b.cn) [ok4](a/b:c)";
+        let r = render(body, false);
+        let lower = r.html.to_ascii_lowercase();
+        for bad in ["href=\"javascript", "src=\"javascript", "href=\"data:", "href=\"vbscript", "href=\"java%09"] {
+            assert!(!lower.contains(bad), "{bad}: {}", r.html);
+        }
+        for ok in ["href=\"/issues/\"", "https://example.gov.cn/a?b=c:d", "mailto:a@b.cn", "href=\"a/b:c\""] {
+            assert!(r.html.contains(ok), "{ok} missing: {}", r.html);
+        }
+        assert!(render(body, true).html.contains("javascript:alert(1)"));
+        assert!(!is_safe_url(" java\tscript:alert(1)"));
+        assert!(!is_safe_url("JAVASCRIPT:alert(1)"));
     }
 
     #[test]

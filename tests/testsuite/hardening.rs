@@ -195,7 +195,8 @@ fn raw_html_is_sanitised_unless_trusted() {
     let s = site();
     let body = "<script>alert('x')</script>\n\n\
         <p><img src=\"/a.png\" onerror=\"alert(1)\"> <a href=\"javascript:alert(2)\">链接</a> <span style=\"color:red\">红</span></p>\n\n\
-        <iframe src=\"https://evil.example/\"></iframe>\n\n<table><tr><td>单元格</td></tr></table>\n";
+        <iframe src=\"https://evil.example/\"></iframe>\n\n<table><tr><td>单元格</td></tr></table>\n\n\
+        Markdown 链接也不行：[点击](javascript:alert(3)) ![图](javascript:alert(4)) [数据](data:text/html,x)\n";
     s.file("content/2021-1/02-html.md", article("带HTML", body));
     s.build().success();
     let main = s.main_of("issues/2021-1/html/index.html");

@@ -1,0 +1,23 @@
+//! Markdown bodies to HTML (sanitised and trusted), and the nesting guard.
+#![no_main]
+
+use bulletin::markdown::{MAX_DEPTH, render, summarize};
+use bulletin::output::minify_html;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for trust in [false, true] {
+        let r = render(text, trust);
+        let _ = summarize(&r.first_paragraph, 120);
+        if !trust {
+            let lower = r.html.to_ascii_lowercase();
+            assert!(!lower.contains("<script"), "a script survived: {}", r.html);
+            assert!(!lower.contains("href=\"javascript:"), "a javascript: link survived: {}", r.html);
+        }
+        // The build minifies only bodies within the nesting bound.
+        if r.depth <= MAX_DEPTH {
+            let _ = minify_html(r.html.as_bytes());
+        }
+    }
+});
