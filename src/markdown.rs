@@ -259,6 +259,19 @@ mod tests {
         assert!(!is_safe_url("JAVASCRIPT:alert(1)"));
     }
 
+    /// Found by the fuzzer: text reading `href="javascript:` next to raw HTML comes out of the
+    /// sanitiser as text (quotes are not escaped in text), which is harmless. The check that it
+    /// is harmless reads the HTML with a real tokenizer, as the fuzz target now does.
+    #[test]
+    fn fuzz_regression_quoted_href_in_text_is_not_a_link() {
+        let bytes = include_bytes!("../tests/fixtures/fuzz/markdown-quoted-href-text.md");
+        let text = String::from_utf8_lossy(bytes);
+        let r = render(&text, false);
+        for link in crate::links::scan(&r.html).links {
+            assert!(is_safe_url(&link), "{link}");
+        }
+    }
+
     #[test]
     fn summaries_end_at_a_sentence_when_they_can() {
         assert_eq!(summarize("短句。", 10), "短句。");
