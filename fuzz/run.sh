@@ -20,4 +20,9 @@ for target in frontmatter markdown import; do
     | tee "/tmp/fuzz-$target.log" | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
   grep -E 'DONE|stat::number_of_executed_units' "/tmp/fuzz-$target.log" | tail -2 || true
 done
-ls artifacts/*/ 2>/dev/null && echo "crashes found: see fuzz/artifacts/" || echo "no crashes"
+found=$(find artifacts -type f 2>/dev/null | wc -l)
+if [ "$found" -gt 0 ]; then
+  echo "$found crash(es) found:"; find artifacts -type f
+  exit 1
+fi
+echo "no crashes"
