@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Output, Site};
 use crate::output::{self, DirSink, NullSink, Sink};
 use crate::render::Renderer;
+use crate::search::SearchStats;
 use crate::theme::{self, Theme};
 
 /// What a build is asked to do, resolved from the command line.
@@ -71,6 +72,8 @@ pub struct BuildReport {
     pub bytes: u64,
     pub timings: Vec<(&'static str, Duration)>,
     pub warnings: Diagnostics,
+    /// The search index's figures (builds only, not checks).
+    pub search: Option<SearchStats>,
 }
 
 impl BuildReport {
@@ -185,6 +188,29 @@ pub struct Written {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+}
+
+impl Written {
+    /// These counts with the search index's files added.
+    pub fn with_search(self, s: &SearchStats) -> Written {
+        Written {
+            files: self.files + s.files,
+            bytes: self.bytes + s.total_bytes(),
+            ..self
+        }
+    }
+}
+
+/// The `search` stage: the search index of every article, through the same sink as the pages
+/// (a folder for `build`, memory for `serve`).
+pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<SearchStats, Diagnostics> {
+    crate::search::write(site, sink).map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(format!("cannot write the search index: {e}")).with_help(
+                "check that the disk is not full and that the output folder is writable",
+            ),
+        ])
+    })
 }
 
 /// Render `outputs` in parallel and hand each to `sink`; copy the static files when `statics`.
@@ -312,6 +338,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         }
     };
     let bar = progress_bar(outputs.len(), opts.progress);
+    let mut search = None;
     let written = if write {
         let target = opts.output_dir();
         let staging = output::stage(&target, &opts.root).map_err(|d| Diagnostics(vec![d]))?;
@@ -320,6 +347,11 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         };
         let result = timed(&mut timings, "render+write", || {
             render_outputs(&renderer, &theme, &outputs, true, &sink, bar.as_ref())
+        })
+        .and_then(|w| {
+            let stats = timed(&mut timings, "search", || write_search(&site, &sink))?;
+            search = Some(stats);
+            Ok(w.with_search(&stats))
         });
         match result {
             Ok(w) => {
@@ -349,6 +381,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         bytes: written.bytes,
         timings,
         warnings,
+        search,
     })
 }
 

@@ -21,6 +21,17 @@ pub fn run(args: BuildArgs) -> i32 {
                 for (stage, t) in &report.timings {
                     eprintln!("  {stage:<14} {}", human_duration(*t));
                 }
+                if let Some(s) = &report.search {
+                    eprintln!(
+                        "  search index   {:.1} MB for {:.1} MB of text: postings {:.1} MB, positions {:.1} MB, articles {:.1} MB; {} shards",
+                        s.total_bytes() as f64 / 1e6,
+                        s.text_bytes as f64 / 1e6,
+                        s.postings_bytes as f64 / 1e6,
+                        s.positions_bytes as f64 / 1e6,
+                        s.article_bytes as f64 / 1e6,
+                        s.shards
+                    );
+                }
             }
             eprintln!(
                 "built {} pages ({} issues, {} articles), {} files, {:.1} MB in {} → {}",
