@@ -16,11 +16,13 @@
 //!
 //! - `index.json`: the manifest — number of articles and shards, where titles end, the counties,
 //!   topics and years for the filters, and a version that is appended to every other URL.
-//! - `i/XXXX.bin`: shard XXXX (hex) of the postings. A key (a bigram, a character or a token) lives
-//!   in shard `fnv1a(key) mod shards`. Per key: the articles that contain it and how often.
-//! - `p/XXXX.bin`: the positions of the bigrams of shard XXXX, fetched only for queries of three
-//!   or more characters.
-//! - `a/N.json`: article N (ids are newest first): what a result shows, and its text for snippets.
+//! - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key lives in shard
+//!   `fnv1a(key) mod shards`. Per key: the articles that contain it, how often and whether in the
+//!   title, and for bigrams the positions.
+//! - `c/XX.bin`: single characters, for one-character queries: per character the articles that
+//!   have it (a list, or a bitmap where that is smaller) and those with it in the title.
+//! - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 16 articles.
+//!   Snippets come from the article's own page, which the browser fetches for a shown result.
 //! - `f/cN.bin`, `f/tN.bin`: the articles of county N and of topic N, for the filters.
 //!
 //! Integers are LEB128 varints; lists of article ids and of positions are delta-coded.
@@ -37,11 +39,14 @@ use crate::output::Sink;
 pub const DIR: &str = "search";
 /// Bumped when the files change shape; `search.js` refuses a manifest it does not know.
 pub const FORMAT: u32 = 1;
-/// Aim for postings shards of about this many bytes: a query fetches one per bigram, so this
-/// times the number of bigrams is what a query pays for keys it did not ask for.
-const TARGET_SHARD_BYTES: usize = 8 * 1024;
-/// At most this many shards (of each kind).
+/// Aim for shards of about this many bytes: a query fetches one per bigram, so this times the
+/// number of bigrams is about what a query pays for keys it did not ask for. Smaller shards mean
+/// less to fetch but more files to write; see docs/search.md for the measurements behind it.
+const TARGET_SHARD_BYTES: usize = 24 * 1024;
+/// At most this many shards.
 const MAX_SHARDS: usize = 4096;
+/// Articles per file of `m/`.
+const META_CHUNK: usize = 16;
 /// Articles tokenised at once, so memory stays bounded on big archives.
 const BATCH: usize = 1024;
 
@@ -201,44 +206,73 @@ impl Tokens {
     }
 }
 
-/// A Han key as a number: one character (`b == 0`) or a bigram.
-fn han_key(a: char, b: Option<char>) -> u64 {
-    (u64::from(a as u32) << 32) | b.map_or(0, |b| u64::from(b as u32))
-}
-
-fn han_key_str(k: u64) -> String {
-    let a = char::from_u32((k >> 32) as u32).unwrap_or('\u{fffd}');
-    let mut s = String::with_capacity(8);
-    s.push(a);
-    if let Some(b) = char::from_u32((k & 0xffff_ffff) as u32).filter(|&b| b != '\0') {
-        s.push(b);
+/// A bigram key as UTF-8: (bytes, length).
+fn han_key_bytes(k: u64) -> ([u8; 8], usize) {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for c in [(k >> 32) as u32, (k & 0xffff_ffff) as u32] {
+        n += char::from_u32(c)
+            .unwrap_or('\u{fffd}')
+            .encode_utf8(&mut buf[n..])
+            .len();
     }
-    s
+    (buf, n)
 }
 
-/// What one article contributes: each key with its count, whether it is in the title, and (for
-/// bigrams) its positions; sorted by shard so each shard's part is one slice.
+fn han_shard(key: u64, shards: usize) -> u32 {
+    let (buf, n) = han_key_bytes(key);
+    (fnv1a(&buf[..n]) as usize & (shards - 1)) as u32
+}
+
+/// A multiply-rotate hasher for the `u64` keys of bigrams: the standard SipHash costs more than
+/// everything else in the indexer, and these keys are not attacker-chosen in any way that matters
+/// to a build.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// What one article contributes: each bigram and token with its count, whether it is in the
+/// title, and (for bigrams) its positions, sorted by shard so each shard's part is one slice; and
+/// its distinct characters.
 #[derive(Default)]
 struct DocTerms {
-    han: Vec<HanTerm>,
-    words: Vec<WordTerm>,
+    /// Bucketed by shard group: group g's are `bigrams[group_start[g]..group_start[g + 1]]`.
+    bigrams: Vec<Bigram>,
+    group_start: Vec<u32>,
     positions: Vec<u32>,
+    words: Vec<WordTerm>,
+    /// Distinct Han characters, each with whether it is in the title.
+    chars: Vec<(char, bool)>,
 }
 
-struct HanTerm {
+struct Bigram {
     shard: u32,
     key: u64,
-    tf: u32,
-    title: bool,
-    /// Range in `DocTerms::positions` (empty for single characters).
+    /// Count × 2 + in title.
+    tft: u32,
+    /// Range in `DocTerms::positions`.
     pos: (u32, u32),
 }
 
 struct WordTerm {
     shard: u32,
     key: String,
-    tf: u32,
-    title: bool,
+    tft: u32,
 }
 
 /// The Han positions a title uses (the rest of every article starts after the longest title).
@@ -269,19 +303,32 @@ fn searched_text(site: &Site, a: usize) -> String {
     s
 }
 
-fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize) -> DocTerms {
+/// Positions past this are not indexed (an article of 268 million Han characters).
+const MAX_POS: u32 = (1 << 28) - 1;
+
+fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize, per_group: usize) -> DocTerms {
     let art = &site.articles[a];
-    // (key, position) for Han; (word, in title) for tokens.
-    let mut han: Vec<(u64, u32)> = Vec::with_capacity(art.text.len() / 2);
+    // Bigrams packed as first character (18 bits), second (18), position (28), so that one sort
+    // of plain integers groups them by key with positions ascending; characters as code points,
+    // tokens with whether in the title.
+    let mut big: Vec<u64> = Vec::with_capacity(art.text.len() / 3);
+    let mut chars: Vec<u32> = Vec::with_capacity(art.text.len() / 3);
+    let mut title_chars: Vec<u32> = Vec::new();
     let mut words: Vec<(String, bool)> = Vec::new();
     let mut tok = Tokens::default();
     let mut collect = |text: &str, pos: u32, in_title: bool| {
         tok.feed(text, pos, |ev| match ev {
             Event::Han { c, prev, pos } => {
-                han.push((han_key(c, None), pos));
-                if let Some(p) = prev {
+                if in_title {
+                    title_chars.push(c as u32);
+                } else {
+                    chars.push(c as u32);
+                }
+                if let Some(p) = prev
+                    && pos <= MAX_POS
+                {
                     // A bigram's position is that of its first character.
-                    han.push((han_key(p, Some(c)), pos - 1));
+                    big.push((u64::from(p as u32) << 46) | (u64::from(c as u32) << 28) | u64::from(pos - 1));
                 }
             }
             Event::RunEnd { .. } => {}
@@ -290,33 +337,57 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize) -> DocTerms {
     };
     collect(&art.title, 0, true);
     collect(&searched_text(site, a), title_end, false);
-    han.sort_unstable();
 
     let mut out = DocTerms::default();
+    big.sort_unstable();
+    out.positions = Vec::with_capacity(big.len());
+    let mut bigrams: Vec<Bigram> = Vec::with_capacity(big.len());
     let mut i = 0;
-    let mut buf = [0u8; 8];
-    while i < han.len() {
-        let key = han[i].0;
+    while i < big.len() {
+        let packed = big[i] >> 28;
+        let start = out.positions.len() as u32;
         let mut j = i;
-        while j < han.len() && han[j].0 == key {
+        while j < big.len() && big[j] >> 28 == packed {
+            out.positions.push((big[j] & u64::from(MAX_POS)) as u32);
             j += 1;
         }
-        let is_bigram = key & 0xffff_ffff != 0;
-        let start = out.positions.len() as u32;
-        if is_bigram {
-            out.positions.extend(han[i..j].iter().map(|&(_, p)| p));
-        }
-        let shard = han_shard(key, shards, &mut buf);
-        out.han.push(HanTerm {
-            shard,
+        let key = ((packed >> 18) << 32) | (packed & 0x3ffff);
+        bigrams.push(Bigram {
+            shard: han_shard(key, shards),
             key,
-            tf: (j - i) as u32,
-            title: han[i].1 < title_end,
+            tft: (j - i) as u32 * 2 + u32::from(big[i] & u64::from(MAX_POS) < u64::from(title_end)),
             pos: (start, out.positions.len() as u32),
         });
         i = j;
     }
-    out.han.sort_unstable_by_key(|t| (t.shard, t.key));
+    // Bucket by shard group (stable), so each group's part is one slice.
+    let groups = shards / per_group;
+    let mut start = vec![0u32; groups + 1];
+    for b in &bigrams {
+        start[b.shard as usize / per_group + 1] += 1;
+    }
+    for g in 0..groups {
+        start[g + 1] += start[g];
+    }
+    out.group_start = start.clone();
+    let mut slots: Vec<Option<Bigram>> = (0..bigrams.len()).map(|_| None).collect();
+    for b in bigrams {
+        let at = &mut start[b.shard as usize / per_group];
+        slots[*at as usize] = Some(b);
+        *at += 1;
+    }
+    out.bigrams = slots.into_iter().flatten().collect();
+
+    title_chars.sort_unstable();
+    title_chars.dedup();
+    chars.sort_unstable();
+    chars.dedup();
+    out.chars = title_chars
+        .iter()
+        .map(|&c| (c, true))
+        .chain(chars.iter().filter(|c| title_chars.binary_search(c).is_err()).map(|&c| (c, false)))
+        .filter_map(|(c, t)| char::from_u32(c).map(|c| (c, t)))
+        .collect();
 
     words.sort_unstable();
     let mut i = 0;
@@ -331,8 +402,7 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize) -> DocTerms {
         out.words.push(WordTerm {
             shard: shard_of(&key, shards) as u32,
             key,
-            tf: (j - i) as u32,
-            title,
+            tft: (j - i) as u32 * 2 + u32::from(title),
         });
         i = j;
     }
@@ -340,48 +410,239 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize) -> DocTerms {
     out
 }
 
-fn han_shard(key: u64, shards: usize, buf: &mut [u8; 8]) -> u32 {
-    let mut n = 0;
-    for k in [(key >> 32) as u32, (key & 0xffff_ffff) as u32] {
-        if let Some(c) = char::from_u32(k).filter(|&c| c != '\0') {
-            n += c.encode_utf8(&mut buf[n..]).len();
+/// One occurrence list entry, kept in article order until the shard is written.
+#[derive(Clone, Copy)]
+struct Rec {
+    key: u32,
+    doc: u32,
+    tft: u32,
+    pos: u32,
+    len: u32,
+}
+
+/// A key of a shard group: a bigram (as in [`han_key_bytes`]) or a token.
+enum Name {
+    Han(u64),
+    Word(String),
+}
+
+impl Name {
+    fn bytes(&self) -> ([u8; 8], usize, Option<&str>) {
+        match self {
+            Name::Han(k) => {
+                let (b, n) = han_key_bytes(*k);
+                (b, n, None)
+            }
+            Name::Word(w) => ([0; 8], 0, Some(w)),
         }
     }
-    (fnv1a(&buf[..n]) as usize & (shards - 1)) as u32
 }
 
-/// One key's postings as they are appended to.
-#[derive(Default)]
-struct Posting {
-    docs: u32,
-    last: u32,
-    /// (article delta, count × 2 + in-title) pairs.
-    list: Vec<u8>,
-    /// Per article, its positions: the first, then deltas.
-    positions: Vec<u8>,
-}
-
-impl Posting {
-    fn add(&mut self, doc: u32, tf: u32, title: bool, positions: &[u32]) {
-        let delta = if self.docs == 0 { doc } else { doc - self.last };
-        push_varint(&mut self.list, u64::from(delta));
-        push_varint(&mut self.list, u64::from(tf) * 2 + u64::from(title));
-        let mut prev = 0;
-        for &p in positions {
-            push_varint(&mut self.positions, u64::from(p - prev));
-            prev = p;
-        }
-        self.docs += 1;
-        self.last = doc;
-    }
-}
-
-/// The postings of the shards `first..first + count`.
+/// The keys and postings of the shards `first..first + count`, gathered as a flat list of
+/// records (in article order) that is sorted by key only once, at the end.
 #[derive(Default)]
 struct ShardGroup {
     first: usize,
-    han: HashMap<u64, Posting>,
-    words: HashMap<String, Posting>,
+    ids: KeyMap<u32>,
+    word_ids: HashMap<String, u32>,
+    names: Vec<Name>,
+    recs: Vec<Rec>,
+    positions: Vec<u32>,
+}
+
+impl ShardGroup {
+    fn add(&mut self, doc: u32, d: &DocTerms, g: usize, lo: u32, hi: u32) {
+        for t in &d.bigrams[d.group_start[g] as usize..d.group_start[g + 1] as usize] {
+            let next = self.names.len() as u32;
+            let key = *self.ids.entry(t.key).or_insert(next);
+            if key == next {
+                self.names.push(Name::Han(t.key));
+            }
+            let ps = &d.positions[t.pos.0 as usize..t.pos.1 as usize];
+            self.recs.push(Rec {
+                key,
+                doc,
+                tft: t.tft,
+                pos: self.positions.len() as u32,
+                len: ps.len() as u32,
+            });
+            self.positions.extend_from_slice(ps);
+        }
+        let from = d.words.partition_point(|t| t.shard < lo);
+        for t in d.words[from..].iter().take_while(|t| t.shard < hi) {
+            let key = match self.word_ids.get(&t.key) {
+                Some(&k) => k,
+                None => {
+                    let k = self.names.len() as u32;
+                    self.word_ids.insert(t.key.clone(), k);
+                    self.names.push(Name::Word(t.key.clone()));
+                    k
+                }
+            };
+            let pos = self.positions.len() as u32;
+            self.recs.push(Rec {
+                key,
+                doc,
+                tft: t.tft,
+                pos,
+                len: 0,
+            });
+        }
+    }
+
+    /// The group's shard files: (shard, bytes, keys).
+    fn encode(self, per_group: usize, shards: usize) -> Vec<(usize, Vec<u8>, usize)> {
+        // Counting sort of the records by key; stable, so each key's records stay in article
+        // order.
+        let nkeys = self.names.len();
+        let mut start = vec![0u32; nkeys + 1];
+        for r in &self.recs {
+            start[r.key as usize + 1] += 1;
+        }
+        for k in 0..nkeys {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut sorted = vec![
+            Rec {
+                key: 0,
+                doc: 0,
+                tft: 0,
+                pos: 0,
+                len: 0
+            };
+            self.recs.len()
+        ];
+        for r in &self.recs {
+            let at = &mut fill[r.key as usize];
+            sorted[*at as usize] = *r;
+            *at += 1;
+        }
+        let bytes: Vec<([u8; 8], usize, Option<&str>)> =
+            self.names.iter().map(Name::bytes).collect();
+        let key_of = |k: u32| -> &[u8] {
+            let (b, n, w) = &bytes[k as usize];
+            match w {
+                Some(w) => w.as_bytes(),
+                None => &b[..*n],
+            }
+        };
+        let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); per_group];
+        for k in 0..nkeys as u32 {
+            per_shard[(fnv1a(key_of(k)) as usize & (shards - 1)) - self.first].push(k);
+        }
+        per_shard
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut keys)| {
+                keys.sort_unstable_by(|&a, &b| key_of(a).cmp(key_of(b)));
+                let mut head = Vec::with_capacity(keys.len() * 10 + 4);
+                let mut lists = Vec::new();
+                let mut pos = Vec::new();
+                push_varint(&mut head, keys.len() as u64);
+                for &k in &keys {
+                    let recs = &sorted[start[k as usize] as usize..start[k as usize + 1] as usize];
+                    let (l0, p0) = (lists.len(), pos.len());
+                    let mut last = 0;
+                    for (j, r) in recs.iter().enumerate() {
+                        push_varint(&mut lists, u64::from(if j == 0 { r.doc } else { r.doc - last }));
+                        push_varint(&mut lists, u64::from(r.tft));
+                        last = r.doc;
+                        let mut prev = 0;
+                        for &p in &self.positions[r.pos as usize..(r.pos + r.len) as usize] {
+                            push_varint(&mut pos, u64::from(p - prev));
+                            prev = p;
+                        }
+                    }
+                    let name = key_of(k);
+                    push_varint(&mut head, name.len() as u64);
+                    head.extend_from_slice(name);
+                    push_varint(&mut head, recs.len() as u64);
+                    push_varint(&mut head, (lists.len() - l0) as u64);
+                    push_varint(&mut head, (pos.len() - p0) as u64);
+                }
+                head.extend_from_slice(&lists);
+                head.extend_from_slice(&pos);
+                (self.first + i, head, keys.len())
+            })
+            .collect()
+    }
+}
+
+/// Which articles have each Han character: one bit per article, and the (few) articles with it
+/// in their title.
+struct CharSets {
+    words: usize,
+    /// Code point → slot + 1 (Han characters are all below 0x40000).
+    slots: Vec<u32>,
+    names: Vec<char>,
+    bits: Vec<u64>,
+    title: Vec<Vec<u32>>,
+}
+
+impl CharSets {
+    fn new(articles: usize) -> Self {
+        CharSets {
+            words: articles.div_ceil(64).max(1),
+            slots: vec![0; 0x40000],
+            names: Vec::new(),
+            bits: Vec::new(),
+            title: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, doc: usize, chars: &[(char, bool)]) {
+        for &(c, in_title) in chars {
+            let slot = match self.slots[c as usize] {
+                0 => {
+                    let s = self.names.len();
+                    self.slots[c as usize] = s as u32 + 1;
+                    self.names.push(c);
+                    self.bits.resize(self.bits.len() + self.words, 0);
+                    self.title.push(Vec::new());
+                    s
+                }
+                s => s as usize - 1,
+            };
+            self.bits[slot * self.words + doc / 64] |= 1 << (doc % 64);
+            if in_title {
+                self.title[slot].push(doc as u32);
+            }
+        }
+    }
+
+    /// One character's entry: the articles as a delta list or, where smaller, a bitmap (one bit
+    /// per article, least significant first), and the articles with it in the title.
+    fn encode(&self, slot: usize, articles: usize) -> (usize, u8, Vec<u8>, Vec<u8>) {
+        let bits = &self.bits[slot * self.words..(slot + 1) * self.words];
+        let count: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
+        let mut list = Vec::new();
+        let mut last = 0;
+        for (i, &w) in bits.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                let doc = (i * 64 + w.trailing_zeros() as usize) as u64;
+                let first = list.is_empty();
+                push_varint(&mut list, if first { doc } else { doc - last });
+                last = doc;
+                w &= w - 1;
+            }
+        }
+        let bitmap_len = articles.div_ceil(8);
+        let (kind, body) = if list.len() > bitmap_len {
+            let bytes: Vec<u8> = bits.iter().flat_map(|w| w.to_le_bytes()).collect();
+            (1, bytes[..bitmap_len].to_vec())
+        } else {
+            (0, list)
+        };
+        let mut title = Vec::new();
+        let mut last = 0;
+        for (j, &d) in self.title[slot].iter().enumerate() {
+            push_varint(&mut title, u64::from(if j == 0 { d } else { d - last }));
+            last = d;
+        }
+        (count, kind, body, title)
+    }
 }
 
 /// Figures about an index, for `--verbose` and the benchmark.
@@ -391,12 +652,14 @@ pub struct SearchStats {
     /// Bytes of searched text (UTF-8): titles and bodies.
     pub text_bytes: u64,
     pub shards: usize,
+    pub char_shards: usize,
     pub keys: usize,
-    /// Bytes of `i/` (postings) and `p/` (positions).
+    /// Bytes of `s/` (bigrams and tokens, with positions).
     pub postings_bytes: u64,
-    pub positions_bytes: u64,
-    /// Bytes of `a/` (the articles as results show them, with their text).
-    pub article_bytes: u64,
+    /// Bytes of `c/` (single characters).
+    pub char_bytes: u64,
+    /// Bytes of `m/` (what results show).
+    pub meta_bytes: u64,
     /// Bytes of the manifest and the filters.
     pub other_bytes: u64,
     pub files: usize,
@@ -405,7 +668,7 @@ pub struct SearchStats {
 impl SearchStats {
     /// Every byte the index adds to the output.
     pub fn total_bytes(&self) -> u64 {
-        self.postings_bytes + self.positions_bytes + self.article_bytes + self.other_bytes
+        self.postings_bytes + self.char_bytes + self.meta_bytes + self.other_bytes
     }
 }
 
@@ -415,7 +678,7 @@ pub struct SearchIndex {
     pub stats: SearchStats,
 }
 
-/// How many shards for postings of about `bytes` bytes: a power of two.
+/// How many shards for about `bytes` bytes of postings: a power of two.
 pub fn shard_count(bytes: usize) -> usize {
     bytes
         .div_ceil(TARGET_SHARD_BYTES)
@@ -438,9 +701,9 @@ pub fn build_index(site: &Site) -> SearchIndex {
         .iter()
         .map(|a| (a.title.len() + a.text.len()) as u64)
         .sum();
-    // The postings take about three quarters of the text's UTF-8 size; size the shards from that
-    // and the number of articles, before anything is counted, so one pass suffices.
-    let shards = shard_count((text_bytes as usize).saturating_mul(3) / 4);
+    // Postings with positions come to about one and a quarter times the text's UTF-8 bytes;
+    // the number of shards is fixed from that before anything is counted, so one pass suffices.
+    let shards = shard_count((text_bytes as usize).saturating_mul(5) / 4);
     let groups_n = shards.min(64);
     let per_group = shards / groups_n;
     let mut groups: Vec<ShardGroup> = (0..groups_n)
@@ -449,61 +712,30 @@ pub fn build_index(site: &Site) -> SearchIndex {
             ..ShardGroup::default()
         })
         .collect();
+    let mut chars = CharSets::new(n);
     for start in (0..n).step_by(BATCH) {
         let end = (start + BATCH).min(n);
         let batch: Vec<DocTerms> = (start..end)
             .into_par_iter()
-            .map(|a| doc_terms(site, a, title_end, shards))
+            .map(|a| doc_terms(site, a, title_end, shards, per_group))
             .collect();
-        groups.par_iter_mut().for_each(|g| {
-            let lo = g.first as u32;
-            let hi = (g.first + per_group) as u32;
-            for (i, d) in batch.iter().enumerate() {
-                let doc = (start + i) as u32;
-                let from = d.han.partition_point(|t| t.shard < lo);
-                for t in d.han[from..].iter().take_while(|t| t.shard < hi) {
-                    let pos = &d.positions[t.pos.0 as usize..t.pos.1 as usize];
-                    g.han.entry(t.key).or_default().add(doc, t.tf, t.title, pos);
-                }
-                let from = d.words.partition_point(|t| t.shard < lo);
-                for t in d.words[from..].iter().take_while(|t| t.shard < hi) {
-                    match g.words.get_mut(&t.key) {
-                        Some(p) => p.add(doc, t.tf, t.title, &[]),
-                        None => {
-                            let mut p = Posting::default();
-                            p.add(doc, t.tf, t.title, &[]);
-                            g.words.insert(t.key.clone(), p);
-                        }
+        rayon::join(
+            || {
+                groups.par_iter_mut().enumerate().for_each(|(gi, g)| {
+                    let lo = g.first as u32;
+                    let hi = (g.first + per_group) as u32;
+                    for (i, d) in batch.iter().enumerate() {
+                        g.add((start + i) as u32, d, gi, lo, hi);
                     }
-                }
-            }
-        });
-    }
-
-    // Each group into its shard files.
-    let encoded: Vec<Vec<(usize, Vec<u8>, Vec<u8>, usize)>> = groups
-        .into_par_iter()
-        .map(|g| {
-            let mut per_shard: Vec<Vec<(String, Posting)>> =
-                (0..per_group).map(|_| Vec::new()).collect();
-            for (k, p) in g.han {
-                let key = han_key_str(k);
-                per_shard[shard_of(&key, shards) - g.first].push((key, p));
-            }
-            for (key, p) in g.words {
-                per_shard[shard_of(&key, shards) - g.first].push((key, p));
-            }
-            per_shard
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut keys)| {
-                    keys.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                    let (list, pos) = encode_shard(&keys);
-                    (g.first + i, list, pos, keys.len())
                 })
-                .collect()
-        })
-        .collect();
+            },
+            || {
+                for (i, d) in batch.iter().enumerate() {
+                    chars.add(start + i, &d.chars);
+                }
+            },
+        );
+    }
 
     let mut stats = SearchStats {
         articles: n,
@@ -511,23 +743,64 @@ pub fn build_index(site: &Site) -> SearchIndex {
         shards,
         ..SearchStats::default()
     };
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(2 * shards + n + 64);
-    for (shard, list, pos, keys) in encoded.into_iter().flatten() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(shards + 2048);
+    let encoded: Vec<Vec<(usize, Vec<u8>, usize)>> = groups
+        .into_par_iter()
+        .map(|g| g.encode(per_group, shards))
+        .collect();
+    for (shard, bytes, keys) in encoded.into_iter().flatten() {
         stats.keys += keys;
-        stats.postings_bytes += list.len() as u64;
-        files.push((format!("{DIR}/i/{shard:04x}.bin"), list));
-        if !pos.is_empty() {
-            stats.positions_bytes += pos.len() as u64;
-            files.push((format!("{DIR}/p/{shard:04x}.bin"), pos));
-        }
+        stats.postings_bytes += bytes.len() as u64;
+        files.push((format!("{DIR}/s/{shard:04x}.bin"), bytes));
     }
 
-    let articles: Vec<(String, Vec<u8>)> = (0..n)
+    // Single characters: (count, kind, body, title) per character, into their own shards.
+    let entries: Vec<(usize, u8, Vec<u8>, Vec<u8>)> = (0..chars.names.len())
         .into_par_iter()
-        .map(|a| (format!("{DIR}/a/{a}.json"), article_json(site, a)))
+        .map(|s| chars.encode(s, n))
         .collect();
-    stats.article_bytes = articles.iter().map(|(_, b)| b.len() as u64).sum();
-    files.extend(articles);
+    let char_bytes: usize = entries.iter().map(|e| e.2.len() + e.3.len() + 8).sum();
+    let char_shards = char_bytes
+        .div_ceil(TARGET_SHARD_BYTES)
+        .next_power_of_two()
+        .clamp(1, 256);
+    let mut per_shard: Vec<Vec<usize>> = vec![Vec::new(); char_shards];
+    for (slot, c) in chars.names.iter().enumerate() {
+        per_shard[shard_of(c.encode_utf8(&mut [0; 4]), char_shards)].push(slot);
+    }
+    for (shard, mut slots) in per_shard.into_iter().enumerate() {
+        slots.sort_unstable_by_key(|&s| chars.names[s]);
+        let mut out = Vec::new();
+        push_varint(&mut out, slots.len() as u64);
+        for &s in &slots {
+            let c = chars.names[s];
+            let (count, kind, body, title) = &entries[s];
+            push_varint(&mut out, c.len_utf8() as u64);
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            push_varint(&mut out, *count as u64);
+            out.push(*kind);
+            push_varint(&mut out, body.len() as u64);
+            push_varint(&mut out, title.len() as u64);
+        }
+        for &s in &slots {
+            out.extend_from_slice(&entries[s].2);
+            out.extend_from_slice(&entries[s].3);
+        }
+        stats.char_bytes += out.len() as u64;
+        files.push((format!("{DIR}/c/{shard:02x}.bin"), out));
+    }
+    stats.char_shards = char_shards;
+
+    // What results show, META_CHUNK articles a file.
+    let metas: Vec<(String, Vec<u8>)> = (0..n.div_ceil(META_CHUNK))
+        .into_par_iter()
+        .map(|k| {
+            let docs = k * META_CHUNK..((k + 1) * META_CHUNK).min(n);
+            (format!("{DIR}/m/{k}.json"), meta_json(site, docs))
+        })
+        .collect();
+    stats.meta_bytes = metas.iter().map(|(_, b)| b.len() as u64).sum();
+    files.extend(metas);
 
     for (prefix, terms) in [("c", &site.counties), ("t", &site.topics)] {
         for (i, term) in terms.iter().enumerate() {
@@ -551,79 +824,51 @@ pub fn build_index(site: &Site) -> SearchIndex {
         hasher.update(bytes);
     }
     let version = hasher.finalize().to_hex()[..10].to_string();
-    let manifest = manifest_json(site, shards, title_end, &version);
+    let manifest = manifest_json(site, &stats, title_end, &version);
     stats.other_bytes += manifest.len() as u64;
     files.push((format!("{DIR}/index.json"), manifest));
     stats.files = files.len();
     SearchIndex { files, stats }
 }
 
-/// A shard: its postings file and its positions file (empty when no key has positions).
-///
-/// Postings: `K`, then per key `len, UTF-8 bytes, articles, list bytes, positions bytes`, then
-/// the lists in key order. Positions: the positions of each key in the same order, back to back.
-fn encode_shard(keys: &[(String, Posting)]) -> (Vec<u8>, Vec<u8>) {
-    let body: usize = keys.iter().map(|(_, p)| p.list.len()).sum();
-    let mut out = Vec::with_capacity(body + keys.len() * 12 + 4);
-    push_varint(&mut out, keys.len() as u64);
-    for (k, p) in keys {
-        push_varint(&mut out, k.len() as u64);
-        out.extend_from_slice(k.as_bytes());
-        push_varint(&mut out, u64::from(p.docs));
-        push_varint(&mut out, p.list.len() as u64);
-        push_varint(&mut out, p.positions.len() as u64);
-    }
-    let mut pos = Vec::with_capacity(keys.iter().map(|(_, p)| p.positions.len()).sum());
-    for (_, p) in keys {
-        out.extend_from_slice(&p.list);
-        pos.extend_from_slice(&p.positions);
-    }
-    (out, pos)
-}
-
-fn article_json(site: &Site, a: usize) -> Vec<u8> {
-    let art = &site.articles[a];
-    let issue = &site.issues[art.issue];
-    let topics: Vec<&str> = art
-        .topics
-        .iter()
-        .map(|&t| site.topics[t].name.as_str())
+/// Articles `docs` as results show them: an array of
+/// `[title, url, date, date_zh, issue title, issue url, county, unit]`.
+fn meta_json(site: &Site, docs: std::ops::Range<usize>) -> Vec<u8> {
+    use crate::model::Output;
+    let rows: Vec<serde_json::Value> = docs
+        .map(|a| {
+            let art = &site.articles[a];
+            serde_json::json!([
+                art.title,
+                site.url(Output::Article(a)),
+                art.date.iso(),
+                art.date.chinese(),
+                site.issues[art.issue].title,
+                site.url(Output::Issue(art.issue)),
+                site.counties[art.county].name,
+                art.unit.as_deref().unwrap_or(""),
+            ])
+        })
         .collect();
-    let v = serde_json::json!({
-        "title": art.title,
-        "url": site.url(crate::model::Output::Article(a)),
-        "date": art.date.iso(),
-        "date_zh": art.date.chinese(),
-        "issue": issue.title,
-        "issue_url": site.url(crate::model::Output::Issue(art.issue)),
-        "county": site.counties[art.county].name,
-        "unit": art.unit,
-        "topics": topics,
-        "text": art.text,
-    });
-    serde_json::to_vec(&v).expect("JSON of strings")
+    serde_json::to_vec(&rows).expect("JSON of strings")
 }
 
-fn manifest_json(site: &Site, shards: usize, title_end: u32, version: &str) -> Vec<u8> {
+fn manifest_json(site: &Site, stats: &SearchStats, title_end: u32, version: &str) -> Vec<u8> {
     let terms = |terms: &[crate::model::Term]| -> Vec<serde_json::Value> {
         terms
             .iter()
             .map(|t| serde_json::json!({"name": t.name, "slug": t.slug, "count": t.articles.len()}))
             .collect()
     };
-    // Articles are newest first, so each year is one run of ids.
-    let mut years: Vec<(i32, usize, usize)> = Vec::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        match years.last_mut() {
-            Some((y, _, end)) if *y == a.date.year && *end == i => *end = i + 1,
-            _ => years.push((a.date.year, i, i + 1)),
-        }
-    }
+    // Articles are newest first, so a year is one run of ids (kept general all the same).
     let mut by_year: Vec<(i32, Vec<[usize; 2]>)> = Vec::new();
-    for (y, from, to) in years {
-        match by_year.iter_mut().find(|(yy, _)| *yy == y) {
-            Some((_, r)) => r.push([from, to]),
-            None => by_year.push((y, vec![[from, to]])),
+    for (i, a) in site.articles.iter().enumerate() {
+        match by_year.iter_mut().find(|(y, _)| *y == a.date.year) {
+            Some((_, ranges)) => match ranges.last_mut() {
+                Some(r) if r[1] == i => r[1] = i + 1,
+                _ => ranges.push([i, i + 1]),
+            },
+            None => by_year.push((a.date.year, vec![[i, i + 1]])),
         }
     }
     let years: Vec<serde_json::Value> = by_year
@@ -637,7 +882,9 @@ fn manifest_json(site: &Site, shards: usize, title_end: u32, version: &str) -> V
         "format": FORMAT,
         "version": version,
         "articles": site.articles.len(),
-        "shards": shards,
+        "shards": stats.shards,
+        "char_shards": stats.char_shards,
+        "meta_chunk": META_CHUNK,
         "title_end": title_end,
         "counties": terms(&site.counties),
         "topics": terms(&site.topics),
@@ -664,32 +911,34 @@ pub fn write(site: &Site, sink: &dyn Sink) -> io::Result<SearchStats> {
 pub struct Postings {
     /// (article, count, in title) per article, ids ascending.
     pub docs: Vec<(u32, u32, bool)>,
-    /// Per article, its positions (empty for keys without positions).
+    /// Per article, its positions (empty for tokens).
     pub positions: Vec<Vec<u32>>,
 }
 
-/// Read `key` from a shard's postings and positions files.
-pub fn read_postings(list: &[u8], pos: &[u8], key: &str) -> Option<Postings> {
+/// Read `key` (a bigram or a token) from a shard file.
+pub fn read_postings(shard: &[u8], key: &str) -> Option<Postings> {
     let mut at = 0;
-    let k = read_varint(list, &mut at)? as usize;
+    let k = read_varint(shard, &mut at)? as usize;
     let mut found = None;
-    let (mut list_off, mut pos_off) = (0usize, 0usize);
+    let (mut list_total, mut list_off, mut pos_off) = (0usize, 0usize, 0usize);
     for _ in 0..k {
-        let len = read_varint(list, &mut at)? as usize;
-        let name = list.get(at..at + len)?;
+        let len = read_varint(shard, &mut at)? as usize;
+        let name = shard.get(at..at + len)?;
         at += len;
-        let docs = read_varint(list, &mut at)? as usize;
-        let list_len = read_varint(list, &mut at)? as usize;
-        let pos_len = read_varint(list, &mut at)? as usize;
+        let docs = read_varint(shard, &mut at)? as usize;
+        let list_len = read_varint(shard, &mut at)? as usize;
+        let pos_len = read_varint(shard, &mut at)? as usize;
         if name == key.as_bytes() {
             found = Some((docs, list_off, list_len, pos_off, pos_len));
         }
         list_off += list_len;
         pos_off += pos_len;
+        list_total += list_len;
     }
     let (docs, list_off, list_len, pos_off, pos_len) = found?;
-    let body = list.get(at + list_off..at + list_off + list_len)?;
-    let pos = pos.get(pos_off..pos_off + pos_len)?;
+    let list = shard.get(at + list_off..at + list_off + list_len)?;
+    let pos_base = at + list_total + pos_off;
+    let pos = shard.get(pos_base..pos_base + pos_len)?;
     let (mut i, mut j) = (0, 0);
     let mut out = Postings {
         docs: Vec::with_capacity(docs),
@@ -697,9 +946,9 @@ pub fn read_postings(list: &[u8], pos: &[u8], key: &str) -> Option<Postings> {
     };
     let mut doc = 0u32;
     for d in 0..docs {
-        let delta = read_varint(body, &mut i)? as u32;
+        let delta = read_varint(list, &mut i)? as u32;
         doc = if d == 0 { delta } else { doc + delta };
-        let v = read_varint(body, &mut i)?;
+        let v = read_varint(list, &mut i)?;
         let tf = (v / 2) as u32;
         out.docs.push((doc, tf, v & 1 == 1));
         let mut ps = Vec::new();
@@ -713,6 +962,57 @@ pub fn read_postings(list: &[u8], pos: &[u8], key: &str) -> Option<Postings> {
         out.positions.push(ps);
     }
     Some(out)
+}
+
+/// Read the articles that have character `c` from a character shard: (ids, ids with it in the
+/// title).
+pub fn read_char(shard: &[u8], c: char) -> Option<(Vec<u32>, Vec<u32>)> {
+    let mut at = 0;
+    let k = read_varint(shard, &mut at)? as usize;
+    let mut found = None;
+    let mut off = 0;
+    for _ in 0..k {
+        let len = read_varint(shard, &mut at)? as usize;
+        let name = shard.get(at..at + len)?;
+        at += len;
+        let count = read_varint(shard, &mut at)? as usize;
+        let kind = *shard.get(at)?;
+        at += 1;
+        let body = read_varint(shard, &mut at)? as usize;
+        let title = read_varint(shard, &mut at)? as usize;
+        if name == c.encode_utf8(&mut [0; 4]).as_bytes() {
+            found = Some((count, kind, off, body, title));
+        }
+        off += body + title;
+    }
+    let (count, kind, off, body, title) = found?;
+    let b = shard.get(at + off..at + off + body)?;
+    let mut docs = Vec::with_capacity(count);
+    if kind == 1 {
+        for (i, byte) in b.iter().enumerate() {
+            for bit in 0..8 {
+                if byte & (1 << bit) != 0 {
+                    docs.push((i * 8 + bit) as u32);
+                }
+            }
+        }
+    } else {
+        let mut i = 0;
+        let mut doc = 0;
+        while i < b.len() {
+            let d = read_varint(b, &mut i)? as u32;
+            doc = if docs.is_empty() { d } else { doc + d };
+            docs.push(doc);
+        }
+    }
+    let t = shard.get(at + off + body..at + off + body + title)?;
+    let (mut i, mut doc, mut titles) = (0, 0, Vec::new());
+    while i < t.len() {
+        let d = read_varint(t, &mut i)? as u32;
+        doc = if titles.is_empty() { d } else { doc + d };
+        titles.push(doc);
+    }
+    Some((docs, titles))
 }
 
 #[cfg(test)]
@@ -743,7 +1043,8 @@ mod tests {
         // The same values are asserted in tests/js/search.test.js.
         assert_eq!(fnv1a(b""), 0x811c9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c292c);
-        assert_eq!(fnv1a("农民".as_bytes()), fnv1a("农民".as_bytes()));
+        assert_eq!(fnv1a("农民".as_bytes()), 0xe0b8a7b7);
+        assert_eq!(fnv1a(b"5g"), 0x5ae10015);
         assert_eq!(shard_of("a", 1), 0);
     }
 
