@@ -140,8 +140,8 @@ test('a query fetches only the shards it needs', async () => {
   const { load, files } = loader(out);
   const fresh = await S.SearchIndex.open(load);
   await fresh.search({ q: '电梯' });
-  // The manifest and one postings shard: a two-character query needs no positions.
-  assert.deepEqual(files.map((f) => f.replace(/\?.*/, '').replace(/\/[0-9a-f]{4}\./, '/X.')), ['index.json', 'i/X.bin']);
+  // The manifest and one shard: a two-character query needs one bigram.
+  assert.deepEqual(files.map((f) => f.replace(/\?.*/, '').replace(/\/[0-9a-f]{4}\./, '/X.')), ['index.json', 's/X.bin']);
   assert.ok(files[1].includes('?v=' + fresh.manifest.version));
 });
 

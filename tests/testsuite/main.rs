@@ -9,3 +9,5 @@ mod errors;
 mod feeds;
 mod links;
 mod sample;
+mod search;
+mod webdriver;

@@ -28,7 +28,7 @@
   /** The index format this script reads (src/search.rs FORMAT). */
   const FORMAT = 1;
   /** Results shown at once. */
-  const PAGE_SIZE = 20;
+  const PAGE_SIZE = 10;
 
   // ---- Characters: the same rules as src/search.rs -------------------------------------------
 
@@ -128,7 +128,7 @@
     }
   }
 
-  /** A postings shard: key → where its list and its positions are. */
+  /** A shard of bigrams and tokens: key → where its list and its positions are. */
   function parseShard(buffer) {
     const b = new Uint8Array(buffer);
     const st = { at: 0 };
@@ -150,10 +150,66 @@
     }
     const keys = new Map();
     for (const e of entries) {
+      e.posOff += st.at + listOff;
       e.listOff += st.at;
       keys.set(e.key, e);
     }
     return { bytes: b, keys };
+  }
+
+  /** A shard of single characters: character → its articles (ascending) and those with it in
+      the title. */
+  function parseCharShard(buffer) {
+    const b = new Uint8Array(buffer);
+    const st = { at: 0 };
+    const n = b.length ? varint(b, st) : 0;
+    const dec = new TextDecoder();
+    const entries = [];
+    for (let i = 0; i < n; i++) {
+      const len = varint(b, st);
+      const key = dec.decode(b.subarray(st.at, st.at + len));
+      st.at += len;
+      const count = varint(b, st);
+      const kind = b[st.at++];
+      const bodyLen = varint(b, st);
+      const titleLen = varint(b, st);
+      entries.push({ key, count, kind, bodyLen, titleLen });
+    }
+    const keys = new Map();
+    let at = st.at;
+    for (const e of entries) {
+      e.off = at;
+      at += e.bodyLen + e.titleLen;
+      keys.set(e.key, e);
+    }
+    return { bytes: b, keys };
+  }
+
+  function deltaList(b) {
+    const st = { at: 0 };
+    const out = [];
+    let doc = 0;
+    while (st.at < b.length) {
+      const d = varint(b, st);
+      doc = out.length === 0 ? d : doc + d;
+      out.push(doc);
+    }
+    return out;
+  }
+
+  function decodeChar(shard, e) {
+    const body = shard.bytes.subarray(e.off, e.off + e.bodyLen);
+    let docs;
+    if (e.kind === 1) {
+      docs = [];
+      for (let i = 0; i < body.length; i++) {
+        for (let bit = 0; bit < 8; bit++) if (body[i] & (1 << bit)) docs.push(i * 8 + bit);
+      }
+    } else {
+      docs = deltaList(body);
+    }
+    const title = deltaList(shard.bytes.subarray(e.off + e.bodyLen, e.off + e.bodyLen + e.titleLen));
+    return { docs, title };
   }
 
   /** A key's articles (ascending ids), counts and in-title flags. */
@@ -285,8 +341,22 @@
 
     async shard(name) {
       const k = 'shard:' + name;
-      if (!this.cache.has(k)) this.cache.set(k, this.fetch('i/' + name + '.bin').then(parseShard));
+      if (!this.cache.has(k)) this.cache.set(k, this.fetch('s/' + name + '.bin').then(parseShard));
       return this.cache.get(k);
+    }
+
+    /** Where a single character occurs: every article that has it, title ones marked; how often
+        is not recorded for single characters. */
+    async char(c) {
+      const name = (fnv1a(c) & (this.manifest.char_shards - 1)).toString(16).padStart(2, '0');
+      const k = 'chars:' + name;
+      if (!this.cache.has(k)) this.cache.set(k, this.fetch('c/' + name + '.bin').then(parseCharShard));
+      const shard = await this.cache.get(k);
+      const e = shard.keys.get(c);
+      if (!e) return { docs: [], count: [], title: [] };
+      const { docs, title } = decodeChar(shard, e);
+      const t = new Set(title);
+      return { docs, count: docs.map(() => 0), title: docs.map((d) => t.has(d)) };
     }
 
     /** A key's entry and list, or null when no article has it. */
@@ -300,12 +370,13 @@
     }
 
     async positions(p, wanted) {
-      const buf = new Uint8Array(await this.fetch('p/' + p.name + '.bin'));
-      return decodePositions(buf, p.e, p.list, wanted);
+      const shard = await this.shard(p.name);
+      return decodePositions(shard.bytes, p.e, p.list, wanted);
     }
 
     /** Where one term occurs: ascending ids, with counts and whether it is in the title. */
     async term(term) {
+      if (term.kind === 'han' && Array.from(term.text).length === 1) return this.char(term.text);
       const keys = keysOf(term);
       const found = await Promise.all(keys.map((k) => this.postings(k)));
       if (found.some((p) => !p)) return { docs: [], count: [], title: [] };
@@ -349,16 +420,7 @@
       const terms = kind === 'c' ? this.manifest.counties : this.manifest.topics;
       const i = terms.findIndex((t) => t.slug === slug);
       if (i < 0) return null;
-      const b = new Uint8Array(await this.fetch('f/' + kind + i + '.bin'));
-      const st = { at: 0 };
-      const out = [];
-      let doc = 0;
-      while (st.at < b.length) {
-        const d = varint(b, st);
-        doc = out.length === 0 ? d : doc + d;
-        out.push(doc);
-      }
-      return out;
+      return deltaList(new Uint8Array(await this.fetch('f/' + kind + i + '.bin')));
     }
 
     yearFilter(year) {
@@ -416,10 +478,18 @@
       return { terms, hits, total: hits.length };
     }
 
-    /** What a result shows of article `doc` (its title, URL, issue, date, county, text…). */
+    /** What a result shows of article `doc`: `{title, url, date, date_zh, issue, issue_url,
+        county, unit}`, URLs relative to the site's base. Its text is on its own page. */
     async article(doc) {
-      const buf = await this.fetch('a/' + doc + '.json');
-      return JSON.parse(new TextDecoder().decode(buf));
+      const chunk = Math.floor(doc / this.manifest.meta_chunk);
+      const k = 'meta:' + chunk;
+      if (!this.cache.has(k)) {
+        this.cache.set(k, this.fetch('m/' + chunk + '.json')
+          .then((buf) => JSON.parse(new TextDecoder().decode(buf))));
+      }
+      const row = (await this.cache.get(k))[doc % this.manifest.meta_chunk];
+      const [title, url, date, dateZh, issue, issueUrl, county, unit] = row;
+      return { title, url, date, date_zh: dateZh, issue, issue_url: issueUrl, county, unit };
     }
   }
 
@@ -558,6 +628,26 @@
 
     const marked = (segs) => segs.map((s) => (s.mark ? el('mark', { textContent: s.text }) : s.text));
 
+    // The text of an article, for its snippet, from its own page: the `.body` in `<main>` of the
+    // default theme's article.html, or the whole `<main>`.
+    const pages = new Map();
+    const pageText = (url) => {
+      if (!pages.has(url)) {
+        const p = win.fetch(base + url)
+          .then((r) => (r.ok ? r.text() : ''))
+          .then((html) => {
+            const page = new win.DOMParser().parseFromString(html, 'text/html');
+            const body = page.querySelector('main .body') || page.querySelector('main') || page.body;
+            if (!body) return '';
+            for (const p of body.querySelectorAll('p, li, h2, h3, h4, tr, br')) p.append(' ');
+            return body.textContent;
+          })
+          .catch(() => '');
+        pages.set(url, p);
+      }
+      return pages.get(url);
+    };
+
     const renderHit = (a, terms) => {
       const meta = [a.county];
       if (a.unit && a.unit !== a.county) meta.push(a.unit);
@@ -574,7 +664,11 @@
       const { index, result, mine } = shown;
       const from = list.children.length;
       const slice = result.hits.slice(from, from + PAGE_SIZE);
-      const arts = await Promise.all(slice.map((h) => index.article(h.doc)));
+      const arts = await Promise.all(slice.map(async (h) => {
+        const a = await index.article(h.doc);
+        a.text = await pageText(a.url);
+        return a;
+      }));
       if (mine !== run) return;
       const items = arts.map((a) => renderHit(a, result.terms));
       for (const li of items) list.append(li);
@@ -640,6 +734,7 @@
 
   return {
     FORMAT, PAGE_SIZE, isHan, fold, foldString, isWord, parseQuery, keysOf, fnv1a, varint,
-    parseShard, cover, intersect, SearchIndex, matchRanges, highlight, snippet, startPage,
+    parseShard, parseCharShard, cover, intersect, SearchIndex, matchRanges, highlight, snippet,
+    startPage,
   };
 });
