@@ -158,7 +158,7 @@ fn sitemap(site: &Site) -> String {
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for o in site.outputs() {
-        if !o.is_html() || o == Output::NotFound || o == Output::Search {
+        if !o.is_html() || o == Output::NotFound {
             continue;
         }
         let lastmod = match o {

@@ -241,7 +241,7 @@ impl<'s> Renderer<'s> {
                 None => years.push((a.date.year, 1)),
             }
         }
-        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
         let years: Vec<Value> = years
             .into_iter()
             .map(|(y, n)| Obj::new().set("year", y).set("count", n).build())
@@ -249,7 +249,11 @@ impl<'s> Renderer<'s> {
         Obj::new()
             .set(
                 "index_url",
-                format!("{}{}/index.json", self.site.config.base_path(), crate::search::DIR),
+                format!(
+                    "{}{}/index.json",
+                    self.site.config.base_path(),
+                    crate::search::DIR
+                ),
             )
             .set("years", years)
             .build()

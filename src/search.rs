@@ -328,7 +328,11 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize, per_group: us
                     && pos <= MAX_POS
                 {
                     // A bigram's position is that of its first character.
-                    big.push((u64::from(p as u32) << 46) | (u64::from(c as u32) << 28) | u64::from(pos - 1));
+                    big.push(
+                        (u64::from(p as u32) << 46)
+                            | (u64::from(c as u32) << 28)
+                            | u64::from(pos - 1),
+                    );
                 }
             }
             Event::RunEnd { .. } => {}
@@ -385,7 +389,12 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize, per_group: us
     out.chars = title_chars
         .iter()
         .map(|&c| (c, true))
-        .chain(chars.iter().filter(|c| title_chars.binary_search(c).is_err()).map(|&c| (c, false)))
+        .chain(
+            chars
+                .iter()
+                .filter(|c| title_chars.binary_search(c).is_err())
+                .map(|&c| (c, false)),
+        )
         .filter_map(|(c, t)| char::from_u32(c).map(|c| (c, t)))
         .collect();
 
@@ -406,7 +415,8 @@ fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize, per_group: us
         });
         i = j;
     }
-    out.words.sort_unstable_by(|a, b| (a.shard, &a.key).cmp(&(b.shard, &b.key)));
+    out.words
+        .sort_unstable_by(|a, b| (a.shard, &a.key).cmp(&(b.shard, &b.key)));
     out
 }
 
@@ -545,7 +555,10 @@ impl ShardGroup {
                     let (l0, p0) = (lists.len(), pos.len());
                     let mut last = 0;
                     for (j, r) in recs.iter().enumerate() {
-                        push_varint(&mut lists, u64::from(if j == 0 { r.doc } else { r.doc - last }));
+                        push_varint(
+                            &mut lists,
+                            u64::from(if j == 0 { r.doc } else { r.doc - last }),
+                        );
                         push_varint(&mut lists, u64::from(r.tft));
                         last = r.doc;
                         let mut prev = 0;
@@ -1021,7 +1034,10 @@ mod tests {
 
     #[test]
     fn folding_makes_full_width_half_width_and_letters_lower_case() {
-        let folded: String = "ＧＤＰ增长５％，5G、Ｃｏｖｉｄ　ÄÖ".chars().map(fold).collect();
+        let folded: String = "ＧＤＰ增长５％，5G、Ｃｏｖｉｄ　ÄÖ"
+            .chars()
+            .map(fold)
+            .collect();
         assert_eq!(folded, "gdp增长5%,5g、covid äö");
         assert_eq!(fold('农'), '农');
         // One character that lower-cases to two stays as it is.

