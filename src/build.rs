@@ -18,6 +18,7 @@ use crate::links::LinkScanner;
 use crate::model::{Output, Site};
 use crate::output::{self, DirSink, NullSink, Precompress, Sink};
 use crate::render::Renderer;
+use crate::search::SearchStats;
 use crate::theme::{self, Theme};
 
 /// What a build is asked to do, resolved from the command line.
@@ -79,6 +80,8 @@ pub struct BuildReport {
     pub bytes: u64,
     pub timings: Vec<(&'static str, Duration)>,
     pub warnings: Diagnostics,
+    /// The search index's figures (builds only, not checks).
+    pub search: Option<SearchStats>,
 }
 
 impl BuildReport {
@@ -193,6 +196,29 @@ pub struct Written {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+}
+
+impl Written {
+    /// These counts with the search index's files added.
+    pub fn with_search(self, s: &SearchStats) -> Written {
+        Written {
+            files: self.files + s.files,
+            bytes: self.bytes + s.total_bytes(),
+            ..self
+        }
+    }
+}
+
+/// The `search` stage: the search index of every article, through the same sink as the pages
+/// (a folder for `build`, memory for `serve`).
+pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<SearchStats, Diagnostics> {
+    crate::search::write(site, sink).map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(format!("cannot write the search index: {e}")).with_help(
+                "check that the disk is not full and that the output folder is writable",
+            ),
+        ])
+    })
 }
 
 /// Render `outputs` in parallel and hand each to `sink`; copy the static files when `statics`.
@@ -348,6 +374,17 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // The search index goes through the same sink, so the preview and `--precompress` get it too.
+    let mut search = None;
+    if write && result.is_ok() {
+        match timed(&mut timings, "search", || write_search(&site, sink)) {
+            Ok(stats) => {
+                result = result.map(|w| w.with_search(&stats));
+                search = Some(stats);
+            }
+            Err(d) => result = Err(d),
+        }
+    }
     if check_links && result.is_ok() {
         let sources: HashMap<String, String> = outputs
             .iter()
@@ -382,6 +419,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         bytes: written.bytes,
         timings,
         warnings,
+        search,
     })
 }
 

@@ -158,7 +158,8 @@ fn sitemap(site: &Site) -> String {
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for o in site.outputs() {
-        if !o.is_html() || o == Output::NotFound {
+        // The 404 page and the search page are not content for search engines to list.
+        if !o.is_html() || o == Output::NotFound || o == Output::Search {
             continue;
         }
         let lastmod = match o {

@@ -40,43 +40,49 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
     let mut level = 0usize;
     let mut depth = 0usize;
     let parser = Parser::new_ext(body, options())
-        .map(|event| if trust_html { event } else { defuse_links(event) })
+        .map(|event| {
+            if trust_html {
+                event
+            } else {
+                defuse_links(event)
+            }
+        })
         .inspect(|event| match event {
-        Event::Start(tag) => {
-            level += 1;
-            depth = depth.max(level);
-            if matches!(tag, Tag::Paragraph) {
-                in_paragraph = true;
-            }
-        }
-        Event::End(TagEnd::Paragraph) => {
-            level = level.saturating_sub(1);
-            in_paragraph = false;
-            paragraphs_done += 1;
-            text.push('\n');
-        }
-        Event::End(end) => {
-            level = level.saturating_sub(1);
-            match end {
-                TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock => {
-                    text.push('\n')
+            Event::Start(tag) => {
+                level += 1;
+                depth = depth.max(level);
+                if matches!(tag, Tag::Paragraph) {
+                    in_paragraph = true;
                 }
-                TagEnd::TableCell => text.push(' '),
-                _ => {}
             }
-        }
-        Event::Text(t) | Event::Code(t) => {
-            text.push_str(t);
-            if in_paragraph && paragraphs_done == 0 {
-                first_paragraph.push_str(t);
+            Event::End(TagEnd::Paragraph) => {
+                level = level.saturating_sub(1);
+                in_paragraph = false;
+                paragraphs_done += 1;
+                text.push('\n');
             }
-        }
-        Event::SoftBreak | Event::HardBreak => {
-            // Chinese text wraps without spaces; a soft break inside a paragraph is nothing.
-        }
-        Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
-        _ => {}
-    });
+            Event::End(end) => {
+                level = level.saturating_sub(1);
+                match end {
+                    TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock => {
+                        text.push('\n')
+                    }
+                    TagEnd::TableCell => text.push(' '),
+                    _ => {}
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                if in_paragraph && paragraphs_done == 0 {
+                    first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                // Chinese text wraps without spaces; a soft break inside a paragraph is nothing.
+            }
+            Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
+            _ => {}
+        });
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, parser);
     if has_raw_html {
@@ -118,12 +124,28 @@ pub fn is_safe_url(url: &str) -> bool {
 /// get `#` instead. Raw HTML goes through ammonia; this covers what Markdown syntax itself makes.
 fn defuse_links(event: Event<'_>) -> Event<'_> {
     match event {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !is_safe_url(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !is_safe_url(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         other => other,
     }
 }
@@ -248,10 +270,21 @@ mod tests {
         let body = "[a](javascript:alert(1)) ![b](javascript:alert(2)) [c](data:text/html,x) <javascript:alert(3)> [d](VBScript:x) [e](java%09script:x) [ok](/issues/) [ok2](https://example.gov.cn/a?b=c:d) [ok3](mailto:a@b.cn) [ok4](a/b:c)";
         let r = render(body, false);
         let lower = r.html.to_ascii_lowercase();
-        for bad in ["href=\"javascript", "src=\"javascript", "href=\"data:", "href=\"vbscript", "href=\"java%09"] {
+        for bad in [
+            "href=\"javascript",
+            "src=\"javascript",
+            "href=\"data:",
+            "href=\"vbscript",
+            "href=\"java%09",
+        ] {
             assert!(!lower.contains(bad), "{bad}: {}", r.html);
         }
-        for ok in ["href=\"/issues/\"", "https://example.gov.cn/a?b=c:d", "mailto:a@b.cn", "href=\"a/b:c\""] {
+        for ok in [
+            "href=\"/issues/\"",
+            "https://example.gov.cn/a?b=c:d",
+            "mailto:a@b.cn",
+            "href=\"a/b:c\"",
+        ] {
             assert!(r.html.contains(ok), "{ok} missing: {}", r.html);
         }
         assert!(render(body, true).html.contains("javascript:alert(1)"));

@@ -92,6 +92,8 @@ pub enum Output {
     /// A county or topic page: taxonomy, term index, page (1-based).
     Term(Taxonomy, usize, usize),
     NotFound,
+    /// `/search/`: the search page (its index is written by [`crate::search`]).
+    Search,
     /// The site feed (`None`) or a county's or topic's.
     Feed(Option<(Taxonomy, usize)>),
     Sitemap,
@@ -145,6 +147,7 @@ impl Site {
             Output::Term(t, i, 1) => format!("{}/{}/", t.dir(), self.terms(t)[i].slug),
             Output::Term(t, i, n) => format!("{}/{}/page/{n}/", t.dir(), self.terms(t)[i].slug),
             Output::NotFound => "404.html".into(),
+            Output::Search => "search/".into(),
             Output::Feed(None) => "feed.xml".into(),
             Output::Feed(Some((t, i))) => format!("{}/{}/feed.xml", t.dir(), self.terms(t)[i].slug),
             Output::Sitemap => "sitemap.xml".into(),
@@ -167,6 +170,7 @@ impl Site {
         let mut out = vec![
             Output::Home,
             Output::NotFound,
+            Output::Search,
             Output::Sitemap,
             Output::Robots,
         ];

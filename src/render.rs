@@ -26,6 +26,7 @@ pub fn template_of(o: Output) -> Option<&'static str> {
         Output::Term(Taxonomy::Counties, _, _) => "county.html",
         Output::Term(Taxonomy::Topics, _, _) => "topic.html",
         Output::NotFound => "404.html",
+        Output::Search => "search.html",
         Output::Feed(_) | Output::Sitemap | Output::Robots => return None,
     })
 }
@@ -41,6 +42,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "topics.html",
     "topic.html",
     "404.html",
+    "search.html",
 ];
 
 /// Renders the outputs of one site. Cheap to share between threads.
@@ -234,6 +236,33 @@ impl<'s> Renderer<'s> {
             .build()
     }
 
+    /// `search` on the search page: where the index is, and the years for the year filter.
+    fn search_value(&self) -> Value {
+        let mut years: Vec<(i32, usize)> = Vec::new();
+        for a in &self.site.articles {
+            match years.iter_mut().find(|(y, _)| *y == a.date.year) {
+                Some((_, n)) => *n += 1,
+                None => years.push((a.date.year, 1)),
+            }
+        }
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let years: Vec<Value> = years
+            .into_iter()
+            .map(|(y, n)| Obj::new().set("year", y).set("count", n).build())
+            .collect();
+        Obj::new()
+            .set(
+                "index_url",
+                format!(
+                    "{}{}/index.json",
+                    self.site.config.base_path(),
+                    crate::search::DIR
+                ),
+            )
+            .set("years", years)
+            .build()
+    }
+
     fn page_value(&self, o: Output, title: &str, description: Option<&str>) -> Value {
         let (url, permalink) = self.link(o);
         let kind = match o {
@@ -246,6 +275,7 @@ impl<'s> Renderer<'s> {
             Output::Term(Taxonomy::Counties, ..) => "county",
             Output::Term(Taxonomy::Topics, ..) => "topic",
             Output::NotFound => "404",
+            Output::Search => "search",
             _ => "file",
         };
         Obj::new()
@@ -417,6 +447,10 @@ impl<'s> Renderer<'s> {
             }
             Output::NotFound => {
                 ctx.insert_value("page", self.page_value(o, "页面不存在", None));
+            }
+            Output::Search => {
+                ctx.insert_value("page", self.page_value(o, "搜索", None));
+                ctx.insert_value("search", self.search_value());
             }
             Output::Feed(_) | Output::Sitemap | Output::Robots => {}
         }

@@ -70,6 +70,14 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/partials/pagination.html"),
     ),
     (
+        "templates/search.html",
+        include_bytes!("../themes/default/templates/search.html"),
+    ),
+    (
+        "static/search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
+    (
         "static/style.css",
         include_bytes!("../themes/default/static/style.css"),
     ),

@@ -7,11 +7,11 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -28,11 +28,15 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// One browser at a time: two at once on a small machine make both slow.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
 pub struct Browser {
     rt: tokio::runtime::Runtime,
     client: Option<fantoccini::Client>,
     driver: Child,
     _profile: tempfile::TempDir,
+    _turn: MutexGuard<'static, ()>,
 }
 
 impl Browser {
@@ -50,6 +54,7 @@ impl Browser {
             );
             return None;
         }
+        let turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -95,6 +100,7 @@ impl Browser {
             client: Some(client),
             driver,
             _profile: profile,
+            _turn: turn,
         })
     }
 
@@ -126,6 +132,43 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         false
+    }
+
+    /// [`Browser::eval`], under the name the search tests use.
+    pub fn js(&self, script: &str) -> Value {
+        self.eval(script)
+    }
+
+    /// Wait until `script` returns true, or fail the test saying what the page showed.
+    #[track_caller]
+    pub fn wait(&self, script: &str) {
+        if !self.wait_for(script, 20) {
+            panic!(
+                "timed out waiting for `{script}`; page: {}",
+                self.eval("return location.href + ' ' + document.body.innerText")
+            );
+        }
+    }
+
+    fn element(&self, css: &str) -> fantoccini::elements::Element {
+        self.rt
+            .block_on(self.client().find(fantoccini::Locator::Css(css)))
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub fn click(&self, css: &str) {
+        let el = self.element(css);
+        self.rt
+            .block_on(el.click())
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Type `text` into the element (`\u{E007}` is the Enter key).
+    pub fn type_into(&self, css: &str, text: &str) {
+        let el = self.element(css);
+        self.rt
+            .block_on(el.send_keys(text))
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// The page's visible text.
@@ -213,4 +256,89 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Serve `dir` at `http://127.0.0.1:PORT{prefix}` (prefix like `/` or `/jianbao/`) until the
+/// test process ends. Returns the port.
+pub fn static_server(dir: PathBuf, prefix: &str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let port = listener.local_addr().unwrap().port();
+    let prefix = prefix.to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (dir, prefix) = (dir.clone(), prefix.clone());
+            std::thread::spawn(move || {
+                let _ = answer(stream, &dir, &prefix);
+            });
+        }
+    });
+    port
+}
+
+fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(target.split('?').next().unwrap_or("/"));
+    let file = path
+        .strip_prefix(prefix)
+        .filter(|rel| !rel.split('/').any(|s| s == ".."))
+        .map(|rel| {
+            let mut f = dir.join(rel);
+            if rel.is_empty() || rel.ends_with('/') || f.is_dir() {
+                f = f.join("index.html");
+            }
+            f
+        });
+    let (status, body, kind) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((f, b)) => ("200 OK", b, content_type(&f)),
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

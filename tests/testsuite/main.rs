@@ -13,4 +13,5 @@ mod import;
 mod links;
 mod publish;
 mod sample;
+mod search;
 mod serve;

@@ -280,12 +280,19 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<(u16, usize)> {
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         if stream.read(&mut byte)? == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed mid-response"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed mid-response",
+            ));
         }
         head.push(byte[0]);
     }
     let head = String::from_utf8_lossy(&head).to_lowercase();
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let len: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length:"))
@@ -299,7 +306,12 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<(u16, usize)> {
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0))))
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmRSS:")
+                    .map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0))
+            })
+        })
         .unwrap_or(0)
 }
 
@@ -314,7 +326,9 @@ fn the_preview_holds_under_load_while_rebuilding() {
     let port = server.port;
     let pid = server.child.id();
     // Connections that never send a request must not hold anyone up.
-    let idle: Vec<TcpStream> = (0..50).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    let idle: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
     let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(slow, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap(); // and never finish the headers
 
@@ -333,7 +347,13 @@ fn the_preview_holds_under_load_while_rebuilding() {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                std::fs::write(&path, format!("---\ntitle: 第二篇\ncounty: 定南县\ntopics: [教育]\n---\n第{n}次修改。\n")).unwrap();
+                std::fs::write(
+                    &path,
+                    format!(
+                        "---\ntitle: 第二篇\ncounty: 定南县\ntopics: [教育]\n---\n第{n}次修改。\n"
+                    ),
+                )
+                .unwrap();
                 std::thread::sleep(Duration::from_millis(100));
             }
             n
@@ -343,7 +363,15 @@ fn the_preview_holds_under_load_while_rebuilding() {
     let (connections, per_connection) = (200, 100);
     let ok = Arc::new(AtomicUsize::new(0));
     let failures = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let paths = ["/", "/issues/2021-1/", "/issues/2021-1/a/", "/counties/", "/feed.xml", "/style.css", "/nope/"];
+    let paths = [
+        "/",
+        "/issues/2021-1/",
+        "/issues/2021-1/a/",
+        "/counties/",
+        "/feed.xml",
+        "/style.css",
+        "/nope/",
+    ];
     let started = std::time::Instant::now();
     let workers: Vec<_> = (0..connections)
         .map(|c| {
@@ -354,7 +382,9 @@ fn the_preview_holds_under_load_while_rebuilding() {
                     Ok(s) => s,
                     Err(e) => return failures.lock().unwrap().push(format!("connect: {e}")),
                 };
-                stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(30)))
+                    .unwrap();
                 for i in 0..per_connection {
                     let path = paths[(c + i) % paths.len()];
                     let sent = write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
@@ -362,7 +392,9 @@ fn the_preview_holds_under_load_while_rebuilding() {
                         Ok((status, _)) if status == 200 || (status == 404 && path == "/nope/") => {
                             ok.fetch_add(1, Ordering::Relaxed);
                         }
-                        Ok((status, _)) => failures.lock().unwrap().push(format!("{path}: {status}")),
+                        Ok((status, _)) => {
+                            failures.lock().unwrap().push(format!("{path}: {status}"))
+                        }
                         Err(e) => {
                             failures.lock().unwrap().push(format!("{path}: {e}"));
                             return;
@@ -379,9 +411,17 @@ fn the_preview_holds_under_load_while_rebuilding() {
     stop.store(true, Ordering::Relaxed);
     let rebuilds = editor.join().unwrap();
     let failures = failures.lock().unwrap().clone();
-    assert!(failures.is_empty(), "{} failures, e.g. {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "{} failures, e.g. {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
     assert_eq!(ok.load(Ordering::Relaxed), connections * per_connection);
-    assert!(rebuilds >= 3, "only {rebuilds} rebuilds happened during the load ({took:?})");
+    assert!(
+        rebuilds >= 3,
+        "only {rebuilds} rebuilds happened during the load ({took:?})"
+    );
     assert!(server.wait_log("pages re-rendered", 5), "{}", server.log());
 
     // A fresh request is still served with the idle and half-open connections still open.

@@ -1,0 +1,159 @@
+// The query logic of themes/default/static/search.js, run with Node's test runner against the
+// index that the real `bulletin build` writes for tests/js/fixture/.
+//
+// `cargo test` runs this file (tests/testsuite/search.rs builds the fixture and sets
+// SEARCH_FIXTURE_OUTPUT). Alone: `node --test tests/js/` builds the fixture with `cargo run`.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const S = require('../../themes/default/static/search.js');
+
+function fixtureOutput() {
+  if (process.env.SEARCH_FIXTURE_OUTPUT) return process.env.SEARCH_FIXTURE_OUTPUT;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bulletin-js-'));
+  fs.cpSync(path.join(__dirname, 'fixture'), root, { recursive: true });
+  execFileSync('cargo', ['run', '--quiet', '--', 'build', '--root', root], {
+    cwd: path.join(__dirname, '..', '..'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return path.join(root, 'output');
+}
+
+const out = fixtureOutput();
+
+/** A loader like the page's, reading the built files and counting them. */
+function loader(dir) {
+  const files = [];
+  const load = async (p) => {
+    files.push(p);
+    const b = fs.readFileSync(path.join(dir, 'search', p.split('?')[0]));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  };
+  return { load, files };
+}
+
+let index;
+test.before(async () => {
+  index = await S.SearchIndex.open(loader(out).load);
+});
+
+/** The titles of the hits, in order. */
+async function titles(query) {
+  const r = await index.search(query);
+  const arts = await Promise.all(r.hits.map((h) => index.article(h.doc)));
+  return arts.map((a) => a.title);
+}
+
+// Articles, newest first: 0 信丰县脐橙… 1 章贡区… 2 市人社局… 3 于都县保障工资… 4 于都县发展学前教育 5 定南县…
+
+test('characters fold as the Rust indexer folds them', () => {
+  assert.equal(S.foldString('ＧＤＰ增长５％，5G　Ä'), 'gdp增长5%,5g ä');
+  assert.equal(S.foldString('İ'), 'İ');
+  assert.equal(S.fnv1a(''), 0x811c9dc5);
+  assert.equal(S.fnv1a('a'), 0xe40c292c);
+  assert.equal(S.fnv1a('农民'), 0xe0b8a7b7);
+  assert.equal(S.fnv1a('5g'), 0x5ae10015);
+});
+
+test('queries split into Han runs and whole tokens', () => {
+  assert.deepEqual(S.parseQuery(' 于都　学前教育 5G，ＧＤＰ 于都'), [
+    { kind: 'han', text: '于都' },
+    { kind: 'han', text: '学前教育' },
+    { kind: 'word', text: '5g' },
+    { kind: 'word', text: 'gdp' },
+  ]);
+  assert.deepEqual(S.keysOf({ kind: 'han', text: '农民工' }), ['农民', '民工']);
+  assert.deepEqual(S.keysOf({ kind: 'han', text: '橙' }), ['橙']);
+  assert.deepEqual(S.parseQuery('，。 '), []);
+});
+
+test('the cover of a long query keeps both ends and leaves no character out', () => {
+  assert.deepEqual(S.cover([5, 5]), [0, 1]);
+  assert.deepEqual(S.cover([5, 5, 5]), [0, 2]);
+  assert.deepEqual(S.cover([1, 100, 1, 1]), [0, 2, 3]);
+  assert.deepEqual(S.cover([1, 1, 100, 1]), [0, 1, 3]);
+});
+
+test('a substring is found across word boundaries', async () => {
+  // 农民工资 is 农民 + 工资 to a segmenter; 农民工 is still in it.
+  assert.ok((await titles({ q: '农民工' })).includes('于都县保障工资支付'));
+  assert.deepEqual(await titles({ q: '民工资' }), ['于都县保障工资支付']);
+  assert.deepEqual(await titles({ q: '加装电梯' }), ['章贡区推进老旧小区改造']);
+});
+
+test('characters on either side of punctuation are not adjacent', async () => {
+  // 于都县保障工资支付 has 学前，教育; only 于都县发展学前教育 has 学前教育.
+  assert.deepEqual(await titles({ q: '学前教育' }), ['于都县发展学前教育']);
+});
+
+test('a one-character query finds every article with the character', async () => {
+  assert.deepEqual(await titles({ q: '橙' }), ['信丰县脐橙产业提质增效']);
+  assert.equal((await index.search({ q: '于' })).total, 2);
+});
+
+test('every term must match', async () => {
+  assert.deepEqual(await titles({ q: '于都 学前教育' }), ['于都县发展学前教育']);
+  assert.deepEqual(await titles({ q: '2021 脐橙' }), ['信丰县脐橙产业提质增效']);
+  assert.deepEqual(await titles({ q: '脐橙 电梯' }), []);
+});
+
+test('letters and digits match as whole tokens, in any case and width', async () => {
+  // 5GB is not 5G.
+  assert.deepEqual(await titles({ q: '5G' }), ['信丰县脐橙产业提质增效']);
+  assert.deepEqual(await titles({ q: '5gb' }), ['于都县发展学前教育']);
+  // ＧＤＰ in the text and gdp in the query.
+  assert.deepEqual(await titles({ q: 'gdp' }), ['章贡区推进老旧小区改造', '于都县发展学前教育']);
+  assert.deepEqual(await titles({ q: 'GD' }), []);
+});
+
+test('title matches come first, then more occurrences, then newer', async () => {
+  const r = await index.search({ q: '农民工' });
+  assert.deepEqual(r.hits.map((h) => h.doc), [2, 3, 4, 5]);
+  assert.deepEqual(r.hits.map((h) => h.count), [3, 2, 1, 1]);
+  assert.deepEqual(r.hits.map((h) => h.titleTerms), [1, 0, 0, 0]);
+});
+
+test('filters narrow a query and browse without one', async () => {
+  assert.deepEqual(await titles({ q: '农民工', county: 'yudu-xian' }),
+    ['于都县保障工资支付', '于都县发展学前教育']);
+  assert.deepEqual(await titles({ q: '农民工', county: 'yudu-xian', year: '2020' }), ['于都县发展学前教育']);
+  assert.deepEqual(await titles({ q: '农民工', topic: 'jiuye-chuangye' }),
+    ['市人社局促进农民工就业', '于都县保障工资支付']);
+  assert.deepEqual(await titles({ county: 'yudu-xian' }), ['于都县保障工资支付', '于都县发展学前教育']);
+  assert.deepEqual(await titles({ year: '2022' }), ['信丰县脐橙产业提质增效', '章贡区推进老旧小区改造']);
+  assert.equal((await index.search({})).total, 6);
+  assert.equal((await index.search({ q: '农民工', county: 'dingnan-xian', topic: 'jiaoyu' })).total, 0);
+});
+
+test('nothing matches a word that is not there', async () => {
+  const r = await index.search({ q: '不存在的词' });
+  assert.equal(r.total, 0);
+});
+
+test('a query fetches only the shards it needs', async () => {
+  const { load, files } = loader(out);
+  const fresh = await S.SearchIndex.open(load);
+  await fresh.search({ q: '电梯' });
+  // The manifest and one shard: a two-character query needs one bigram.
+  assert.deepEqual(files.map((f) => f.replace(/\?.*/, '').replace(/\/[0-9a-f]{4}\./, '/X.')), ['index.json', 's/X.bin']);
+  assert.ok(files[1].includes('?v=' + fresh.manifest.version));
+});
+
+test('snippets mark every occurrence around the first', () => {
+  const text = '前言。' + '很长的文字'.repeat(30) + '推进农民工资支付，GDP 和 gdp5 不同。';
+  const terms = S.parseQuery('农民工 gdp');
+  const segs = S.snippet(text, terms, 40);
+  assert.equal(segs[0].text, '…');
+  assert.deepEqual(segs.filter((s) => s.mark).map((s) => s.text), ['农民工', 'GDP']);
+  assert.deepEqual(S.highlight('ＧＤＰ增长', S.parseQuery('gdp')), [
+    { text: 'ＧＤＰ', mark: true },
+    { text: '增长', mark: false },
+  ]);
+  assert.deepEqual(S.snippet('短文。', terms), [{ text: '短文。', mark: false }]);
+});

@@ -1,0 +1,740 @@
+/* bulletin's search: answers queries in the browser from the index that `bulletin build` writes
+   under search/ (docs/search.md describes it). Plain JavaScript, no framework, no build step.
+
+   Exact substring semantics: a run of Han characters is found wherever those characters stand
+   together in an article (its bigrams at consecutive positions), letters and digits as whole
+   tokens, several terms all together. Only the shards a query needs are fetched.
+
+   Everything up to `startPage` is the query logic, which tests/js/search.test.js runs in Node;
+   `startPage` wires it to the search page. */
+(function (root, factory) {
+  'use strict';
+  const api = factory();
+  if (typeof module === 'object' && module.exports) {
+    module.exports = api;
+  } else {
+    root.BulletinSearch = api;
+    if (typeof document !== 'undefined') {
+      if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', () => api.startPage(document));
+      } else {
+        api.startPage(document);
+      }
+    }
+  }
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  /** The index format this script reads (src/search.rs FORMAT). */
+  const FORMAT = 1;
+  /** Results shown at once. */
+  const PAGE_SIZE = 10;
+
+  // ---- Characters: the same rules as src/search.rs -------------------------------------------
+
+  function isHan(cp) {
+    return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3ffff);
+  }
+
+  const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
+
+  /** Full-width ASCII to half-width, the ideographic space to a space, letters to lower case. */
+  function fold(cp) {
+    if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
+    else if (cp === 0x3000) cp = 0x20;
+    if (cp < 0x80) return cp >= 65 && cp <= 90 ? cp + 32 : cp;
+    if (isHan(cp)) return cp;
+    const s = String.fromCodePoint(cp);
+    const l = s.toLowerCase();
+    if (l.length === s.length && l.codePointAt(0) !== undefined &&
+        String.fromCodePoint(l.codePointAt(0)) === l) {
+      return l.codePointAt(0);
+    }
+    return cp;
+  }
+
+  function isWord(cp) {
+    return !isHan(cp) && ALNUM.test(String.fromCodePoint(cp));
+  }
+
+  /** `s` folded character by character; its UTF-16 offsets are those of `s`. */
+  function foldString(s) {
+    let out = '';
+    for (const ch of s) out += String.fromCodePoint(fold(ch.codePointAt(0)));
+    return out;
+  }
+
+  /** The terms of a query: runs of Han characters and tokens of letters and digits, folded,
+      each once. Everything else separates terms. */
+  function parseQuery(q) {
+    const terms = [];
+    const seen = new Set();
+    let cur = '';
+    let kind = null;
+    const flush = () => {
+      if (cur && !seen.has(kind + cur)) {
+        seen.add(kind + cur);
+        terms.push({ kind, text: cur });
+      }
+      cur = '';
+      kind = null;
+    };
+    for (const ch of String(q || '')) {
+      const cp = fold(ch.codePointAt(0));
+      const k = isHan(cp) ? 'han' : isWord(cp) ? 'word' : null;
+      if (k !== kind) flush();
+      if (k) {
+        kind = k;
+        cur += String.fromCodePoint(cp);
+      }
+    }
+    flush();
+    return terms;
+  }
+
+  /** The keys a term is looked up by: its bigrams, its one character, or the token. */
+  function keysOf(term) {
+    if (term.kind === 'word') return [term.text];
+    const chars = Array.from(term.text);
+    if (chars.length === 1) return chars;
+    const keys = [];
+    for (let i = 0; i + 1 < chars.length; i++) keys.push(chars[i] + chars[i + 1]);
+    return keys;
+  }
+
+  // ---- Bytes ----------------------------------------------------------------------------------
+
+  function fnv1a(str) {
+    const bytes = new TextEncoder().encode(str);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  /** Read a LEB128 varint at `st.at`. */
+  function varint(b, st) {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const x = b[st.at++];
+      if (x === undefined) throw new Error('truncated index file');
+      v += (x & 0x7f) * mul;
+      if (x < 0x80) return v;
+      mul *= 128;
+    }
+  }
+
+  /** A shard of bigrams and tokens: key → where its list and its positions are. */
+  function parseShard(buffer) {
+    const b = new Uint8Array(buffer);
+    const st = { at: 0 };
+    const n = b.length ? varint(b, st) : 0;
+    const dec = new TextDecoder();
+    const entries = [];
+    let listOff = 0;
+    let posOff = 0;
+    for (let i = 0; i < n; i++) {
+      const len = varint(b, st);
+      const key = dec.decode(b.subarray(st.at, st.at + len));
+      st.at += len;
+      const docs = varint(b, st);
+      const listLen = varint(b, st);
+      const posLen = varint(b, st);
+      entries.push({ key, docs, listOff, listLen, posOff, posLen });
+      listOff += listLen;
+      posOff += posLen;
+    }
+    const keys = new Map();
+    for (const e of entries) {
+      e.posOff += st.at + listOff;
+      e.listOff += st.at;
+      keys.set(e.key, e);
+    }
+    return { bytes: b, keys };
+  }
+
+  /** A shard of single characters: character → its articles (ascending) and those with it in
+      the title. */
+  function parseCharShard(buffer) {
+    const b = new Uint8Array(buffer);
+    const st = { at: 0 };
+    const n = b.length ? varint(b, st) : 0;
+    const dec = new TextDecoder();
+    const entries = [];
+    for (let i = 0; i < n; i++) {
+      const len = varint(b, st);
+      const key = dec.decode(b.subarray(st.at, st.at + len));
+      st.at += len;
+      const count = varint(b, st);
+      const kind = b[st.at++];
+      const bodyLen = varint(b, st);
+      const titleLen = varint(b, st);
+      entries.push({ key, count, kind, bodyLen, titleLen });
+    }
+    const keys = new Map();
+    let at = st.at;
+    for (const e of entries) {
+      e.off = at;
+      at += e.bodyLen + e.titleLen;
+      keys.set(e.key, e);
+    }
+    return { bytes: b, keys };
+  }
+
+  function deltaList(b) {
+    const st = { at: 0 };
+    const out = [];
+    let doc = 0;
+    while (st.at < b.length) {
+      const d = varint(b, st);
+      doc = out.length === 0 ? d : doc + d;
+      out.push(doc);
+    }
+    return out;
+  }
+
+  function decodeChar(shard, e) {
+    const body = shard.bytes.subarray(e.off, e.off + e.bodyLen);
+    let docs;
+    if (e.kind === 1) {
+      docs = [];
+      for (let i = 0; i < body.length; i++) {
+        for (let bit = 0; bit < 8; bit++) if (body[i] & (1 << bit)) docs.push(i * 8 + bit);
+      }
+    } else {
+      docs = deltaList(body);
+    }
+    const title = deltaList(shard.bytes.subarray(e.off + e.bodyLen, e.off + e.bodyLen + e.titleLen));
+    return { docs, title };
+  }
+
+  /** A key's articles (ascending ids), counts and in-title flags. */
+  function decodeList(shard, e) {
+    const b = shard.bytes.subarray(e.listOff, e.listOff + e.listLen);
+    const st = { at: 0 };
+    const docs = new Uint32Array(e.docs);
+    const tf = new Uint32Array(e.docs);
+    const title = new Uint8Array(e.docs);
+    let doc = 0;
+    for (let i = 0; i < e.docs; i++) {
+      const d = varint(b, st);
+      doc = i === 0 ? d : doc + d;
+      const v = varint(b, st);
+      docs[i] = doc;
+      tf[i] = Math.floor(v / 2);
+      title[i] = v & 1;
+    }
+    return { docs, tf, title };
+  }
+
+  /** The positions of a key in the articles of `wanted` (a Set of ids). */
+  function decodePositions(posBytes, e, list, wanted) {
+    const b = posBytes.subarray(e.posOff, e.posOff + e.posLen);
+    const st = { at: 0 };
+    const out = new Map();
+    for (let i = 0; i < list.docs.length; i++) {
+      const n = list.tf[i];
+      if (wanted.has(list.docs[i])) {
+        const ps = new Uint32Array(n);
+        let p = 0;
+        for (let j = 0; j < n; j++) {
+          p += varint(b, st);
+          ps[j] = p;
+        }
+        out.set(list.docs[i], ps);
+      } else {
+        for (let j = 0; j < n; j++) while (b[st.at++] >= 0x80);
+      }
+    }
+    return out;
+  }
+
+  function has(sorted, v) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo] === v;
+  }
+
+  /** Ascending ids present in every list. */
+  function intersect(lists) {
+    if (!lists.length) return [];
+    const sorted = lists.slice().sort((a, b) => a.length - b.length);
+    const out = [];
+    for (const v of sorted[0]) {
+      if (sorted.every((l, i) => i === 0 || has(l, v))) out.push(v);
+    }
+    return out;
+  }
+
+  /** Offsets of the bigrams whose positions prove a match: the first and the last, and enough
+      between that no character is left uncovered, at the least cost (bytes of positions). */
+  function cover(costs) {
+    const n = costs.length;
+    const best = new Array(n).fill(Infinity);
+    const from = new Array(n).fill(-1);
+    best[0] = costs[0];
+    for (let i = 1; i < n; i++) {
+      for (const j of [i - 1, i - 2]) {
+        if (j >= 0 && best[j] + costs[i] < best[i]) {
+          best[i] = best[j] + costs[i];
+          from[i] = j;
+        }
+      }
+    }
+    const out = [];
+    for (let i = n - 1; i >= 0; i = from[i]) out.unshift(i);
+    return out;
+  }
+
+  // ---- The index ------------------------------------------------------------------------------
+
+  /**
+   * The search index of one site. `load(path)` returns a Promise of an ArrayBuffer for a path
+   * relative to the index folder (`index.json`, `i/00af.bin?v=…`).
+   */
+  class SearchIndex {
+    constructor(load) {
+      this.load = load;
+      this.manifest = null;
+      this.cache = new Map();
+      this.bytesFetched = 0;
+      this.filesFetched = 0;
+    }
+
+    static async open(load) {
+      const index = new SearchIndex(load);
+      const m = JSON.parse(new TextDecoder().decode(await index.fetch('index.json', false)));
+      if (m.format !== FORMAT) {
+        throw new Error('this page cannot read a search index of format ' + m.format);
+      }
+      index.manifest = m;
+      return index;
+    }
+
+    /** Fetch a file once; later calls share the first. */
+    fetch(path, versioned = true) {
+      const url = versioned ? path + '?v=' + this.manifest.version : path;
+      if (!this.cache.has(url)) {
+        const p = Promise.resolve(this.load(url)).then((buf) => {
+          this.bytesFetched += buf.byteLength;
+          this.filesFetched += 1;
+          return buf;
+        });
+        p.catch(() => this.cache.delete(url));
+        this.cache.set(url, p);
+      }
+      return this.cache.get(url);
+    }
+
+    shardName(key) {
+      return (fnv1a(key) & (this.manifest.shards - 1)).toString(16).padStart(4, '0');
+    }
+
+    async shard(name) {
+      const k = 'shard:' + name;
+      if (!this.cache.has(k)) this.cache.set(k, this.fetch('s/' + name + '.bin').then(parseShard));
+      return this.cache.get(k);
+    }
+
+    /** Where a single character occurs: every article that has it, title ones marked; how often
+        is not recorded for single characters. */
+    async char(c) {
+      const name = (fnv1a(c) & (this.manifest.char_shards - 1)).toString(16).padStart(2, '0');
+      const k = 'chars:' + name;
+      if (!this.cache.has(k)) this.cache.set(k, this.fetch('c/' + name + '.bin').then(parseCharShard));
+      const shard = await this.cache.get(k);
+      const e = shard.keys.get(c);
+      if (!e) return { docs: [], count: [], title: [] };
+      const { docs, title } = decodeChar(shard, e);
+      const t = new Set(title);
+      return { docs, count: docs.map(() => 0), title: docs.map((d) => t.has(d)) };
+    }
+
+    /** A key's entry and list, or null when no article has it. */
+    async postings(key) {
+      const name = this.shardName(key);
+      const shard = await this.shard(name);
+      const e = shard.keys.get(key);
+      if (!e) return null;
+      if (!e.list) e.list = decodeList(shard, e);
+      return { name, e, list: e.list };
+    }
+
+    async positions(p, wanted) {
+      const shard = await this.shard(p.name);
+      return decodePositions(shard.bytes, p.e, p.list, wanted);
+    }
+
+    /** Where one term occurs: ascending ids, with counts and whether it is in the title. */
+    async term(term) {
+      if (term.kind === 'han' && Array.from(term.text).length === 1) return this.char(term.text);
+      const keys = keysOf(term);
+      const found = await Promise.all(keys.map((k) => this.postings(k)));
+      if (found.some((p) => !p)) return { docs: [], count: [], title: [] };
+      if (keys.length === 1) {
+        const l = found[0].list;
+        return { docs: Array.from(l.docs), count: Array.from(l.tf), title: Array.from(l.title, Boolean) };
+      }
+      // Three or more characters: candidates have every bigram; the positions of a covering
+      // set of them, at the right distances, confirm each occurrence.
+      const candidates = intersect(found.map((p) => p.list.docs));
+      const out = { docs: [], count: [], title: [] };
+      if (!candidates.length) return out;
+      const chosen = cover(found.map((p) => p.e.posLen));
+      const wanted = new Set(candidates);
+      const pos = await Promise.all(chosen.map((i) => this.positions(found[i], wanted)));
+      const titleEnd = this.manifest.title_end;
+      for (const doc of candidates) {
+        const lists = pos.map((m) => m.get(doc));
+        let count = 0;
+        let inTitle = false;
+        for (const p of lists[0]) {
+          let ok = true;
+          for (let j = 1; j < chosen.length && ok; j++) ok = has(lists[j], p + chosen[j]);
+          if (ok) {
+            count++;
+            if (p < titleEnd) inTitle = true;
+          }
+        }
+        if (count) {
+          out.docs.push(doc);
+          out.count.push(count);
+          out.title.push(inTitle);
+        }
+      }
+      return out;
+    }
+
+    /** The articles of a county or topic filter (`kind` 'c' or 't'), or null for no filter. */
+    async facet(kind, slug) {
+      if (!slug) return null;
+      const terms = kind === 'c' ? this.manifest.counties : this.manifest.topics;
+      const i = terms.findIndex((t) => t.slug === slug);
+      if (i < 0) return null;
+      return deltaList(new Uint8Array(await this.fetch('f/' + kind + i + '.bin')));
+    }
+
+    yearFilter(year) {
+      if (!year) return null;
+      const y = this.manifest.years.find((x) => String(x.year) === String(year));
+      return y ? y.ranges : [];
+    }
+
+    /**
+     * Run a query: `{q, county, topic, year}` (all optional). Returns `{terms, hits, total}`:
+     * hits are `{doc, count, titleTerms}`, title matches first, then by how often the terms
+     * occur, then newest first. With no terms, every article that passes the filters, newest
+     * first.
+     */
+    async search(query) {
+      const terms = parseQuery(query.q);
+      const [county, topic] = await Promise.all([
+        this.facet('c', query.county),
+        this.facet('t', query.topic),
+      ]);
+      const years = this.yearFilter(query.year);
+      const inYear = (doc) => !years || years.some(([a, b]) => doc >= a && doc < b);
+      const filters = [county, topic].filter(Boolean);
+      let hits = [];
+      if (!terms.length) {
+        let docs;
+        if (filters.length) docs = intersect(filters);
+        else docs = Array.from({ length: this.manifest.articles }, (_, i) => i);
+        hits = docs.filter(inYear).map((doc) => ({ doc, count: 0, titleTerms: 0 }));
+      } else {
+        const per = await Promise.all(terms.map((t) => this.term(t)));
+        per.sort((a, b) => a.docs.length - b.docs.length);
+        const others = per.slice(1).map((r) => {
+          const m = new Map();
+          r.docs.forEach((d, i) => m.set(d, i));
+          return { r, m };
+        });
+        const first = per[0];
+        for (let i = 0; i < first.docs.length; i++) {
+          const doc = first.docs[i];
+          if (!inYear(doc) || filters.some((f) => !has(f, doc))) continue;
+          let count = first.count[i];
+          let titleTerms = first.title[i] ? 1 : 0;
+          let ok = true;
+          for (const { r, m } of others) {
+            const j = m.get(doc);
+            if (j === undefined) { ok = false; break; }
+            count += r.count[j];
+            if (r.title[j]) titleTerms++;
+          }
+          if (ok) hits.push({ doc, count, titleTerms });
+        }
+        hits.sort((a, b) => b.titleTerms - a.titleTerms || b.count - a.count || a.doc - b.doc);
+      }
+      return { terms, hits, total: hits.length };
+    }
+
+    /** What a result shows of article `doc`: `{title, url, date, date_zh, issue, issue_url,
+        county, unit}`, URLs relative to the site's base. Its text is on its own page. */
+    async article(doc) {
+      const chunk = Math.floor(doc / this.manifest.meta_chunk);
+      const k = 'meta:' + chunk;
+      if (!this.cache.has(k)) {
+        this.cache.set(k, this.fetch('m/' + chunk + '.json')
+          .then((buf) => JSON.parse(new TextDecoder().decode(buf))));
+      }
+      const row = (await this.cache.get(k))[doc % this.manifest.meta_chunk];
+      const [title, url, date, dateZh, issue, issueUrl, county, unit] = row;
+      return { title, url, date, date_zh: dateZh, issue, issue_url: issueUrl, county, unit };
+    }
+  }
+
+  // ---- Snippets -------------------------------------------------------------------------------
+
+  /** Where the terms occur in `text`: sorted, merged [start, end) UTF-16 ranges. */
+  function matchRanges(text, terms) {
+    const f = foldString(text);
+    const ranges = [];
+    for (const t of terms) {
+      let at = 0;
+      for (;;) {
+        const i = f.indexOf(t.text, at);
+        if (i < 0) break;
+        const end = i + t.text.length;
+        at = i + 1;
+        if (t.kind === 'word') {
+          const before = i > 0 ? f.codePointAt(i - 1) : 0;
+          const prev = i > 1 && before >= 0xdc00 && before <= 0xdfff ? f.codePointAt(i - 2) : before;
+          const next = end < f.length ? f.codePointAt(end) : 0;
+          if ((i > 0 && isWord(prev)) || (end < f.length && isWord(next))) continue;
+        }
+        ranges.push([i, end]);
+      }
+    }
+    ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const merged = [];
+    for (const r of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push(r.slice());
+    }
+    return merged;
+  }
+
+  /** `text` as segments `{text, mark}` with the terms marked. */
+  function highlight(text, terms) {
+    const out = [];
+    let at = 0;
+    for (const [a, b] of matchRanges(text, terms)) {
+      if (a > at) out.push({ text: text.slice(at, a), mark: false });
+      out.push({ text: text.slice(a, b), mark: true });
+      at = b;
+    }
+    if (at < text.length) out.push({ text: text.slice(at), mark: false });
+    return out;
+  }
+
+  /** About `width` characters of `text` around the first match, as marked segments, with an
+      ellipsis where it was cut. */
+  function snippet(text, terms, width = 110) {
+    const flat = String(text || '').replace(/\s+/g, ' ').trim();
+    const first = matchRanges(flat, terms)[0];
+    let start = first ? Math.max(0, first[0] - Math.floor(width / 3)) : 0;
+    let end = Math.min(flat.length, start + width);
+    start = Math.max(0, Math.min(start, end - width));
+    // Do not cut a surrogate pair.
+    if (start > 0 && /[\udc00-\udfff]/.test(flat[start])) start--;
+    if (end < flat.length && /[\udc00-\udfff]/.test(flat[end])) end++;
+    const segs = highlight(flat.slice(start, end), terms);
+    if (start > 0) segs.unshift({ text: '…', mark: false });
+    if (end < flat.length) segs.push({ text: '…', mark: false });
+    return segs;
+  }
+
+  // ---- The page -------------------------------------------------------------------------------
+
+  /** Wire the search page (`#search` with `data-index`) up; does nothing on other pages. */
+  function startPage(doc) {
+    const rootEl = doc.getElementById('search');
+    if (!rootEl || rootEl.dataset.started) return;
+    rootEl.dataset.started = '1';
+    const win = doc.defaultView;
+    const form = rootEl.querySelector('form');
+    const status = doc.getElementById('search-status');
+    const list = doc.getElementById('search-results');
+    const more = doc.getElementById('search-more');
+    const indexUrl = rootEl.dataset.index;
+    const dir = indexUrl.slice(0, indexUrl.lastIndexOf('/') + 1);
+    const base = rootEl.dataset.base || '/';
+    const baseTitle = doc.title;
+    const fields = ['q', 'county', 'topic', 'year'];
+    let opening = null;
+    let run = 0;
+    let shown = null;
+
+    const open = () => {
+      if (!opening) {
+        opening = SearchIndex.open((path) =>
+          win.fetch(dir + path).then((r) => {
+            if (!r.ok) throw new Error(r.status + ' ' + dir + path);
+            return r.arrayBuffer();
+          }));
+        opening.catch(() => { opening = null; });
+      }
+      return opening;
+    };
+
+    const readUrl = () => {
+      const p = new URLSearchParams(win.location.search);
+      const query = {};
+      for (const f of fields) {
+        query[f] = (p.get(f) || '').trim();
+        const el = form.elements[f];
+        if (el) el.value = query[f];
+        // An option the page does not have (an old link) is not selected silently.
+        if (el && el.tagName === 'SELECT' && el.value !== query[f]) query[f] = '';
+      }
+      return query;
+    };
+
+    const readForm = () => {
+      const query = {};
+      for (const f of fields) query[f] = form.elements[f] ? String(form.elements[f].value).trim() : '';
+      return query;
+    };
+
+    const label = (f, v) => {
+      const el = form.elements[f];
+      if (!el || el.tagName !== 'SELECT') return v;
+      const o = Array.from(el.options).find((x) => x.value === v);
+      return o ? o.textContent.replace(/\s*\(\d+\)$/, '').trim() : v;
+    };
+
+    const say = (text, state) => {
+      status.textContent = text;
+      rootEl.dataset.state = state;
+    };
+
+    const el = (tag, props, children) => {
+      const e = doc.createElement(tag);
+      Object.assign(e, props || {});
+      for (const c of children || []) e.append(c);
+      return e;
+    };
+
+    const marked = (segs) => segs.map((s) => (s.mark ? el('mark', { textContent: s.text }) : s.text));
+
+    // The text of an article, for its snippet, from its own page: the `.body` in `<main>` of the
+    // default theme's article.html, or the whole `<main>`.
+    const pages = new Map();
+    const pageText = (url) => {
+      if (!pages.has(url)) {
+        const p = win.fetch(base + url)
+          .then((r) => (r.ok ? r.text() : ''))
+          .then((html) => {
+            const page = new win.DOMParser().parseFromString(html, 'text/html');
+            const body = page.querySelector('main .body') || page.querySelector('main') || page.body;
+            if (!body) return '';
+            for (const p of body.querySelectorAll('p, li, h2, h3, h4, tr, br')) p.append(' ');
+            return body.textContent;
+          })
+          .catch(() => '');
+        pages.set(url, p);
+      }
+      return pages.get(url);
+    };
+
+    const renderHit = (a, terms) => {
+      const meta = [a.county];
+      if (a.unit && a.unit !== a.county) meta.push(a.unit);
+      const time = el('time', { dateTime: a.date, textContent: a.date_zh });
+      const issue = el('a', { href: base + a.issue_url, textContent: a.issue });
+      return el('li', { className: 'search-result' }, [
+        el('h2', {}, [el('a', { href: base + a.url }, marked(highlight(a.title, terms)))]),
+        el('p', { className: 'meta' }, [meta.join(' · ') + ' · ', issue, ' · ', time]),
+        el('p', { className: 'snippet' }, marked(snippet(a.text, terms))),
+      ]);
+    };
+
+    const showMore = async (focusFirst) => {
+      const { index, result, mine } = shown;
+      const from = list.children.length;
+      const slice = result.hits.slice(from, from + PAGE_SIZE);
+      const arts = await Promise.all(slice.map(async (h) => {
+        const a = await index.article(h.doc);
+        a.text = await pageText(a.url);
+        return a;
+      }));
+      if (mine !== run) return;
+      const items = arts.map((a) => renderHit(a, result.terms));
+      for (const li of items) list.append(li);
+      more.hidden = list.children.length >= result.total;
+      if (focusFirst && items[0]) items[0].querySelector('a').focus();
+    };
+
+    const describe = (query, n) => {
+      const parts = [];
+      if (query.county) parts.push(label('county', query.county));
+      if (query.topic) parts.push(label('topic', query.topic));
+      if (query.year) parts.push(label('year', query.year));
+      const within = parts.length ? '（' + parts.join('、') + '）' : '';
+      if (!n) {
+        const what = query.q ? '与“' + query.q + '”相符的文章' : '文章';
+        return '没有找到' + what + within + '。可以减少或换用关键词，检查用字，或去掉筛选条件。';
+      }
+      if (query.q) return '找到 ' + n + ' 篇包含“' + query.q + '”的文章' + within + '。';
+      return '共 ' + n + ' 篇文章' + within + '，按时间由近及远排列。';
+    };
+
+    const search = async (query) => {
+      const mine = ++run;
+      list.textContent = '';
+      more.hidden = true;
+      shown = null;
+      doc.title = query.q ? '“' + query.q + '” · ' + baseTitle : baseTitle;
+      if (!fields.some((f) => query[f])) {
+        say('输入关键词搜索全部简报，或选择县区、专题、年份浏览。', 'idle');
+        return;
+      }
+      say('正在搜索…', 'searching');
+      try {
+        const index = await open();
+        const result = await index.search(query);
+        if (mine !== run) return;
+        shown = { index, result, mine };
+        if (result.total) await showMore(false);
+        if (mine !== run) return;
+        say(describe(query, result.total), result.total ? 'done' : 'empty');
+      } catch (err) {
+        if (mine === run) say('搜索出错：' + err.message + '。请稍后重试。', 'error');
+      }
+    };
+
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const query = readForm();
+      const p = new URLSearchParams();
+      for (const f of fields) if (query[f]) p.set(f, query[f]);
+      const qs = p.toString();
+      const url = win.location.pathname + (qs ? '?' + qs : '');
+      if (url !== win.location.pathname + win.location.search) win.history.pushState(null, '', url);
+      search(query);
+    });
+    more.addEventListener('click', () => { if (shown) showMore(true); });
+    win.addEventListener('popstate', () => search(readUrl()));
+
+    const query = readUrl();
+    if (!query.q) form.elements.q.focus();
+    search(query);
+  }
+
+  return {
+    FORMAT, PAGE_SIZE, isHan, fold, foldString, isWord, parseQuery, keysOf, fnv1a, varint,
+    parseShard, parseCharShard, cover, intersect, SearchIndex, matchRanges, highlight, snippet,
+    startPage,
+  };
+});
