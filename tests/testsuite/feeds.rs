@@ -106,7 +106,10 @@ fn the_sitemap_lists_every_page() {
     locs_sorted.sort();
     assert_eq!(locs_sorted, pages);
     assert!(!sitemap.contains("404"));
-    assert!(!sitemap.contains("/search/"), "the search page is not listed");
+    assert!(
+        !sitemap.contains("/search/"),
+        "the search page is not listed"
+    );
 }
 
 #[test]
