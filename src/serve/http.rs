@@ -66,6 +66,11 @@ impl ServeState {
         *self.error.write().expect("error lock") = None;
     }
 
+    /// Replace the files without telling browsers (the search index caught up).
+    pub fn replace_files(&self, files: HashMap<String, Arc<[u8]>>) {
+        *self.files.write().expect("files lock") = Arc::new(files);
+    }
+
     pub fn set_error(&self, text: Option<String>) {
         *self.error.write().expect("error lock") = text;
     }

@@ -187,6 +187,9 @@ impl Watcher {
     }
 }
 
+/// How long edits must pause before the search index catches up with them.
+const SEARCH_QUIET: Duration = Duration::from_millis(400);
+
 fn rebuild_loop(
     rx: mpsc::Receiver<DebounceEventResult>,
     mut preview: Preview,
@@ -194,37 +197,78 @@ fn rebuild_loop(
     root: &Path,
     theme: &str,
 ) {
-    while let Ok(first) = rx.recv() {
+    let mut next: Option<DebounceEventResult> = None;
+    loop {
+        let first = match next.take() {
+            Some(batch) => batch,
+            None => match rx.recv() {
+                Ok(batch) => batch,
+                Err(_) => return,
+            },
+        };
         // Take every batch already waiting, so a burst of saves is one rebuild.
         let mut batches = vec![first];
         while let Ok(more) = rx.try_recv() {
             batches.push(more);
         }
-        let mut changes: Vec<ChangeKind> = Vec::new();
-        for batch in batches {
-            match batch {
-                Ok(events) => {
-                    for e in events {
-                        if e.kind.is_access() {
-                            continue;
+        let plan = Plan::from_changes(classify_batches(batches, root, theme));
+        if !plan.is_empty() {
+            let (outcome, took) = preview::timed(|| preview.apply(&plan));
+            report(&state, &preview, &outcome, &plan.describe(), took);
+        }
+        // Once the edits pause, bring the search index up to date (no reload needed: the search
+        // page fetches it afresh).
+        while preview.search_stale() {
+            match rx.recv_timeout(SEARCH_QUIET) {
+                Ok(batch) => {
+                    next = Some(batch);
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let (result, took) = preview::timed(|| preview.refresh_search());
+                    match result {
+                        Ok(true) => {
+                            state.replace_files(preview.files.clone());
+                            eprintln!(
+                                "search index updated in {:.1} ms",
+                                took.as_secs_f64() * 1000.0
+                            );
                         }
-                        changes.extend(e.paths.iter().map(|p| classify(root, theme, p)));
+                        Ok(false) => {}
+                        Err(d) => eprint!("{}", d.render(false)),
                     }
                 }
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watcher: {e}");
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
+/// The changes in a batch of watcher events, classified.
+fn classify_batches(
+    batches: Vec<DebounceEventResult>,
+    root: &Path,
+    theme: &str,
+) -> Vec<ChangeKind> {
+    let mut changes = Vec::new();
+    for batch in batches {
+        match batch {
+            Ok(events) => {
+                for e in events {
+                    if e.kind.is_access() {
+                        continue;
                     }
+                    changes.extend(e.paths.iter().map(|p| classify(root, theme, p)));
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watcher: {e}");
                 }
             }
         }
-        let plan = Plan::from_changes(changes);
-        if plan.is_empty() {
-            continue;
-        }
-        let (outcome, took) = preview::timed(|| preview.apply(&plan));
-        report(&state, &preview, &outcome, &plan.describe(), took);
     }
+    changes
 }
 
 /// Publish a rebuild's result to the server and print its one line.

@@ -53,6 +53,10 @@ pub struct Preview {
     pub files: Files,
     /// Bumped on every change browsers should see.
     pub version: u64,
+    /// The search index lags behind the pages: an incremental rebuild skips it (rebuilding it
+    /// costs more than the pages an edit touches) and [`Preview::refresh_search`] catches up once
+    /// the edits pause.
+    search_stale: bool,
 }
 
 impl Preview {
@@ -70,6 +74,7 @@ impl Preview {
             site: None,
             files: HashMap::new(),
             version: 0,
+            search_stale: false,
         }
     }
 
@@ -297,6 +302,14 @@ impl Preview {
         if let Err(d) = render_outputs(&renderer, theme, to_render, whole, &sink, None) {
             return Outcome::Failed(d);
         }
+        if whole {
+            if let Err(d) = crate::build::write_search(&site, &sink) {
+                return Outcome::Failed(d);
+            }
+            self.search_stale = false;
+        } else {
+            self.search_stale = scope_touches_content(&scope);
+        }
         let pages = to_render.iter().filter(|o| o.is_html()).count();
         let rendered = std::mem::take(&mut *sink.files.write().expect("sink lock"));
         drop(renderer);
@@ -308,6 +321,33 @@ impl Preview {
         self.site = Some(site);
         self.version += 1;
         Outcome::Reload { pages }
+    }
+}
+
+fn scope_touches_content(scope: &Option<Scope>) -> bool {
+    matches!(scope, Some(Scope::Article(_)))
+}
+
+impl Preview {
+    /// Whether the search index is behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Rebuild the search index of the current site. Returns whether anything was done.
+    pub fn refresh_search(&mut self) -> Result<bool, Diagnostics> {
+        if !self.search_stale {
+            return Ok(false);
+        }
+        let Some(site) = &self.site else {
+            return Ok(false);
+        };
+        let sink = MemorySink::default();
+        crate::build::write_search(site, &sink)?;
+        let files = std::mem::take(&mut *sink.files.write().expect("sink lock"));
+        self.files.extend(files);
+        self.search_stale = false;
+        Ok(true)
     }
 }
 
@@ -381,7 +421,8 @@ mod tests {
 
     /// After any change, the incrementally rebuilt site must equal a fresh full build.
     #[track_caller]
-    fn assert_same_as_full(p: &Preview, root: &Path) {
+    fn assert_same_as_full(p: &mut Preview, root: &Path) {
+        p.refresh_search().unwrap();
         let mut fresh = Preview::new(root, "http://127.0.0.1:1/", false);
         assert!(matches!(fresh.full_rebuild(), Outcome::Reload { .. }));
         let mut a: Vec<_> = p.files.keys().collect();
@@ -414,7 +455,7 @@ mod tests {
         let page = String::from_utf8(p.files["issues/2021-2/a/index.html"].to_vec()).unwrap();
         assert!(page.contains("新的正文"));
         // Pages of the other county are not re-rendered, yet everything matches a full build.
-        assert_same_as_full(&p, root);
+        assert_same_as_full(&mut p, root);
     }
 
     #[test]
@@ -432,7 +473,7 @@ mod tests {
             p.apply(&plan(root, "content/2021-1/a.md")),
             Outcome::Reload { .. }
         ));
-        assert_same_as_full(&p, root);
+        assert_same_as_full(&mut p, root);
     }
 
     #[test]
@@ -451,7 +492,27 @@ mod tests {
         std::fs::remove_file(root.join("content/2021-3/c.md")).unwrap();
         p.apply(&plan(root, "content/2021-3/c.md"));
         assert!(!p.files.contains_key("counties/huichang-xian/index.html"));
-        assert_same_as_full(&p, root);
+        assert_same_as_full(&mut p, root);
+    }
+
+    #[test]
+    fn the_search_index_catches_up_after_an_edit() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        p.full_rebuild();
+        assert!(p.files.contains_key("search/index.json"));
+        assert!(!p.search_stale());
+        write(
+            root,
+            "content/2021-2/a.md",
+            &article("于都县", "教育", "于都2", "新增的独特词语"),
+        );
+        p.apply(&plan(root, "content/2021-2/a.md"));
+        assert!(p.search_stale());
+        assert!(p.refresh_search().unwrap());
+        assert!(!p.search_stale());
+        assert_same_as_full(&mut p, root);
     }
 
     #[test]
@@ -486,7 +547,7 @@ mod tests {
             p.apply(&plan(root, "content/2021-1/a.md")),
             Outcome::Reload { .. }
         ));
-        assert_same_as_full(&p, root);
+        assert_same_as_full(&mut p, root);
     }
 
     #[test]
@@ -511,7 +572,7 @@ mod tests {
                 .unwrap()
                 .contains("新404")
         );
-        assert_same_as_full(&p, root);
+        assert_same_as_full(&mut p, root);
     }
 
     #[test]
