@@ -138,11 +138,11 @@ wait_quiet() {
   done
 }
 
-# measure TOOL SIZE RUN OUTDIR CMD...: run CMD under GNU time into a fresh OUTDIR, append a line.
+# measure TOOL SIZE RUN OUTDIR CMD...: run CMD under GNU time into OUTDIR (which must not exist),
+# append a line to the results.
 measure() {
   local tool=$1 size=$2 run=$3 out=$4
   shift 4
-  rm -rf "$out"
   sync
   local before after
   before=$(busy_seconds)
@@ -204,7 +204,14 @@ zola_site() {
   echo "$dir"
 }
 
+# Every run writes a new output folder, and the folders are deleted only at the end. Deleting a
+# big tree just before a build made the build's file creation several times slower here: on ext4
+# without a journal (as this machine's root is), the inode allocator skips inodes freed in the last
+# 60 to 360 seconds, and scanning past 100,000 of them costs seconds of kernel time. Keeping the
+# trees means every tool writes into never-used inodes, as on a fresh CI machine; it needs the disk
+# space of all runs (about 15 GB with the defaults).
 OUT=$WORK/out
+rm -rf "$OUT"
 mkdir -p "$OUT"
 
 # --- byte-identical output whatever the thread count ------------------------------------------
@@ -213,7 +220,6 @@ identity_check() {
   src=$(corpus "$n")
   echo "--- output identical at 1, 2 and 3 threads ($n articles)"
   for t in 1 2 3; do
-    rm -rf "$OUT/threads-$t"
     RAYON_NUM_THREADS=$t "$BULLETIN" build --root "$src" --output "$OUT/threads-$t" >/dev/null 2>&1
   done
   if diff -r "$OUT/threads-1" "$OUT/threads-2" >/dev/null && diff -r "$OUT/threads-1" "$OUT/threads-3" >/dev/null; then
@@ -222,10 +228,21 @@ identity_check() {
     echo "    DIFFERENT: diff -r $OUT/threads-1 $OUT/threads-2" >&2
     exit 1
   fi
-  rm -rf "$OUT"/threads-*
 }
 
 IFS=, read -r -a SIZE_LIST <<<"$SIZES"
+
+# The outputs of every run stay until the end: check there is room (about 15 KB a page per tree).
+need=0
+for n in "${SIZE_LIST[@]}"; do
+  r=$RUNS
+  [ "$n" -ge 50000 ] && r=$BIG_RUNS
+  need=$((need + n * 15 * r * 5))
+done
+avail=$(df -k --output=avail "$WORK" | tail -1)
+if [ "$avail" -lt "$need" ]; then
+  echo "warning: the outputs need about $((need / 1048576)) GB and $((avail / 1048576)) GB are free" >&2
+fi
 if [ "$DO_IDENTITY" = 1 ]; then identity_check "${SIZE_LIST[0]}"; fi
 
 # --- the builds ---------------------------------------------------------------------------------
@@ -247,26 +264,22 @@ for n in "${SIZE_LIST[@]}"; do
 
   # Runs are interleaved (bulletin, Hugo, Zola, bulletin, …) so that a burst of noise from a
   # shared machine hits every tool alike rather than one tool's whole series.
+  o=$OUT/$n
+  mkdir -p "$o"
   for r in $(seq 1 "$runs"); do
-    measure bulletin "$n" "$r" "$OUT/bulletin" "$BULLETIN" build --root "$src" --output "$OUT/bulletin"
+    measure bulletin "$n" "$r" "$o/bulletin-$r" "$BULLETIN" build --root "$src" --output "$o/bulletin-$r"
     if [ "$DO_FLOOR" = 1 ]; then
-      measure copy "$n" "$r" "$OUT/copy" cp -r "$OUT/bulletin" "$OUT/copy"
-      rm -rf "$OUT/copy"
+      measure copy "$n" "$r" "$o/copy-$r" cp -r "$o/bulletin-$r" "$o/copy-$r"
     fi
-    rm -rf "$OUT/bulletin"
     if [ "$DO_NOMINIFY" = 1 ]; then
-      measure bulletin-nominify "$n" "$r" "$OUT/bulletin" "$BULLETIN" build --no-minify --root "$src" --output "$OUT/bulletin"
-      rm -rf "$OUT/bulletin"
+      measure bulletin-nominify "$n" "$r" "$o/nominify-$r" "$BULLETIN" build --no-minify --root "$src" --output "$o/nominify-$r"
     fi
     if [ -n "$hsite" ]; then
-      measure hugo-minify "$n" "$r" "$OUT/hugo" "$HUGO_BIN" --quiet --minify --source "$hsite" --destination "$OUT/hugo"
-      rm -rf "$OUT/hugo"
-      measure hugo "$n" "$r" "$OUT/hugo" "$HUGO_BIN" --quiet --source "$hsite" --destination "$OUT/hugo"
-      rm -rf "$OUT/hugo"
+      measure hugo-minify "$n" "$r" "$o/hugo-minify-$r" "$HUGO_BIN" --quiet --minify --source "$hsite" --destination "$o/hugo-minify-$r"
+      measure hugo "$n" "$r" "$o/hugo-$r" "$HUGO_BIN" --quiet --source "$hsite" --destination "$o/hugo-$r"
     fi
     if [ -n "$zsite" ]; then
-      measure zola "$n" "$r" "$OUT/zola" "$ZOLA_BIN" --root "$zsite" build --output-dir "$OUT/zola"
-      rm -rf "$OUT/zola"
+      measure zola "$n" "$r" "$o/zola-$r" "$ZOLA_BIN" --root "$zsite" build --output-dir "$o/zola-$r"
     fi
   done
   if [ -n "$HUGO_BIN" ] && [ -z "$hsite" ]; then echo "    Hugo skipped at $n articles (--hugo-max $HUGO_MAX)"; fi
@@ -311,3 +324,6 @@ serve_step
 echo
 echo "--- results (medians; raw runs in $RESULTS)"
 python3 "$ROOT/bench/report.py" "$RESULTS"
+echo
+echo "--- deleting the outputs (a build started within ~6 minutes pays for it; see above)"
+rm -rf "$OUT"
