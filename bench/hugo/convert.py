@@ -93,7 +93,7 @@ def convert(corpus, out, theme_static):
     os.makedirs(os.path.join(out, "content", "issues"))
     config = f"""# Written by bench/hugo/convert.py from {os.path.basename(os.path.abspath(corpus))}.
 baseURL = {toml_str(s.get("base_url", "https://example.org/"))}
-languageCode = {toml_str(s.get("language", "zh-CN"))}
+locale = {toml_str(s.get("language", "zh-CN"))}
 title = {toml_str(title)}
 hasCJKLanguage = true
 summaryLength = 120
