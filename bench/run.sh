@@ -211,7 +211,13 @@ zola_site() {
 # trees means every tool writes into never-used inodes, as on a fresh CI machine; it needs the disk
 # space of all runs (about 15 GB with the defaults).
 OUT=$WORK/out
-rm -rf "$OUT"
+# A previous run killed before its end left outputs: deleting them now would slow this run down,
+# so they are moved aside and deleted with this run's at the end.
+STALE=
+if [ -e "$OUT" ]; then
+  STALE=$WORK/stale-out-$$
+  mv "$OUT" "$STALE"
+fi
 mkdir -p "$OUT"
 
 # --- byte-identical output whatever the thread count ------------------------------------------
@@ -326,4 +332,4 @@ echo "--- results (medians; raw runs in $RESULTS)"
 python3 "$ROOT/bench/report.py" "$RESULTS"
 echo
 echo "--- deleting the outputs (a build started within ~6 minutes pays for it; see above)"
-rm -rf "$OUT"
+rm -rf "$OUT" ${STALE:+"$STALE"}
