@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarise bench/run.sh's raw measurements: medians per size and tool, and the ratios.
 
-    python3 bench/report.py WORK/results.tsv [--markdown]
+    python3 bench/report.py WORK/results.tsv [--markdown] [--max-others F]
+
+--max-others F leaves out runs during which other processes used more than F cores on average
+(their CPU time over the run's wall time): on a shared machine, the medians of the quiet runs.
 
 results.tsv has one line per run:
     size  tool  run  wall_s  user_s  sys_s  maxrss_kb  pages  files  bytes  foreign_cpu_s
@@ -30,7 +33,7 @@ PAIRS = [
 ]
 
 
-def load(path):
+def load(path, max_others=None):
     runs = defaultdict(list)
     serve = defaultdict(list)
     for line in open(path, encoding="utf-8"):
@@ -44,6 +47,8 @@ def load(path):
         wall, user, sys_, rss = float(f[3]), float(f[4]), float(f[5]), int(f[6])
         pages, files, nbytes = int(f[7]), int(f[8]), int(f[9])
         foreign = float(f[10]) if len(f) > 10 else 0.0
+        if max_others is not None and wall > 0 and foreign / wall > max_others:
+            continue
         runs[(size, tool)].append(
             dict(wall=wall, cpu=user + sys_, rss=rss, pages=pages, files=files, bytes=nbytes,
                  foreign=foreign)
@@ -63,9 +68,14 @@ def main():
     args = sys.argv[1:]
     markdown = "--markdown" in args
     args = [a for a in args if a != "--markdown"]
+    max_others = None
+    if "--max-others" in args:
+        i = args.index("--max-others")
+        max_others = float(args[i + 1])
+        del args[i : i + 2]
     if len(args) != 1:
         raise SystemExit(__doc__)
-    runs, serve = load(args[0])
+    runs, serve = load(args[0], max_others)
     sizes = sorted({s for s, _ in runs} | set(serve))
     sep = " | " if markdown else "  "
     for size in sizes:

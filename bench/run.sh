@@ -331,5 +331,8 @@ echo
 echo "--- results (medians; raw runs in $RESULTS)"
 python3 "$ROOT/bench/report.py" "$RESULTS"
 echo
+echo "--- the same, counting only runs during which other processes used under a quarter of a core"
+python3 "$ROOT/bench/report.py" "$RESULTS" --max-others 0.25
+echo
 echo "--- deleting the outputs (a build started within ~6 minutes pays for it; see above)"
 rm -rf "$OUT" ${STALE:+"$STALE"}
