@@ -5,6 +5,10 @@ mod cmd;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: see Cargo.toml and docs/performance.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::Cli::parse();
     // Rendering and minifying recurse over the page's element tree; content nesting is bounded
