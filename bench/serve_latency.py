@@ -115,7 +115,7 @@ def main():
     print(f"site: {site} ({built})")
     print(f"article edited: {os.path.relpath(article, site)}, {args.edits} edits")
     print(f"save → reload message: p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms "
-          f"(includes the watcher's {25} ms debounce)")
+          f"(includes the watcher's {15} ms debounce)")
     if renders:
         print(f"server re-render: p50 {statistics.median(renders):.1f} ms, p95 {percentile(renders, 95):.1f} ms, "
               f"{statistics.median(pages):.0f} pages per edit")

@@ -193,10 +193,11 @@ impl Site {
     }
 
     /// Every output that shows article `a`: its page and its issue-mates' (which list it), its
-    /// issue, every page of its county and topics (its place there may have moved), the county and
-    /// topic overviews (counts), the issue list page holding its issue, home, the feeds that carry
-    /// it and the sitemap. This is what the dev server re-renders when the article is edited.
-    pub fn pages_showing_article(&self, a: usize) -> Vec<Output> {
+    /// issue, its county's and topics' pages, the county and topic overviews (counts), the issue
+    /// list page holding its issue, home, the feeds that carry it and the sitemap. This is what the
+    /// dev server re-renders when the article is edited. With `every_term_page`, all pages of its
+    /// county and topics (its place there may have moved); without, only the page it is on.
+    pub fn pages_showing_article(&self, a: usize, every_term_page: bool) -> Vec<Output> {
         let art = &self.articles[a];
         let mut out: Vec<Output> = self.issues[art.issue]
             .articles
@@ -207,8 +208,14 @@ impl Site {
         let mut terms = vec![(Taxonomy::Counties, art.county)];
         terms.extend(art.topics.iter().map(|&t| (Taxonomy::Topics, t)));
         for (t, i) in terms {
-            let n = self.page_count(self.terms(t)[i].articles.len());
-            out.extend((1..=n).map(|p| Output::Term(t, i, p)));
+            let list = &self.terms(t)[i].articles;
+            if every_term_page {
+                let n = self.page_count(list.len());
+                out.extend((1..=n).map(|p| Output::Term(t, i, p)));
+            } else if let Ok(at) = list.binary_search(&a) {
+                // Term lists hold article indices in ascending (newest-first) order.
+                out.push(Output::Term(t, i, at / self.config.paginate + 1));
+            }
             out.push(Output::Feed(Some((t, i))));
             out.push(Output::TermList(t));
         }
@@ -486,9 +493,7 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
     let mut articles: Vec<Article> = Vec::with_capacity(order.len());
     for &p in &order {
         let Pending { la, issue } = slot[p].take().expect("each article once");
-        let summary = la
-            .summary
-            .unwrap_or_else(|| crate::markdown::summarize(&la.body.first_paragraph, 120));
+        let summary = summary_of(&la);
         let slug = la
             .slug
             .unwrap_or_else(|| slug::article_slug_from_stem(&la.stem));
@@ -543,6 +548,13 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
         return Err(diags);
     }
     Ok(site)
+}
+
+/// An article's summary: its front matter's, or the start of its first paragraph.
+pub fn summary_of(la: &LoadedArticle) -> String {
+    la.summary
+        .clone()
+        .unwrap_or_else(|| crate::markdown::summarize(&la.body.first_paragraph, 120))
 }
 
 /// Sort terms by (order, slug) and fix the article → term indices through `remap`.
@@ -660,7 +672,7 @@ mod tests {
             ("b", "定南县", &["医疗"]),
             ("c", "于都县", &["医疗"]),
         ]);
-        let got = s.pages_showing_article(0);
+        let got = s.pages_showing_article(0, true);
         let want = vec![
             Output::Home,
             Output::IssueList(1),
@@ -683,5 +695,9 @@ mod tests {
         // Nothing of the other county or its topic.
         assert!(!got.contains(&Output::Term(Taxonomy::Counties, 1, 1)));
         assert!(!got.contains(&Output::Article(2)));
+        // Only the county page it is on, when its place cannot have moved.
+        let exact = s.pages_showing_article(2, false);
+        assert!(exact.contains(&Output::Term(Taxonomy::Counties, 0, 2)));
+        assert!(!exact.contains(&Output::Term(Taxonomy::Counties, 0, 1)));
     }
 }

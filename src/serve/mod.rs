@@ -40,7 +40,7 @@ pub struct ServeOptions {
 
 /// How long the watcher waits for a burst of events (an editor's save through a temp file and a
 /// rename) to settle into one rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 const INITIAL: &str = "initial build";
 

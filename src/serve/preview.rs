@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::build::render_outputs;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{self, Loaded, LoadedItem};
+use crate::load::{self, Loaded, LoadedArticle, LoadedItem};
 use crate::model::{self, Output, Site};
 use crate::output::MemorySink;
 use crate::render::{Renderer, template_of};
@@ -186,6 +186,7 @@ impl Preview {
         // Content: reload the changed files.
         let mut edited: Option<PathBuf> = None;
         let mut structural = false;
+        let mut in_place = false;
         for rel in &plan.content {
             let rel_path = PathBuf::from(rel);
             let full = self.root.join(&rel_path);
@@ -196,6 +197,12 @@ impl Preview {
                 if !(was_article && is_article) {
                     structural = true;
                 }
+                in_place = match (self.items.get(&rel_path), &item) {
+                    (Some(LoadedItem::Article(old)), LoadedItem::Article(new)) => {
+                        same_place(old, new)
+                    }
+                    _ => false,
+                };
                 self.record(rel_path.clone(), item, d);
                 edited = Some(rel_path);
             } else {
@@ -222,6 +229,14 @@ impl Preview {
                 self.version += 1;
                 Outcome::Reload { pages: 0 }
             };
+        }
+        if !structural
+            && !templates_changed
+            && in_place
+            && let Some(path) = &edited
+            && let Some(outcome) = self.patch_article(path)
+        {
+            return outcome;
         }
         let scope = if structural {
             None
@@ -265,7 +280,11 @@ impl Preview {
                     let mut urls: BTreeSet<String> = BTreeSet::new();
                     for s in [old, &site] {
                         if let Some(a) = s.articles.iter().position(|a| &a.path == path) {
-                            urls.extend(s.pages_showing_article(a).into_iter().map(|o| s.url(o)));
+                            urls.extend(
+                                s.pages_showing_article(a, true)
+                                    .into_iter()
+                                    .map(|o| s.url(o)),
+                            );
                         }
                     }
                     outputs
@@ -321,6 +340,59 @@ impl Preview {
         self.site = Some(site);
         self.version += 1;
         Outcome::Reload { pages }
+    }
+}
+
+/// Whether an edit leaves an article where it was: same URL, issue, place in the issue, date,
+/// county and topics. Then only its text changed, and the model can be patched in place instead of
+/// rebuilt (the common case: someone editing a body or a title).
+fn same_place(old: &LoadedArticle, new: &LoadedArticle) -> bool {
+    old.county == new.county
+        && old.topics == new.topics
+        && old.slug == new.slug
+        && old.stem == new.stem
+        && old.dir == new.dir
+        && old.order == new.order
+        && old.date == new.date
+        && old.draft == new.draft
+        && old.issue.as_ref().map(|r| &r.key) == new.issue.as_ref().map(|r| &r.key)
+}
+
+impl Preview {
+    /// The fast path of an in-place edit: update the article in the current model and re-render
+    /// only the pages it is on. `None` when it cannot be done (no model yet, article not found).
+    fn patch_article(&mut self, path: &Path) -> Option<Outcome> {
+        let Some(LoadedItem::Article(la)) = self.items.get(path) else {
+            return None;
+        };
+        let site = self.site.as_mut()?;
+        let a = site.articles.iter().position(|x| x.path == path)?;
+        let art = &mut site.articles[a];
+        art.title = la.title.clone();
+        art.unit = la.unit.clone();
+        art.summary = model::summary_of(la);
+        art.html = la.body.html.clone();
+        art.text = la.body.text.clone();
+        art.extra = la.extra.clone();
+        let site = self.site.as_ref()?;
+        let theme = self.theme.as_ref()?;
+        let outputs = site.pages_showing_article(a, false);
+        let renderer = match Renderer::new(site, theme) {
+            Ok(r) => r,
+            Err(d) => return Some(Outcome::Failed(d)),
+        };
+        let sink = MemorySink::default();
+        if let Err(d) = render_outputs(&renderer, theme, &outputs, false, &sink, None) {
+            return Some(Outcome::Failed(d));
+        }
+        drop(renderer);
+        let rendered = std::mem::take(&mut *sink.files.write().expect("sink lock"));
+        self.files.extend(rendered);
+        self.version += 1;
+        self.search_stale = true;
+        Some(Outcome::Reload {
+            pages: outputs.iter().filter(|o| o.is_html()).count(),
+        })
     }
 }
 
