@@ -292,38 +292,20 @@ for n in "${SIZE_LIST[@]}"; do
 done
 
 # --- serve: one article edited ------------------------------------------------------------------
-# PLACEHOLDER, written before `bulletin serve` existed and so never run against it: it starts the
-# server on a copy of the corpus, edits the first paragraph of an article of the latest issue, and
-# times (bench/serve_edit.py) until the article, its issue and its county's first page all serve
-# the edit. That includes the watcher's debounce, so it is an upper bound of the re-render time;
-# if serve prints its own re-render timing, prefer that (adjust the grep at the end). Adjust the
-# command line below to serve's final flags.
+# Starts `bulletin serve` on a copy of the corpus, edits an article of the latest issue, and
+# reports (bench/serve_latency.py) the server's own re-render time for each edit (the one line it
+# prints: pages re-rendered, milliseconds) and the time from the save to the reload message sent to
+# browsers (which includes the file watcher's debounce).
 serve_step() {
   local n=$SERVE_SIZE
-  [ "$n" != 0 ] || return 0
+  [ "$n" -gt 0 ] || return 0
   echo "--- serve: one article edited at $n articles"
-  if ! "$BULLETIN" --help | grep -qE '^ +serve( |$)'; then
-    echo "    skipped: this bulletin has no \`serve\` command yet"
-    return 0
-  fi
-  local src site port=18111 pid
-  src=$(corpus "$n")
-  site=$WORK/serve-site
+  local site=$WORK/serve-site
   rm -rf "$site"
-  cp -r "$src" "$site"
-  "$BULLETIN" serve --root "$site" --port "$port" >"$WORK/serve.log" 2>&1 &
-  pid=$!
-  # shellcheck disable=SC2064
-  trap "kill $pid 2>/dev/null || true" EXIT
-  if python3 "$ROOT/bench/serve_edit.py" --site "$site" --port "$port" --edits "$RUNS" --size "$n" >>"$RESULTS"; then
-    :
-  else
-    echo "    serve timing failed; see $WORK/serve.log" >&2
-  fi
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  trap - EXIT
-  grep -iE 'rebuil|re-render|rendered' "$WORK/serve.log" | tail -5 | sed 's/^/    serve says: /' || true
+  cp -r "$(corpus "$n")" "$site"
+  rm -rf "$site/output"
+  python3 "$ROOT/bench/serve_latency.py" --binary "$BULLETIN" --site "$site" --edits 20 \
+    --tsv "$RESULTS" --size "$n" | sed 's/^/    /'
 }
 serve_step
 

@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "bulletin"))
     ap.add_argument("--article", help="the article to edit (default: the newest issue's first)")
+    ap.add_argument("--tsv", help="append one line per edit to this results file (bench/run.sh): SIZE serve N MS")
+    ap.add_argument("--size", default="0", help="the corpus size to write in --tsv lines")
     args = ap.parse_args()
 
     site = os.path.abspath(args.site)
@@ -116,6 +118,10 @@ def main():
     print(f"article edited: {os.path.relpath(article, site)}, {args.edits} edits")
     print(f"save → reload message: p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms "
           f"(includes the watcher's {15} ms debounce)")
+    if args.tsv and renders:
+        with open(args.tsv, "a") as f:
+            for i, ms in enumerate(renders, 1):
+                f.write(f"{args.size}\tserve\t{i}\t{ms:.3f}\n")
     if renders:
         print(f"server re-render: p50 {statistics.median(renders):.1f} ms, p95 {percentile(renders, 95):.1f} ms, "
               f"{statistics.median(pages):.0f} pages per edit")
