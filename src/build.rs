@@ -167,19 +167,15 @@ pub fn prepare_with_config(
             return Err(problems);
         }
     };
-    let outputs = site.outputs();
-    let statics: Vec<String> = theme
-        .static_files
-        .iter()
-        .map(|f| f.output.clone())
-        .collect();
-    let collisions = site.check_collisions(&outputs, &statics);
-    if collisions.has_errors() {
-        problems.extend(collisions);
-        problems.extend(warnings);
-        problems.sort();
-        return Err(problems);
-    }
+    let outputs = match site.checked_outputs(&theme.static_outputs()) {
+        Ok(o) => o,
+        Err(collisions) => {
+            problems.extend(collisions);
+            problems.extend(warnings);
+            problems.sort();
+            return Err(problems);
+        }
+    };
     warnings.sort();
     Ok(Prepared {
         site,

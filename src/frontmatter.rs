@@ -166,17 +166,23 @@ impl<'a> Fields<'a> {
         );
     }
 
-    /// A required or optional string. Numbers are accepted as their text (`unit: 110`).
-    pub fn string(&mut self, key: &str, required: Option<&str>) -> Option<(String, SpannedJson)> {
-        let v = match self.take(key) {
-            Some(v) if !v.value.is_null() => v,
+    /// The value of `key` unless it is absent or null; absent and `required` (with an example
+    /// value for the message) is reported.
+    fn take_present(&mut self, key: &str, required: Option<&str>) -> Option<SpannedJson> {
+        match self.take(key) {
+            Some(v) if !v.value.is_null() => Some(v),
             _ => {
                 if let Some(example) = required {
                     self.missing(key, example);
                 }
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// A required or optional string. Numbers are accepted as their text (`unit: 110`).
+    pub fn string(&mut self, key: &str, required: Option<&str>) -> Option<(String, SpannedJson)> {
+        let v = self.take_present(key, required)?;
         let s = match &v.value {
             Json::String(s) => s.trim().to_string(),
             Json::Number(n) => n.to_string(),
@@ -202,15 +208,7 @@ impl<'a> Fields<'a> {
 
     /// An integer; a string of digits is accepted too.
     pub fn integer(&mut self, key: &str, required: Option<&str>) -> Option<(i64, SpannedJson)> {
-        let v = match self.take(key) {
-            Some(v) if !v.value.is_null() => v,
-            _ => {
-                if let Some(example) = required {
-                    self.missing(key, example);
-                }
-                return None;
-            }
-        };
+        let v = self.take_present(key, required)?;
         let n = match &v.value {
             Json::Number(n) => n.as_i64(),
             Json::String(s) => s.trim().parse::<i64>().ok(),
@@ -253,15 +251,7 @@ impl<'a> Fields<'a> {
 
     /// A date written YYYY-MM-DD; impossible dates (2021-02-30) are errors.
     pub fn date(&mut self, key: &str, required: bool) -> Option<Date> {
-        let v = match self.take(key) {
-            Some(v) if !v.value.is_null() => v,
-            _ => {
-                if required {
-                    self.missing(key, "2021-07-29");
-                }
-                return None;
-            }
-        };
+        let v = self.take_present(key, required.then_some("2021-07-29"))?;
         let text = match &v.value {
             Json::String(s) => s.trim().to_string(),
             other => other.to_string(),

@@ -135,12 +135,7 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
 /// following them could read outside the site or loop forever).
 pub fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let walker = WalkDir::new(content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    for entry in walk_sources(content) {
         match entry {
             Ok(e) => {
                 if e.path_is_symlink() {
@@ -168,6 +163,16 @@ pub fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Ve
         }
     }
     out
+}
+
+/// Every entry under `dir` in file-name order, without following links and without hidden files,
+/// editor backups and the like. The one way bulletin walks a source folder.
+pub fn walk_sources(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
 }
 
 /// Names the loader never reads: hidden files, editor swap and backup files.

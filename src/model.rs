@@ -226,6 +226,18 @@ impl Site {
         out
     }
 
+    /// Every output, checked against each other and the theme's static files for two sources of
+    /// one path. The list, or the collisions.
+    pub fn checked_outputs(&self, static_files: &[String]) -> Result<Vec<Output>, Diagnostics> {
+        let outputs = self.outputs();
+        let collisions = self.check_collisions(&outputs, static_files);
+        if collisions.has_errors() {
+            Err(collisions)
+        } else {
+            Ok(outputs)
+        }
+    }
+
     /// The source file behind an output, for messages about it.
     pub fn source_of(&self, o: Output) -> String {
         match o {

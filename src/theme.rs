@@ -12,11 +12,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::load::is_ignored_name;
+use crate::load::walk_sources;
 
 /// The built-in default theme, file by file (path inside the theme, contents).
 /// `tests::embedded_theme_matches_the_folder` keeps this list in step with `themes/default/`.
@@ -220,6 +218,13 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
     }
 }
 
+impl Theme {
+    /// Where the static files go in the output.
+    pub fn static_outputs(&self) -> Vec<String> {
+        self.static_files.iter().map(|f| f.output.clone()).collect()
+    }
+}
+
 /// The bytes of a static file.
 pub fn read_static(source: &StaticSource) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
     match source {
@@ -283,12 +288,7 @@ fn walk_files(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(String, 
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    for entry in walk_sources(dir) {
         match entry {
             Ok(e) if e.path_is_symlink() => diags.push(
                 Diagnostic::warning("symbolic link not followed")

@@ -264,16 +264,10 @@ impl Preview {
             Ok(s) => s,
             Err(d) => return Outcome::Failed(d),
         };
-        let outputs = site.outputs();
-        let statics: Vec<String> = theme
-            .static_files
-            .iter()
-            .map(|f| f.output.clone())
-            .collect();
-        let collisions = site.check_collisions(&outputs, &statics);
-        if collisions.has_errors() {
-            return Outcome::Failed(collisions);
-        }
+        let outputs = match site.checked_outputs(&theme.static_outputs()) {
+            Ok(o) => o,
+            Err(collisions) => return Outcome::Failed(collisions),
+        };
         let selected: Option<Vec<Output>> = match (&scope, &self.site) {
             (Some(Scope::Article(path)), Some(old)) => {
                 same_outputs(old, &site, &outputs).then(|| {

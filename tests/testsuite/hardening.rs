@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{TestSite, elements};
+use crate::helpers::{TestSite, elements, leftovers};
 
 fn site() -> TestSite {
     let s = TestSite::new();
@@ -329,12 +329,8 @@ fn a_file_that_cannot_be_written_fails_the_build_and_keeps_the_old_output() {
     );
     assert!(err.to_lowercase().contains("file too large"), "{err}");
     assert_eq!(before, s.snapshot(), "the previous output is intact");
-    let leftovers: Vec<_> = std::fs::read_dir(s.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("bulletin-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let left = leftovers(s.path());
+    assert!(left.is_empty(), "{left:?}");
 }
 
 /// A corpus big enough that a build takes a while: `n` articles in issues of five.
@@ -412,10 +408,6 @@ fn killed_at_any_moment_the_output_is_the_old_or_the_new_build() {
     );
     // The next build cleans up whatever the killed ones left.
     s.build().success();
-    let leftovers: Vec<_> = std::fs::read_dir(s.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("bulletin-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let left = leftovers(s.path());
+    assert!(left.is_empty(), "{left:?}");
 }

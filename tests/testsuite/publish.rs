@@ -2,14 +2,14 @@
 //! served under a sub-folder by a real nginx and crawled link by link.
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::browser::free_port;
-use crate::helpers::{TestSite, links};
+use crate::helpers::{TestSite, http_get, links};
 
 fn site() -> TestSite {
     let s = TestSite::new();
@@ -122,25 +122,8 @@ fn output_is_byte_identical_whatever_the_thread_count_or_file_times() {
 
 /// A GET over plain HTTP/1.1: status and body.
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let status = String::from_utf8_lossy(&raw[..split])
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    (status, raw[split + 4..].to_vec())
+    let (status, _, body) = http_get(port, path);
+    (status, body)
 }
 
 struct Nginx(Child);

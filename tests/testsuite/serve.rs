@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::browser::{Browser, Server, free_port};
-use crate::helpers::{TestSite, copy_dir, repo};
+use crate::helpers::{TestSite, copy_dir, http_get, repo};
 
 /// A site with one issue of two articles and its own copy of the default theme (so the test can
 /// edit the stylesheet).
@@ -23,28 +23,6 @@ fn site(base_url: &str) -> TestSite {
         &s.path().join("themes/default"),
     );
     s
-}
-
-/// A raw HTTP/1.1 GET, path sent exactly as given (no client-side normalisation).
-fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers end");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, head, raw[split + 4..].to_vec())
 }
 
 #[test]
@@ -89,7 +67,7 @@ fn the_browser_follows_edits_errors_fixes_and_stylesheet_changes() {
         server.log()
     );
     // The server still serves the last good site meanwhile.
-    let (status, _, body) = get(server.port, "/issues/2021-1/a/");
+    let (status, _, body) = http_get(server.port, "/issues/2021-1/a/");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("改过的正文"));
 
@@ -184,7 +162,7 @@ fn request_paths_cannot_leave_the_site() {
         "/site.yaml",
         "/content/2021-1/01-a.md",
     ] {
-        let (status, _, body) = get(server.port, path);
+        let (status, _, body) = http_get(server.port, path);
         assert!(status == 400 || status == 404, "{path}: status {status}");
         let body = String::from_utf8_lossy(&body);
         assert!(
@@ -198,7 +176,7 @@ fn request_paths_cannot_leave_the_site() {
 fn pages_are_served_with_the_right_types_and_status() {
     let s = site("https://example.gov.cn/");
     let server = Server::start(s.path(), &[]);
-    let (status, head, body) = get(server.port, "/issues/2021-1/");
+    let (status, head, body) = http_get(server.port, "/issues/2021-1/");
     assert_eq!(status, 200);
     assert!(
         head.to_lowercase()
@@ -207,22 +185,22 @@ fn pages_are_served_with_the_right_types_and_status() {
     );
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("第一篇") && body.contains("__bulletin/livereload.js"));
-    let (status, head, _) = get(server.port, "/issues/2021-1");
+    let (status, head, _) = http_get(server.port, "/issues/2021-1");
     assert_eq!(status, 301);
     assert!(
         head.contains("location: /issues/2021-1/") || head.contains("Location: /issues/2021-1/"),
         "{head}"
     );
-    let (status, _, body) = get(server.port, "/no/such/page/");
+    let (status, _, body) = http_get(server.port, "/no/such/page/");
     assert_eq!(status, 404);
     assert!(
         String::from_utf8(body).unwrap().contains("页面不存在"),
         "the site's 404.html"
     );
-    let (status, head, _) = get(server.port, "/feed.xml");
+    let (status, head, _) = http_get(server.port, "/feed.xml");
     assert_eq!(status, 200);
     assert!(head.contains("application/xml"), "{head}");
-    let (status, head, _) = get(server.port, "/style.css");
+    let (status, head, _) = http_get(server.port, "/style.css");
     assert_eq!(status, 200, "theme CSS is not fingerprinted in the preview");
     assert!(head.contains("text/css"), "{head}");
 }
@@ -334,7 +312,7 @@ fn the_preview_holds_under_load_while_rebuilding() {
 
     // Warm up, then note the memory.
     for _ in 0..3 {
-        assert_eq!(get(port, "/").0, 200);
+        assert_eq!(http_get(port, "/").0, 200);
     }
     let rss_before = rss_kib(pid);
 
@@ -425,7 +403,7 @@ fn the_preview_holds_under_load_while_rebuilding() {
     assert!(server.wait_log("pages re-rendered", 5), "{}", server.log());
 
     // A fresh request is still served with the idle and half-open connections still open.
-    assert_eq!(get(port, "/issues/2021-1/").0, 200);
+    assert_eq!(http_get(port, "/issues/2021-1/").0, 200);
     let rss_after = rss_kib(pid);
     assert!(
         rss_after < rss_before + 64 * 1024,
