@@ -26,6 +26,27 @@
 //! - `f/cN.bin`, `f/tN.bin`: the articles of county N and of topic N, for the filters.
 //!
 //! Integers are LEB128 varints; lists of article ids and of positions are delta-coded.
+//!
+//! ## How it is built
+//!
+//! The postings of a large archive are several times the size of its text while they are being
+//! gathered, so they are never all held at once. The shards are built in **passes**, each over a
+//! range of shards whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
+//! size of the text, later ones from the bytes per shard so far). A pass reads every article, in
+//! id order, in chunks of [`CHUNK`]: the articles of a chunk are tokenised in parallel, each into
+//! its occurrences of the pass's keys, bucketed by shard group; then every shard group (a task
+//! each) appends the chunk's occurrences of its keys, article by article, to each key's postings,
+//! **already in the bytes of the shard file** (the article delta and count go to the key's list,
+//! the position deltas to its positions). Only the chunk's occurrences are ever held besides the
+//! encoded postings. At the end of the pass each shard is its keys sorted, a header, the lists and
+//! the positions copied one after another; it is written and its memory freed before the next
+//! pass. The single characters are gathered on the first pass, per character as a delta list that
+//! becomes a bitmap once that is smaller.
+//!
+//! Nothing depends on the number of threads or on how the work is split: articles are always
+//! appended in id order and keys sorted by their bytes, so the same site gives the same bytes.
+//! The version in the manifest is a hash of every other file, in a fixed order, computed as the
+//! files are written.
 
 use std::collections::HashMap;
 use std::io;
@@ -47,8 +68,14 @@ const TARGET_SHARD_BYTES: usize = 24 * 1024;
 const MAX_SHARDS: usize = 4096;
 /// Articles per file of `m/`.
 const META_CHUNK: usize = 16;
-/// Articles tokenised at once, so memory stays bounded on big archives.
-const BATCH: usize = 1024;
+/// A pass builds the shards whose postings come to about this many bytes: the most the index
+/// holds at once, apart from the single characters and one chunk's occurrences. Each pass reads
+/// every article again, so fewer, bigger passes are faster (see docs/search.md).
+const PASS_BYTES: usize = 64 << 20;
+/// Articles tokenised at once.
+const CHUNK: usize = 1024;
+/// A pass's shards are split into at most this many groups, filled in parallel.
+const GROUPS: usize = 64;
 
 /// Whether `c` is a Han character (CJK unified ideographs, their extensions and compatibility
 /// forms, and 〇). The same ranges are in `search.js`.
@@ -86,12 +113,23 @@ fn is_word(c: char) -> bool {
 
 /// 32-bit FNV-1a of the key's UTF-8 bytes: which shard a key lives in.
 pub fn fnv1a(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
+    fnv_more(FNV_BASIS, bytes)
+}
+
+const FNV_BASIS: u32 = 0x811c_9dc5;
+
+/// FNV-1a of more bytes, continuing from `h`.
+fn fnv_more(mut h: u32, bytes: &[u8]) -> u32 {
     for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
     h
+}
+
+/// FNV-1a continued over a character's UTF-8.
+fn fnv_char(h: u32, c: char) -> u32 {
+    fnv_more(h, c.encode_utf8(&mut [0; 4]).as_bytes())
 }
 
 /// The shard of `key` among `shards` (a power of two).
@@ -206,22 +244,17 @@ impl Tokens {
     }
 }
 
-/// A bigram key as UTF-8: (bytes, length).
+/// A bigram key, its first character above its second (18 bits each), as UTF-8: (bytes, length).
 fn han_key_bytes(k: u64) -> ([u8; 8], usize) {
     let mut buf = [0u8; 8];
     let mut n = 0;
-    for c in [(k >> 32) as u32, (k & 0xffff_ffff) as u32] {
+    for c in [(k >> 18) as u32, (k & 0x3ffff) as u32] {
         n += char::from_u32(c)
             .unwrap_or('\u{fffd}')
             .encode_utf8(&mut buf[n..])
             .len();
     }
     (buf, n)
-}
-
-fn han_shard(key: u64, shards: usize) -> u32 {
-    let (buf, n) = han_key_bytes(key);
-    (fnv1a(&buf[..n]) as usize & (shards - 1)) as u32
 }
 
 /// A multiply-rotate hasher for the `u64` keys of bigrams: the standard SipHash costs more than
@@ -246,418 +279,426 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
-/// What one article contributes: each bigram and token with its count, whether it is in the
-/// title, and (for bigrams) its positions, sorted by shard so each shard's part is one slice; and
-/// its distinct characters.
-#[derive(Default)]
-struct DocTerms {
-    /// Bucketed by shard group: group g's are `bigrams[group_start[g]..group_start[g + 1]]`.
-    bigrams: Vec<Bigram>,
-    group_start: Vec<u32>,
-    positions: Vec<u32>,
-    words: Vec<WordTerm>,
-    /// Distinct Han characters, each with whether it is in the title.
-    chars: Vec<(char, bool)>,
-}
-
-struct Bigram {
-    shard: u32,
-    key: u64,
-    /// Count × 2 + in title.
-    tft: u32,
-    /// Range in `DocTerms::positions`.
-    pos: (u32, u32),
-}
-
-struct WordTerm {
-    shard: u32,
-    key: String,
-    tft: u32,
-}
-
 /// The Han positions a title uses (the rest of every article starts after the longest title).
 fn title_span(title: &str) -> u32 {
     Tokens::default().feed(title, 0, |_| {})
 }
 
-/// The fields of an article that are searched, apart from its title.
-fn searched_text(site: &Site, a: usize) -> String {
-    let art = &site.articles[a];
-    let mut s = String::with_capacity(art.text.len() + 128);
-    for part in [
-        art.unit.as_deref().unwrap_or(""),
-        &site.counties[art.county].name,
-    ] {
-        s.push_str(part);
-        s.push('\n');
-    }
-    for &t in &art.topics {
-        s.push_str(&site.topics[t].name);
-        s.push('\n');
-    }
-    s.push_str(&format!(
-        "{}\n{}\n",
-        art.date.year, site.issues[art.issue].title
-    ));
-    s.push_str(&art.text);
-    s
-}
-
 /// Positions past this are not indexed (an article of 268 million Han characters).
 const MAX_POS: u32 = (1 << 28) - 1;
 
-fn doc_terms(site: &Site, a: usize, title_end: u32, shards: usize, per_group: usize) -> DocTerms {
+/// The shards one pass builds, `first..first + count`, split into groups of `per_group`.
+struct Pass {
+    shards: usize,
+    first: usize,
+    count: usize,
+    per_group: usize,
+    title_end: u32,
+    /// Whether this pass also gathers the single characters (the first one does).
+    chars: bool,
+}
+
+impl Pass {
+    fn groups(&self) -> usize {
+        self.count.div_ceil(self.per_group)
+    }
+
+    /// The group of `shard`, if this pass builds it.
+    fn group_of(&self, shard: usize) -> Option<usize> {
+        let i = shard.wrapping_sub(self.first);
+        (i < self.count).then_some(i / self.per_group)
+    }
+}
+
+/// One article's part in a pass: its occurrences of the pass's keys, in text order.
+#[derive(Default)]
+struct Scanned {
+    /// Bigrams as first character (18 bits), second (18), position (28), bucketed by group:
+    /// group g's are `bigrams[group_start[g]..group_start[g + 1]]`.
+    bigrams: Vec<u64>,
+    group_start: Vec<u32>,
+    /// Tokens, their text one after another in `word_text`.
+    words: Vec<WordAt>,
+    word_text: String,
+    /// On the first pass: the article's Han characters, each once, with whether in the title.
+    chars: Vec<(char, bool)>,
+}
+
+struct WordAt {
+    shard: u32,
+    /// Range in `Scanned::word_text`.
+    text: (u32, u32),
+    in_title: bool,
+}
+
+/// A tokenising task's scratch space, reused from article to article.
+struct Scratch {
+    /// The article's bigrams, and each one's group, before they are bucketed.
+    bigrams: Vec<u64>,
+    groups: Vec<u8>,
+    /// One bit per code point: the characters of the article seen so far.
+    seen: Vec<u64>,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            bigrams: Vec::new(),
+            groups: Vec::new(),
+            seen: vec![0; 0x40000 / 64],
+        }
+    }
+}
+
+/// Tokenise article `a` for `pass`: its title from position 0, then its unit, county, topics,
+/// year, issue title and text from `title_end`, each ending in a line break.
+fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch) -> Scanned {
     let art = &site.articles[a];
-    // Bigrams packed as first character (18 bits), second (18), position (28), so that one sort
-    // of plain integers groups them by key with positions ascending; characters as code points,
-    // tokens with whether in the title.
-    let mut big: Vec<u64> = Vec::with_capacity(art.text.len() / 3);
-    let mut chars: Vec<u32> = Vec::with_capacity(art.text.len() / 3);
-    let mut title_chars: Vec<u32> = Vec::new();
-    let mut words: Vec<(String, bool)> = Vec::new();
-    let mut tok = Tokens::default();
-    let mut collect = |text: &str, pos: u32, in_title: bool| {
-        tok.feed(text, pos, |ev| match ev {
-            Event::Han { c, prev, pos } => {
-                if in_title {
-                    title_chars.push(c as u32);
-                } else {
-                    chars.push(c as u32);
-                }
-                if let Some(p) = prev
-                    && pos <= MAX_POS
-                {
-                    // A bigram's position is that of its first character.
-                    big.push(
-                        (u64::from(p as u32) << 46)
-                            | (u64::from(c as u32) << 28)
-                            | u64::from(pos - 1),
-                    );
+    let mut out = Scanned::default();
+    s.bigrams.clear();
+    s.groups.clear();
+    // FNV-1a of the previous character's UTF-8, which a bigram's shard continues from.
+    let mut h_prev = 0;
+    let mut on = |ev: Event<'_>, in_title: bool| match ev {
+        Event::Han { c, prev, pos } => {
+            if pass.chars {
+                let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
+                if s.seen[word] & bit == 0 {
+                    s.seen[word] |= bit;
+                    out.chars.push((c, in_title));
                 }
             }
-            Event::RunEnd { .. } => {}
-            Event::Word { word } => words.push((word.to_string(), in_title)),
-        });
-    };
-    collect(&art.title, 0, true);
-    collect(&searched_text(site, a), title_end, false);
-
-    let mut out = DocTerms::default();
-    big.sort_unstable();
-    out.positions = Vec::with_capacity(big.len());
-    let mut bigrams: Vec<Bigram> = Vec::with_capacity(big.len());
-    let mut i = 0;
-    while i < big.len() {
-        let packed = big[i] >> 28;
-        let start = out.positions.len() as u32;
-        let mut j = i;
-        while j < big.len() && big[j] >> 28 == packed {
-            out.positions.push((big[j] & u64::from(MAX_POS)) as u32);
-            j += 1;
+            let shard = fnv_char(h_prev, c) as usize & (pass.shards - 1);
+            if let Some(p) = prev
+                && pos <= MAX_POS
+                && let Some(g) = pass.group_of(shard)
+            {
+                // A bigram's position is that of its first character.
+                s.groups.push(g as u8);
+                s.bigrams
+                    .push((u64::from(p) << 46) | (u64::from(c) << 28) | u64::from(pos - 1));
+            }
+            h_prev = fnv_char(FNV_BASIS, c);
         }
-        let key = ((packed >> 18) << 32) | (packed & 0x3ffff);
-        bigrams.push(Bigram {
-            shard: han_shard(key, shards),
-            key,
-            tft: (j - i) as u32 * 2 + u32::from(big[i] & u64::from(MAX_POS) < u64::from(title_end)),
-            pos: (start, out.positions.len() as u32),
-        });
-        i = j;
+        Event::RunEnd { .. } => {}
+        Event::Word { word } => {
+            let shard = shard_of(word, pass.shards);
+            if pass.group_of(shard).is_some() {
+                let start = out.word_text.len() as u32;
+                out.word_text.push_str(word);
+                out.words.push(WordAt {
+                    shard: shard as u32,
+                    text: (start, out.word_text.len() as u32),
+                    in_title,
+                });
+            }
+        }
+    };
+    let mut tok = Tokens::default();
+    tok.feed(&art.title, 0, |ev| on(ev, true));
+    let year = art.date.year.to_string();
+    let mut pos = pass.title_end;
+    let fields = [
+        art.unit.as_deref().unwrap_or(""),
+        &site.counties[art.county].name,
+    ]
+    .into_iter()
+    .chain(art.topics.iter().map(|&t| site.topics[t].name.as_str()))
+    .chain([year.as_str(), &site.issues[art.issue].title, &art.text]);
+    for field in fields {
+        pos = tok.feed(field, pos, |ev| on(ev, false));
     }
-    // Bucket by shard group (stable), so each group's part is one slice.
-    let groups = shards / per_group;
-    let mut start = vec![0u32; groups + 1];
-    for b in &bigrams {
-        start[b.shard as usize / per_group + 1] += 1;
+    for &(c, _) in &out.chars {
+        s.seen[c as usize / 64] = 0;
     }
-    for g in 0..groups {
-        start[g + 1] += start[g];
+
+    // Bucket by group (stable, so each group's bigrams stay in text order).
+    let mut start = vec![0u32; pass.groups() + 1];
+    for &g in &s.groups {
+        start[g as usize + 1] += 1;
     }
-    out.group_start = start.clone();
-    let mut slots: Vec<Option<Bigram>> = (0..bigrams.len()).map(|_| None).collect();
-    for b in bigrams {
-        let at = &mut start[b.shard as usize / per_group];
-        slots[*at as usize] = Some(b);
+    for g in 1..start.len() {
+        start[g] += start[g - 1];
+    }
+    out.bigrams = vec![0; s.bigrams.len()];
+    let mut fill = start.clone();
+    for (&g, &b) in s.groups.iter().zip(&s.bigrams) {
+        let at = &mut fill[g as usize];
+        out.bigrams[*at as usize] = b;
         *at += 1;
     }
-    out.bigrams = slots.into_iter().flatten().collect();
-
-    title_chars.sort_unstable();
-    title_chars.dedup();
-    chars.sort_unstable();
-    chars.dedup();
-    out.chars = title_chars
-        .iter()
-        .map(|&c| (c, true))
-        .chain(
-            chars
-                .iter()
-                .filter(|c| title_chars.binary_search(c).is_err())
-                .map(|&c| (c, false)),
-        )
-        .filter_map(|(c, t)| char::from_u32(c).map(|c| (c, t)))
-        .collect();
-
-    words.sort_unstable();
-    let mut i = 0;
-    while i < words.len() {
-        let mut j = i;
-        let mut title = false;
-        while j < words.len() && words[j].0 == words[i].0 {
-            title |= words[j].1;
-            j += 1;
-        }
-        let key = std::mem::take(&mut words[i].0);
-        out.words.push(WordTerm {
-            shard: shard_of(&key, shards) as u32,
-            key,
-            tft: (j - i) as u32 * 2 + u32::from(title),
-        });
-        i = j;
-    }
-    out.words
-        .sort_unstable_by(|a, b| (a.shard, &a.key).cmp(&(b.shard, &b.key)));
+    out.group_start = start;
     out
 }
 
-/// One occurrence list entry, kept in article order until the shard is written.
-#[derive(Clone, Copy)]
-struct Rec {
-    key: u32,
-    doc: u32,
-    tft: u32,
-    pos: u32,
-    len: u32,
+/// A key's postings as far as they are gathered, already as the shard file holds them.
+#[derive(Default)]
+struct Gathered {
+    /// Per article: its id's delta from the previous one's, and count × 2 + in title.
+    list: Vec<u8>,
+    /// Per article, the deltas of its positions (bigrams only).
+    pos: Vec<u8>,
+    docs: u32,
+    last_doc: u32,
+    /// The current article's occurrences so far, whether the first was in the title, and the
+    /// last one's position.
+    count: u32,
+    in_title: bool,
+    last_pos: u32,
 }
 
-/// A key of a shard group: a bigram (as in [`han_key_bytes`]) or a token.
+/// A key: a bigram (as in [`han_key_bytes`]) or a token.
 enum Name {
     Han(u64),
-    Word(String),
+    Word(Box<str>),
 }
 
-impl Name {
-    fn bytes(&self) -> ([u8; 8], usize, Option<&str>) {
-        match self {
-            Name::Han(k) => {
-                let (b, n) = han_key_bytes(*k);
-                (b, n, None)
-            }
-            Name::Word(w) => ([0; 8], 0, Some(w)),
+/// The keys of the shards `first..end` of a pass, gathered by one task.
+struct Group {
+    first: usize,
+    end: usize,
+    han_ids: KeyMap<u32>,
+    word_ids: HashMap<Box<str>, u32>,
+    names: Vec<Name>,
+    keys: Vec<Gathered>,
+    /// The keys that the current article has.
+    touched: Vec<u32>,
+}
+
+impl Group {
+    fn new(first: usize, end: usize) -> Self {
+        Group {
+            first,
+            end,
+            han_ids: KeyMap::default(),
+            word_ids: HashMap::new(),
+            names: Vec::new(),
+            keys: Vec::new(),
+            touched: Vec::new(),
         }
     }
-}
 
-/// The keys and postings of the shards `first..first + count`, gathered as a flat list of
-/// records (in article order) that is sorted by key only once, at the end.
-#[derive(Default)]
-struct ShardGroup {
-    first: usize,
-    ids: KeyMap<u32>,
-    word_ids: HashMap<String, u32>,
-    names: Vec<Name>,
-    recs: Vec<Rec>,
-    positions: Vec<u32>,
-}
-
-impl ShardGroup {
-    fn add(&mut self, doc: u32, d: &DocTerms, g: usize, lo: u32, hi: u32) {
-        for t in &d.bigrams[d.group_start[g] as usize..d.group_start[g + 1] as usize] {
-            let next = self.names.len() as u32;
-            let key = *self.ids.entry(t.key).or_insert(next);
-            if key == next {
-                self.names.push(Name::Han(t.key));
+    /// Add article `doc`'s occurrences of this group's keys (`g` is the group's index).
+    fn add(&mut self, doc: u32, d: &Scanned, g: usize, title_end: u32) {
+        let bigrams = &d.bigrams[d.group_start[g] as usize..d.group_start[g + 1] as usize];
+        for &b in bigrams {
+            let next = self.keys.len() as u32;
+            let k = *self.han_ids.entry(b >> 28).or_insert(next);
+            if k == next {
+                self.keys.push(Gathered::default());
+                self.names.push(Name::Han(b >> 28));
             }
-            let ps = &d.positions[t.pos.0 as usize..t.pos.1 as usize];
-            self.recs.push(Rec {
-                key,
-                doc,
-                tft: t.tft,
-                pos: self.positions.len() as u32,
-                len: ps.len() as u32,
-            });
-            self.positions.extend_from_slice(ps);
+            let pos = (b & u64::from(MAX_POS)) as u32;
+            let e = &mut self.keys[k as usize];
+            if e.count == 0 {
+                self.touched.push(k);
+                e.in_title = pos < title_end;
+                e.last_pos = 0;
+            }
+            push_varint(&mut e.pos, u64::from(pos - e.last_pos));
+            e.last_pos = pos;
+            e.count += 1;
         }
-        let from = d.words.partition_point(|t| t.shard < lo);
-        for t in d.words[from..].iter().take_while(|t| t.shard < hi) {
-            let key = match self.word_ids.get(&t.key) {
+        for w in &d.words {
+            if !(self.first..self.end).contains(&(w.shard as usize)) {
+                continue;
+            }
+            let word = &d.word_text[w.text.0 as usize..w.text.1 as usize];
+            let k = match self.word_ids.get(word) {
                 Some(&k) => k,
                 None => {
-                    let k = self.names.len() as u32;
-                    self.word_ids.insert(t.key.clone(), k);
-                    self.names.push(Name::Word(t.key.clone()));
+                    let k = self.keys.len() as u32;
+                    self.word_ids.insert(word.into(), k);
+                    self.keys.push(Gathered::default());
+                    self.names.push(Name::Word(word.into()));
                     k
                 }
             };
-            let pos = self.positions.len() as u32;
-            self.recs.push(Rec {
-                key,
-                doc,
-                tft: t.tft,
-                pos,
-                len: 0,
-            });
+            let e = &mut self.keys[k as usize];
+            if e.count == 0 {
+                self.touched.push(k);
+                // The title's tokens come first: the first is in the title if any is.
+                e.in_title = w.in_title;
+            }
+            e.count += 1;
         }
+        for &k in &self.touched {
+            let e = &mut self.keys[k as usize];
+            push_varint(&mut e.list, u64::from(doc - e.last_doc));
+            push_varint(&mut e.list, u64::from(e.count * 2 + u32::from(e.in_title)));
+            e.docs += 1;
+            e.last_doc = doc;
+            e.count = 0;
+        }
+        self.touched.clear();
     }
 
-    /// The group's shard files: (shard, bytes, keys).
-    fn encode(self, per_group: usize, shards: usize) -> Vec<(usize, Vec<u8>, usize)> {
-        // Counting sort of the records by key; stable, so each key's records stay in article
-        // order.
-        let nkeys = self.names.len();
-        let mut start = vec![0u32; nkeys + 1];
-        for r in &self.recs {
-            start[r.key as usize + 1] += 1;
-        }
-        for k in 0..nkeys {
-            start[k + 1] += start[k];
-        }
-        let mut fill = start.clone();
-        let mut sorted = vec![
-            Rec {
-                key: 0,
-                doc: 0,
-                tft: 0,
-                pos: 0,
-                len: 0
-            };
-            self.recs.len()
-        ];
-        for r in &self.recs {
-            let at = &mut fill[r.key as usize];
-            sorted[*at as usize] = *r;
-            *at += 1;
-        }
-        let bytes: Vec<([u8; 8], usize, Option<&str>)> =
-            self.names.iter().map(Name::bytes).collect();
-        let key_of = |k: u32| -> &[u8] {
-            let (b, n, w) = &bytes[k as usize];
-            match w {
-                Some(w) => w.as_bytes(),
-                None => &b[..*n],
+    /// The group's shard files, in order: (shard, bytes, keys). Each key's postings are freed as
+    /// they are copied.
+    fn encode(mut self, shards: usize) -> Vec<(usize, Vec<u8>, usize)> {
+        let names: Vec<([u8; 8], usize)> = self
+            .names
+            .iter()
+            .map(|n| match n {
+                Name::Han(k) => han_key_bytes(*k),
+                Name::Word(_) => ([0; 8], 0),
+            })
+            .collect();
+        let name = |k: u32| -> &[u8] {
+            match &self.names[k as usize] {
+                Name::Han(_) => &names[k as usize].0[..names[k as usize].1],
+                Name::Word(w) => w.as_bytes(),
             }
         };
-        let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); per_group];
-        for k in 0..nkeys as u32 {
-            per_shard[(fnv1a(key_of(k)) as usize & (shards - 1)) - self.first].push(k);
+        let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); self.end - self.first];
+        for k in 0..self.keys.len() as u32 {
+            per_shard[(fnv1a(name(k)) as usize & (shards - 1)) - self.first].push(k);
         }
-        per_shard
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut keys)| {
-                keys.sort_unstable_by(|&a, &b| key_of(a).cmp(key_of(b)));
-                let mut head = Vec::with_capacity(keys.len() * 10 + 4);
-                let mut lists = Vec::new();
-                let mut pos = Vec::new();
-                push_varint(&mut head, keys.len() as u64);
-                for &k in &keys {
-                    let recs = &sorted[start[k as usize] as usize..start[k as usize + 1] as usize];
-                    let (l0, p0) = (lists.len(), pos.len());
-                    let mut last = 0;
-                    for (j, r) in recs.iter().enumerate() {
-                        push_varint(
-                            &mut lists,
-                            u64::from(if j == 0 { r.doc } else { r.doc - last }),
-                        );
-                        push_varint(&mut lists, u64::from(r.tft));
-                        last = r.doc;
-                        let mut prev = 0;
-                        for &p in &self.positions[r.pos as usize..(r.pos + r.len) as usize] {
-                            push_varint(&mut pos, u64::from(p - prev));
-                            prev = p;
-                        }
-                    }
-                    let name = key_of(k);
-                    push_varint(&mut head, name.len() as u64);
-                    head.extend_from_slice(name);
-                    push_varint(&mut head, recs.len() as u64);
-                    push_varint(&mut head, (lists.len() - l0) as u64);
-                    push_varint(&mut head, (pos.len() - p0) as u64);
-                }
-                head.extend_from_slice(&lists);
-                head.extend_from_slice(&pos);
-                (self.first + i, head, keys.len())
-            })
-            .collect()
+        let mut files = Vec::with_capacity(per_shard.len());
+        for (i, mut keys) in per_shard.into_iter().enumerate() {
+            keys.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+            let body: usize = keys
+                .iter()
+                .map(|&k| self.keys[k as usize].list.len() + self.keys[k as usize].pos.len())
+                .sum();
+            let mut out = Vec::with_capacity(body + keys.len() * 16 + 4);
+            push_varint(&mut out, keys.len() as u64);
+            for &k in &keys {
+                let (e, n) = (&self.keys[k as usize], name(k));
+                push_varint(&mut out, n.len() as u64);
+                out.extend_from_slice(n);
+                push_varint(&mut out, u64::from(e.docs));
+                push_varint(&mut out, e.list.len() as u64);
+                push_varint(&mut out, e.pos.len() as u64);
+            }
+            for &k in &keys {
+                out.extend_from_slice(&std::mem::take(&mut self.keys[k as usize].list));
+            }
+            for &k in &keys {
+                out.extend_from_slice(&std::mem::take(&mut self.keys[k as usize].pos));
+            }
+            files.push((self.first + i, out, keys.len()));
+        }
+        files
     }
 }
 
-/// Which articles have each Han character: one bit per article, and the (few) articles with it
-/// in their title.
+/// Which articles have each Han character, gathered article by article in id order.
 struct CharSets {
-    words: usize,
+    /// The size of a bitmap of every article.
+    bitmap_len: usize,
     /// Code point → slot + 1 (Han characters are all below 0x40000).
     slots: Vec<u32>,
     names: Vec<char>,
-    bits: Vec<u64>,
-    title: Vec<Vec<u32>>,
+    sets: Vec<CharSet>,
+}
+
+/// One character's articles: a delta list until a bitmap (one bit per article, least significant
+/// first) is smaller, then the bitmap; and a delta list of those with it in the title.
+#[derive(Default)]
+struct CharSet {
+    count: u32,
+    last: u32,
+    bitmap: bool,
+    body: Vec<u8>,
+    last_title: u32,
+    title: Vec<u8>,
 }
 
 impl CharSets {
     fn new(articles: usize) -> Self {
         CharSets {
-            words: articles.div_ceil(64).max(1),
+            bitmap_len: articles.div_ceil(8),
             slots: vec![0; 0x40000],
             names: Vec::new(),
-            bits: Vec::new(),
-            title: Vec::new(),
+            sets: Vec::new(),
         }
     }
 
-    fn add(&mut self, doc: usize, chars: &[(char, bool)]) {
+    fn add(&mut self, doc: u32, chars: &[(char, bool)]) {
         for &(c, in_title) in chars {
             let slot = match self.slots[c as usize] {
                 0 => {
-                    let s = self.names.len();
-                    self.slots[c as usize] = s as u32 + 1;
                     self.names.push(c);
-                    self.bits.resize(self.bits.len() + self.words, 0);
-                    self.title.push(Vec::new());
-                    s
+                    self.sets.push(CharSet::default());
+                    self.slots[c as usize] = self.names.len() as u32;
+                    self.names.len() - 1
                 }
                 s => s as usize - 1,
             };
-            self.bits[slot * self.words + doc / 64] |= 1 << (doc % 64);
+            let set = &mut self.sets[slot];
+            if set.bitmap {
+                set.body[doc as usize / 8] |= 1 << (doc % 8);
+            } else {
+                push_varint(&mut set.body, u64::from(doc - set.last));
+                if set.body.len() > self.bitmap_len {
+                    set.make_bitmap(self.bitmap_len);
+                }
+            }
+            set.count += 1;
+            set.last = doc;
             if in_title {
-                self.title[slot].push(doc as u32);
+                push_varint(&mut set.title, u64::from(doc - set.last_title));
+                set.last_title = doc;
             }
         }
     }
 
-    /// One character's entry: the articles as a delta list or, where smaller, a bitmap (one bit
-    /// per article, least significant first), and the articles with it in the title.
-    fn encode(&self, slot: usize, articles: usize) -> (usize, u8, Vec<u8>, Vec<u8>) {
-        let bits = &self.bits[slot * self.words..(slot + 1) * self.words];
-        let count: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
-        let mut list = Vec::new();
-        let mut last = 0;
-        for (i, &w) in bits.iter().enumerate() {
-            let mut w = w;
-            while w != 0 {
-                let doc = (i * 64 + w.trailing_zeros() as usize) as u64;
-                let first = list.is_empty();
-                push_varint(&mut list, if first { doc } else { doc - last });
-                last = doc;
-                w &= w - 1;
-            }
+    /// The files of `c/`: per character its count, kind (0 list, 1 bitmap) and the sizes of its
+    /// articles and title articles, then those bytes, in shards of about `TARGET_SHARD_BYTES`.
+    fn files(self) -> Vec<(String, Vec<u8>)> {
+        let bytes: usize = self
+            .sets
+            .iter()
+            .map(|s| s.body.len() + s.title.len() + 8)
+            .sum();
+        let char_shards = bytes
+            .div_ceil(TARGET_SHARD_BYTES)
+            .next_power_of_two()
+            .clamp(1, 256);
+        let mut per_shard: Vec<Vec<usize>> = vec![Vec::new(); char_shards];
+        for (slot, c) in self.names.iter().enumerate() {
+            per_shard[shard_of(c.encode_utf8(&mut [0; 4]), char_shards)].push(slot);
         }
-        let bitmap_len = articles.div_ceil(8);
-        let (kind, body) = if list.len() > bitmap_len {
-            let bytes: Vec<u8> = bits.iter().flat_map(|w| w.to_le_bytes()).collect();
-            (1, bytes[..bitmap_len].to_vec())
-        } else {
-            (0, list)
-        };
-        let mut title = Vec::new();
-        let mut last = 0;
-        for (j, &d) in self.title[slot].iter().enumerate() {
-            push_varint(&mut title, u64::from(if j == 0 { d } else { d - last }));
-            last = d;
-        }
-        (count, kind, body, title)
+        per_shard
+            .into_par_iter()
+            .enumerate()
+            .map(|(shard, mut slots)| {
+                slots.sort_unstable_by_key(|&s| self.names[s]);
+                let mut out = Vec::new();
+                push_varint(&mut out, slots.len() as u64);
+                for &s in &slots {
+                    let (c, set) = (self.names[s], &self.sets[s]);
+                    push_varint(&mut out, c.len_utf8() as u64);
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    push_varint(&mut out, u64::from(set.count));
+                    out.push(u8::from(set.bitmap));
+                    push_varint(&mut out, set.body.len() as u64);
+                    push_varint(&mut out, set.title.len() as u64);
+                }
+                for &s in &slots {
+                    out.extend_from_slice(&self.sets[s].body);
+                    out.extend_from_slice(&self.sets[s].title);
+                }
+                (format!("{DIR}/c/{shard:02x}.bin"), out)
+            })
+            .collect()
     }
 }
 
+impl CharSet {
+    /// Turn the delta list into the bitmap of `len` bytes.
+    fn make_bitmap(&mut self, len: usize) {
+        let mut bits = vec![0u8; len];
+        let (mut at, mut doc) = (0, 0);
+        while let Some(d) = read_varint(&self.body, &mut at) {
+            doc += d as usize;
+            bits[doc / 8] |= 1 << (doc % 8);
+        }
+        self.body = bits;
+        self.bitmap = true;
+    }
+}
 /// Figures about an index, for `--verbose` and the benchmark.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SearchStats {
@@ -684,13 +725,6 @@ impl SearchStats {
         self.postings_bytes + self.char_bytes + self.meta_bytes + self.other_bytes
     }
 }
-
-/// The index as files: paths (under `search/`) and bytes, in a fixed order.
-pub struct SearchIndex {
-    pub files: Vec<(String, Vec<u8>)>,
-    pub stats: SearchStats,
-}
-
 /// How many shards for about `bytes` bytes of postings: a power of two.
 pub fn shard_count(bytes: usize) -> usize {
     bytes
@@ -699,8 +733,19 @@ pub fn shard_count(bytes: usize) -> usize {
         .clamp(1, MAX_SHARDS)
 }
 
-/// Build the index of a site. Deterministic: the same site gives the same bytes.
-pub fn build_index(site: &Site) -> SearchIndex {
+/// Build the index of a site and hand its files to `sink`. Deterministic: the same site gives the
+/// same bytes.
+pub fn write(site: &Site, sink: &dyn Sink) -> io::Result<SearchStats> {
+    write_with(site, sink, PASS_BYTES, CHUNK)
+}
+
+/// [`write`] with passes of about `pass_bytes` and chunks of `chunk` articles.
+fn write_with(
+    site: &Site,
+    sink: &dyn Sink,
+    pass_bytes: usize,
+    chunk: usize,
+) -> io::Result<SearchStats> {
     let n = site.articles.len();
     let title_end = site
         .articles
@@ -715,94 +760,88 @@ pub fn build_index(site: &Site) -> SearchIndex {
         .map(|a| (a.title.len() + a.text.len()) as u64)
         .sum();
     // Postings with positions come to about one and a quarter times the text's UTF-8 bytes;
-    // the number of shards is fixed from that before anything is counted, so one pass suffices.
-    let shards = shard_count((text_bytes as usize).saturating_mul(5) / 4);
-    let groups_n = shards.min(64);
-    let per_group = shards / groups_n;
-    let mut groups: Vec<ShardGroup> = (0..groups_n)
-        .map(|g| ShardGroup {
-            first: g * per_group,
-            ..ShardGroup::default()
-        })
-        .collect();
-    let mut chars = CharSets::new(n);
-    for start in (0..n).step_by(BATCH) {
-        let end = (start + BATCH).min(n);
-        let batch: Vec<DocTerms> = (start..end)
-            .into_par_iter()
-            .map(|a| doc_terms(site, a, title_end, shards, per_group))
-            .collect();
-        rayon::join(
-            || {
-                groups.par_iter_mut().enumerate().for_each(|(gi, g)| {
-                    let lo = g.first as u32;
-                    let hi = (g.first + per_group) as u32;
-                    for (i, d) in batch.iter().enumerate() {
-                        g.add((start + i) as u32, d, gi, lo, hi);
-                    }
-                })
-            },
-            || {
-                for (i, d) in batch.iter().enumerate() {
-                    chars.add(start + i, &d.chars);
-                }
-            },
-        );
-    }
-
+    // the number of shards is fixed from that before anything is counted.
+    let guess = (text_bytes as usize).saturating_mul(5) / 4;
+    let shards = shard_count(guess);
     let mut stats = SearchStats {
         articles: n,
         text_bytes,
         shards,
         ..SearchStats::default()
     };
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(shards + 2048);
-    let encoded: Vec<Vec<(usize, Vec<u8>, usize)>> = groups
-        .into_par_iter()
-        .map(|g| g.encode(per_group, shards))
-        .collect();
-    for (shard, bytes, keys) in encoded.into_iter().flatten() {
-        stats.keys += keys;
-        stats.postings_bytes += bytes.len() as u64;
-        files.push((format!("{DIR}/s/{shard:04x}.bin"), bytes));
-    }
-
-    // Single characters: (count, kind, body, title) per character, into their own shards.
-    let entries: Vec<(usize, u8, Vec<u8>, Vec<u8>)> = (0..chars.names.len())
-        .into_par_iter()
-        .map(|s| chars.encode(s, n))
-        .collect();
-    let char_bytes: usize = entries.iter().map(|e| e.2.len() + e.3.len() + 8).sum();
-    let char_shards = char_bytes
-        .div_ceil(TARGET_SHARD_BYTES)
-        .next_power_of_two()
-        .clamp(1, 256);
-    let mut per_shard: Vec<Vec<usize>> = vec![Vec::new(); char_shards];
-    for (slot, c) in chars.names.iter().enumerate() {
-        per_shard[shard_of(c.encode_utf8(&mut [0; 4]), char_shards)].push(slot);
-    }
-    for (shard, mut slots) in per_shard.into_iter().enumerate() {
-        slots.sort_unstable_by_key(|&s| chars.names[s]);
-        let mut out = Vec::new();
-        push_varint(&mut out, slots.len() as u64);
-        for &s in &slots {
-            let c = chars.names[s];
-            let (count, kind, body, title) = &entries[s];
-            push_varint(&mut out, c.len_utf8() as u64);
-            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-            push_varint(&mut out, *count as u64);
-            out.push(*kind);
-            push_varint(&mut out, body.len() as u64);
-            push_varint(&mut out, title.len() as u64);
+    let mut out = Writer {
+        sink,
+        hasher: blake3::Hasher::new(),
+        files: 0,
+    };
+    let mut chars = CharSets::new(n);
+    let mut char_files = Vec::new();
+    let mut per_shard = guess.div_ceil(shards).max(1);
+    let mut first = 0;
+    while first < shards {
+        let count = (pass_bytes / per_shard).clamp(1, shards - first);
+        let pass = Pass {
+            shards,
+            first,
+            count,
+            per_group: count.div_ceil(GROUPS),
+            title_end,
+            chars: first == 0,
+        };
+        let mut groups: Vec<Group> = (0..pass.groups())
+            .map(|g| {
+                let lo = first + g * pass.per_group;
+                Group::new(lo, (lo + pass.per_group).min(first + count))
+            })
+            .collect();
+        for start in (0..n).step_by(chunk) {
+            let scanned: Vec<Scanned> = (start..(start + chunk).min(n))
+                .into_par_iter()
+                .map_init(Scratch::new, |s, a| scan(site, a, &pass, s))
+                .collect();
+            let docs = || {
+                scanned
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| ((start + i) as u32, d))
+            };
+            rayon::join(
+                || {
+                    groups.par_iter_mut().enumerate().for_each(|(g, group)| {
+                        for (doc, d) in docs() {
+                            group.add(doc, d, g, title_end);
+                        }
+                    })
+                },
+                || {
+                    if pass.chars {
+                        for (doc, d) in docs() {
+                            chars.add(doc, &d.chars);
+                        }
+                    }
+                },
+            );
         }
-        for &s in &slots {
-            out.extend_from_slice(&entries[s].2);
-            out.extend_from_slice(&entries[s].3);
+        if pass.chars {
+            char_files = std::mem::replace(&mut chars, CharSets::new(0)).files();
+            stats.char_shards = char_files.len();
+            sink.prepare(&paths(site, &stats))?;
         }
-        stats.char_bytes += out.len() as u64;
-        files.push((format!("{DIR}/c/{shard:02x}.bin"), out));
+        let encoded: Vec<Vec<(usize, Vec<u8>, usize)>> =
+            groups.into_par_iter().map(|g| g.encode(shards)).collect();
+        let mut files = Vec::with_capacity(count);
+        for (shard, bytes, keys) in encoded.into_iter().flatten() {
+            stats.keys += keys;
+            stats.postings_bytes += bytes.len() as u64;
+            files.push((format!("{DIR}/s/{shard:04x}.bin"), bytes));
+        }
+        out.write(files)?;
+        first += count;
+        // Later passes go by the bytes per shard so far.
+        per_shard = (stats.postings_bytes as usize).div_ceil(first).max(1);
     }
-    stats.char_shards = char_shards;
+    stats.char_bytes = char_files.iter().map(|(_, b)| b.len() as u64).sum();
+    out.write(char_files)?;
 
     // What results show, META_CHUNK articles a file.
     let metas: Vec<(String, Vec<u8>)> = (0..n.div_ceil(META_CHUNK))
@@ -813,54 +852,95 @@ pub fn build_index(site: &Site) -> SearchIndex {
         })
         .collect();
     stats.meta_bytes = metas.iter().map(|(_, b)| b.len() as u64).sum();
-    files.extend(metas);
+    out.write(metas)?;
 
+    let mut filters = Vec::new();
     for (prefix, terms) in [("c", &site.counties), ("t", &site.topics)] {
         for (i, term) in terms.iter().enumerate() {
             let mut list = Vec::with_capacity(term.articles.len() * 2);
             let mut prev = 0;
-            for (j, &a) in term.articles.iter().enumerate() {
-                let a = a as u64;
-                push_varint(&mut list, if j == 0 { a } else { a - prev });
+            for &a in &term.articles {
+                push_varint(&mut list, (a - prev) as u64);
                 prev = a;
             }
             stats.other_bytes += list.len() as u64;
-            files.push((format!("{DIR}/f/{prefix}{i}.bin"), list));
+            filters.push((format!("{DIR}/f/{prefix}{i}.bin"), list));
         }
     }
+    out.write(filters)?;
 
     // The version: a hash of everything else, so caches never mix two builds' files.
-    let mut hasher = blake3::Hasher::new();
-    for (path, bytes) in &files {
-        hasher.update(path.as_bytes());
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    let version = hasher.finalize().to_hex()[..10].to_string();
+    let version = out.hasher.finalize().to_hex()[..10].to_string();
     let manifest = manifest_json(site, &stats, title_end, &version);
     stats.other_bytes += manifest.len() as u64;
-    files.push((format!("{DIR}/index.json"), manifest));
-    stats.files = files.len();
-    SearchIndex { files, stats }
+    sink.write(&format!("{DIR}/index.json"), &manifest)?;
+    stats.files = out.files + 1;
+    Ok(stats)
+}
+
+/// Every file of the index, for [`Sink::prepare`]: the same paths [`write_with`] writes.
+fn paths(site: &Site, stats: &SearchStats) -> Vec<String> {
+    let shards = (0..stats.shards).map(|s| format!("{DIR}/s/{s:04x}.bin"));
+    let chars = (0..stats.char_shards).map(|s| format!("{DIR}/c/{s:02x}.bin"));
+    let metas = (0..site.articles.len().div_ceil(META_CHUNK)).map(|k| format!("{DIR}/m/{k}.json"));
+    let filters = (0..site.counties.len())
+        .map(|i| format!("{DIR}/f/c{i}.bin"))
+        .chain((0..site.topics.len()).map(|i| format!("{DIR}/f/t{i}.bin")));
+    shards
+        .chain(chars)
+        .chain(metas)
+        .chain(filters)
+        .chain([format!("{DIR}/index.json")])
+        .collect()
+}
+
+/// Hands files to the sink in the index's fixed order, hashing them for the version meanwhile.
+struct Writer<'a> {
+    sink: &'a dyn Sink,
+    hasher: blake3::Hasher,
+    files: usize,
+}
+
+impl Writer<'_> {
+    fn write(&mut self, files: Vec<(String, Vec<u8>)>) -> io::Result<()> {
+        let hasher = &mut self.hasher;
+        let (_, written) = rayon::join(
+            || {
+                for (path, bytes) in &files {
+                    hasher.update(path.as_bytes());
+                    hasher.update(&(bytes.len() as u64).to_le_bytes());
+                    hasher.update(bytes);
+                }
+            },
+            || {
+                files
+                    .par_iter()
+                    .try_for_each(|(path, bytes)| self.sink.write(path, bytes))
+            },
+        );
+        written?;
+        self.files += files.len();
+        Ok(())
+    }
 }
 
 /// Articles `docs` as results show them: an array of
 /// `[title, url, date, date_zh, issue title, issue url, county, unit]`.
 fn meta_json(site: &Site, docs: std::ops::Range<usize>) -> Vec<u8> {
     use crate::model::Output;
-    let rows: Vec<serde_json::Value> = docs
+    let rows: Vec<_> = docs
         .map(|a| {
             let art = &site.articles[a];
-            serde_json::json!([
-                art.title,
+            (
+                &art.title,
                 site.url(Output::Article(a)),
                 art.date.iso(),
                 art.date.chinese(),
-                site.issues[art.issue].title,
+                &site.issues[art.issue].title,
                 site.url(Output::Issue(art.issue)),
-                site.counties[art.county].name,
+                &site.counties[art.county].name,
                 art.unit.as_deref().unwrap_or(""),
-            ])
+            )
         })
         .collect();
     serde_json::to_vec(&rows).expect("JSON of strings")
@@ -904,18 +984,6 @@ fn manifest_json(site: &Site, stats: &SearchStats, title_end: u32, version: &str
         "years": years,
     });
     serde_json::to_vec(&v).expect("JSON of strings and numbers")
-}
-
-/// Build the index and hand its files to `sink`.
-pub fn write(site: &Site, sink: &dyn Sink) -> io::Result<SearchStats> {
-    let index = build_index(site);
-    let paths: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
-    sink.prepare(&paths)?;
-    index
-        .files
-        .par_iter()
-        .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
-    Ok(index.stats)
 }
 
 /// One key's postings read back from a shard (for tests and tools; the browser has its own
@@ -1031,6 +1099,30 @@ pub fn read_char(shard: &[u8], c: char) -> Option<(Vec<u32>, Vec<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file the index of the bundled sample writes, built in passes of `pass_bytes` and
+    /// chunks of `chunk` articles.
+    fn sample_index(pass_bytes: usize, chunk: usize) -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let prepared = crate::build::prepare(&crate::build::BuildOptions::new(root))
+            .unwrap_or_else(|_| panic!("the sample prepares"));
+        let sink = crate::output::MemorySink::default();
+        write_with(&prepared.site, &sink, pass_bytes, chunk).unwrap();
+        let files = sink.files.read().unwrap();
+        let mut out: Vec<(String, Vec<u8>)> =
+            files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_passes_or_chunks() {
+        let one_pass = sample_index(PASS_BYTES, CHUNK);
+        assert!(one_pass.iter().any(|(p, _)| p == "search/index.json"));
+        // A pass per shard and an article per chunk: many passes, each reading every article.
+        assert_eq!(sample_index(1, 1), one_pass);
+        assert_eq!(sample_index(4096, 2), one_pass);
+    }
 
     #[test]
     fn folding_makes_full_width_half_width_and_letters_lower_case() {
