@@ -121,6 +121,9 @@ if [ -n "$ZOLA_BIN" ]; then echo "zola:     $("$ZOLA_BIN" --version | head -1)";
 
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
+# bulletin's own stage times (from `build -v`) and search index size, run by run.
+STAGES=$WORK/stages.tsv
+echo "# size run render_write_s search_s total_s index_mb text_mb" >"$STAGES"
 echo "# size tool run wall_s user_s sys_s maxrss_kb pages files bytes foreign_cpu_s" >>"$RESULTS"
 
 # Busy CPU time of the whole machine, in seconds (all cores), from /proc/stat.
@@ -164,6 +167,28 @@ measure() {
   printf '    %-18s run %s: %6.2f s wall, %6.2f s CPU, %5d MiB, %6d pages  (others used %s s CPU meanwhile)\n' \
     "$tool" "$run" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" \
     $((rss / 1024)) "$pages" "$foreign"
+}
+
+# record_stages SIZE RUN: the stage times and index size of the bulletin build just measured.
+record_stages() {
+  python3 - "$1" "$2" "$WORK/log-bulletin.txt" >>"$STAGES" <<'EOF'
+import re, sys
+size, run, log = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding="utf-8").read()
+def secs(v):
+    return float(v[:-2]) / 1000 if v.endswith("ms") else float(v[:-1])
+stage = lambda name: secs(re.search(r"^  " + re.escape(name) + r" +([0-9.]+m?s)$", log, re.M).group(1))
+total = secs(re.search(r"^built .* in ([0-9.]+m?s) ", log, re.M).group(1))
+index = re.search(r"^  search index +([0-9.]+) MB for ([0-9.]+) MB of text", log, re.M)
+print(size, run, stage("render+write"), stage("search"), total, index.group(1), index.group(2), sep="\t")
+EOF
+}
+
+# search_queries SIZE OUTPUT: what a few fixed queries fetch from the index and how long they take
+# to answer once fetched (tests/js/measure.js, with Node).
+search_queries() {
+  command -v node >/dev/null || { echo "    (node absent: search query figures skipped)"; return 0; }
+  echo "--- search: bytes fetched for the first page of results ($1 articles)"
+  node "$ROOT/tests/js/measure.js" "$2" 农民工 加装电梯 "于都 学前教育" 学前教育 脐橙 GDP 橙 不存在的词 | sed 's/^/    /'
 }
 
 # A stamp for cached inputs: what made them. Regenerated when any of it changes.
@@ -273,7 +298,8 @@ for n in "${SIZE_LIST[@]}"; do
   o=$OUT/$n
   mkdir -p "$o"
   for r in $(seq 1 "$runs"); do
-    measure bulletin "$n" "$r" "$o/bulletin-$r" "$BULLETIN" build --root "$src" --output "$o/bulletin-$r"
+    measure bulletin "$n" "$r" "$o/bulletin-$r" "$BULLETIN" build -v --root "$src" --output "$o/bulletin-$r"
+    record_stages "$n" "$r"
     if [ "$DO_FLOOR" = 1 ]; then
       measure copy "$n" "$r" "$o/copy-$r" cp -r "$o/bulletin-$r" "$o/copy-$r"
     fi
@@ -289,6 +315,7 @@ for n in "${SIZE_LIST[@]}"; do
     fi
   done
   if [ -n "$HUGO_BIN" ] && [ -z "$hsite" ]; then echo "    Hugo skipped at $n articles (--hugo-max $HUGO_MAX)"; fi
+  if [ "$n" -le 10000 ]; then search_queries "$n" "$o/bulletin-1"; fi
 done
 
 # --- serve: one article edited ------------------------------------------------------------------
@@ -312,6 +339,17 @@ serve_step
 echo
 echo "--- results (medians; raw runs in $RESULTS)"
 python3 "$ROOT/bench/report.py" "$RESULTS"
+echo
+echo "--- bulletin's stages and search index (medians of its runs above)"
+python3 - "$STAGES" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if not l.startswith("#")]
+print(f"{'articles':>9} {'render+write s':>15} {'search s':>9} {'build s':>8} {'search/build':>13} {'index MB':>9} {'text MB':>8}")
+for size in sorted({int(r[0]) for r in rows}):
+    rs = [r for r in rows if int(r[0]) == size]
+    med = lambda i: statistics.median(float(r[i]) for r in rs)
+    print(f"{size:>9} {med(2):>15.2f} {med(3):>9.2f} {med(4):>8.2f} {med(3) / med(4):>13.0%} {med(5):>9.1f} {med(6):>8.1f}")
+EOF
 echo
 echo "--- the same, counting only runs during which other processes used under a quarter of a core"
 python3 "$ROOT/bench/report.py" "$RESULTS" --max-others 0.25
