@@ -71,7 +71,7 @@ const META_CHUNK: usize = 16;
 /// A pass builds the shards whose postings come to about this many bytes: the most the index
 /// holds at once, apart from the single characters and one chunk's occurrences. Each pass reads
 /// every article again, so fewer, bigger passes are faster (see docs/search.md).
-const PASS_BYTES: usize = 64 << 20;
+const PASS_BYTES: usize = 256 << 20;
 /// Articles tokenised at once.
 const CHUNK: usize = 1024;
 /// A pass's shards are split into at most this many groups, filled in parallel.
