@@ -699,6 +699,7 @@ impl CharSet {
         self.bitmap = true;
     }
 }
+
 /// Figures about an index, for `--verbose` and the benchmark.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SearchStats {
@@ -725,6 +726,7 @@ impl SearchStats {
         self.postings_bytes + self.char_bytes + self.meta_bytes + self.other_bytes
     }
 }
+
 /// How many shards for about `bytes` bytes of postings: a power of two.
 pub fn shard_count(bytes: usize) -> usize {
     bytes
