@@ -45,18 +45,23 @@ impl TokenSink for Collector {
                     _ => {}
                 }
             }
-            // What a tree builder would tell the tokenizer: the text of these elements is not
-            // markup, so `<a href>` inside a <title> or a script is not a link.
-            return match &*tag.name {
-                "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
-                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                    TokenSinkResult::RawData(RawKind::Rawtext)
-                }
-                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                _ => TokenSinkResult::Continue,
-            };
+            return after_start_tag(&tag.name);
         }
         TokenSinkResult::Continue
+    }
+}
+
+/// What a tree builder would tell html5ever's tokenizer after the start tag `name`: the text of
+/// these elements is not markup, so `<a href>` inside a <title> or a script is not a link. For
+/// any [`TokenSink`] that reads pages as a browser does.
+pub fn after_start_tag(name: &str) -> TokenSinkResult<()> {
+    match name {
+        "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        _ => TokenSinkResult::Continue,
     }
 }
 

@@ -200,7 +200,8 @@ editor = {toml_str(s.get("editor", ""))}
     return issues, articles
 
 
-def main():
+def cli(convert, kind, usage):
+    """The command line both converters share: CORPUS_DIR SITE_DIR [--theme-static DIR]."""
     args = sys.argv[1:]
     theme_static = None
     if "--theme-static" in args:
@@ -208,9 +209,13 @@ def main():
         theme_static = args[i + 1]
         del args[i : i + 2]
     if len(args) != 2:
-        raise SystemExit(__doc__)
+        raise SystemExit(usage)
     issues, articles = convert(args[0], args[1], theme_static)
-    print(f"hugo site: {issues} issues, {articles} articles → {args[1]}")
+    print(f"{kind} site: {issues} issues, {articles} articles → {args[1]}")
+
+
+def main():
+    cli(convert, "hugo", __doc__)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "hugo"))
-from convert import parse_front_matter, site_settings  # noqa: E402  (the Hugo converter's parser)
+from convert import cli, parse_front_matter, site_settings  # noqa: E402  (shared with the Hugo converter)
 
 
 def q(s):
@@ -136,16 +136,7 @@ editor = {q(s.get("editor", ""))}
 
 
 def main():
-    args = sys.argv[1:]
-    theme_static = None
-    if "--theme-static" in args:
-        i = args.index("--theme-static")
-        theme_static = args[i + 1]
-        del args[i : i + 2]
-    if len(args) != 2:
-        raise SystemExit(__doc__)
-    issues, articles = convert(args[0], args[1], theme_static)
-    print(f"zola site: {issues} issues, {articles} articles → {args[1]}")
+    cli(convert, "zola", __doc__)
 
 
 if __name__ == "__main__":

@@ -481,6 +481,16 @@ mod tests {
         dir
     }
 
+    fn preview(root: &Path) -> Preview {
+        Preview::new(root, "http://127.0.0.1:1/", false)
+    }
+
+    /// Write `text` to `rel` and apply that one change, as serve does after a save.
+    fn edit(p: &mut Preview, root: &Path, rel: &str, text: &str) -> Outcome {
+        write(root, rel, text);
+        p.apply(&plan(root, rel))
+    }
+
     fn plan(root: &Path, rel: &str) -> Plan {
         Plan::from_changes([classify(root, "default", &root.join(rel))])
     }
@@ -489,7 +499,7 @@ mod tests {
     #[track_caller]
     fn assert_same_as_full(p: &mut Preview, root: &Path) {
         p.refresh_search().unwrap();
-        let mut fresh = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut fresh = preview(root);
         assert!(matches!(fresh.full_rebuild(), Outcome::Reload { .. }));
         let mut a: Vec<_> = p.files.keys().collect();
         let mut b: Vec<_> = fresh.files.keys().collect();
@@ -505,16 +515,16 @@ mod tests {
     fn an_article_edit_re_renders_only_the_pages_that_show_it() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         let Outcome::Reload { pages: all } = p.full_rebuild() else {
             panic!("first build failed")
         };
-        write(
+        let Outcome::Reload { pages } = edit(
+            &mut p,
             root,
             "content/2021-2/a.md",
             &article("于都县", "教育", "于都2改", "新的正文"),
-        );
-        let Outcome::Reload { pages } = p.apply(&plan(root, "content/2021-2/a.md")) else {
+        ) else {
             panic!("rebuild failed")
         };
         assert!(pages < all, "{pages} of {all} pages re-rendered");
@@ -528,15 +538,15 @@ mod tests {
     fn moving_an_article_to_another_county_matches_a_full_build() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         p.full_rebuild();
-        write(
-            root,
-            "content/2021-1/a.md",
-            &article("定南县", "卫生", "于都1", "正文"),
-        );
         assert!(matches!(
-            p.apply(&plan(root, "content/2021-1/a.md")),
+            edit(
+                &mut p,
+                root,
+                "content/2021-1/a.md",
+                &article("定南县", "卫生", "于都1", "正文")
+            ),
             Outcome::Reload { .. }
         ));
         assert_same_as_full(&mut p, root);
@@ -546,14 +556,14 @@ mod tests {
     fn new_and_deleted_files_rebuild_the_structure() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         p.full_rebuild();
-        write(
+        edit(
+            &mut p,
             root,
             "content/2021-3/c.md",
             &article("会昌县", "教育", "会昌3", "正文"),
         );
-        p.apply(&plan(root, "content/2021-3/c.md"));
         assert!(p.files.contains_key("counties/huichang-xian/index.html"));
         std::fs::remove_file(root.join("content/2021-3/c.md")).unwrap();
         p.apply(&plan(root, "content/2021-3/c.md"));
@@ -565,16 +575,16 @@ mod tests {
     fn the_search_index_catches_up_after_an_edit() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         p.full_rebuild();
         assert!(p.files.contains_key("search/index.json"));
         assert!(!p.search_stale());
-        write(
+        edit(
+            &mut p,
             root,
             "content/2021-2/a.md",
             &article("于都县", "教育", "于都2", "新增的独特词语"),
         );
-        p.apply(&plan(root, "content/2021-2/a.md"));
         assert!(p.search_stale());
         assert!(p.refresh_search().unwrap());
         assert!(!p.search_stale());
@@ -585,32 +595,36 @@ mod tests {
     fn a_broken_edit_keeps_the_last_good_site_and_a_fix_clears_it() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         p.full_rebuild();
         let before = p.files.clone();
-        write(root, "content/2021-1/a.md", "---\ntitle: [坏\n---\n");
-        let Outcome::Failed(d) = p.apply(&plan(root, "content/2021-1/a.md")) else {
+        let Outcome::Failed(d) = edit(
+            &mut p,
+            root,
+            "content/2021-1/a.md",
+            "---\ntitle: [坏\n---\n",
+        ) else {
             panic!("should fail")
         };
         assert!(d.render(false).contains("content/2021-1/a.md"));
         assert_eq!(p.files, before, "the last good site is kept");
         // Another good edit elsewhere still reports the broken file.
-        write(
-            root,
-            "content/2021-2/a.md",
-            &article("于都县", "教育", "于都2", "改"),
-        );
         assert!(matches!(
-            p.apply(&plan(root, "content/2021-2/a.md")),
+            edit(
+                &mut p,
+                root,
+                "content/2021-2/a.md",
+                &article("于都县", "教育", "于都2", "改")
+            ),
             Outcome::Failed(_)
         ));
-        write(
-            root,
-            "content/2021-1/a.md",
-            &article("于都县", "教育", "于都1", "修好了"),
-        );
         assert!(matches!(
-            p.apply(&plan(root, "content/2021-1/a.md")),
+            edit(
+                &mut p,
+                root,
+                "content/2021-1/a.md",
+                &article("于都县", "教育", "于都1", "修好了")
+            ),
             Outcome::Reload { .. }
         ));
         assert_same_as_full(&mut p, root);
@@ -620,16 +634,16 @@ mod tests {
     fn a_template_change_re_renders_the_pages_that_use_it() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         let Outcome::Reload { pages: all } = p.full_rebuild() else {
             panic!()
         };
-        write(
+        let Outcome::Reload { pages } = edit(
+            &mut p,
             root,
             "templates/404.html",
             "{% extends \"base.html\" %}{% block main %}<p>新404</p>{% endblock main %}",
-        );
-        let Outcome::Reload { pages } = p.apply(&plan(root, "templates/404.html")) else {
+        ) else {
             panic!()
         };
         assert_eq!(pages, 1, "only 404.html uses it (of {all})");
@@ -645,7 +659,7 @@ mod tests {
     fn a_stylesheet_change_is_a_copy_and_a_css_swap() {
         let dir = fixture();
         let root = dir.path();
-        let mut p = Preview::new(root, "http://127.0.0.1:1/", false);
+        let mut p = preview(root);
         p.full_rebuild();
         write(root, "static/style.css", "body { color: red }");
         let plan = Plan::from_changes([classify(root, "default", &root.join("static/style.css"))]);

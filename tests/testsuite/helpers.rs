@@ -266,7 +266,6 @@ pub type Element = (String, Vec<(String, String)>);
 /// <style> and the like is text, not markup): name and attributes.
 pub fn elements(html: &str) -> Vec<Element> {
     use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::states::RawKind;
     use html5ever::tokenizer::{
         BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
     };
@@ -283,14 +282,7 @@ pub fn elements(html: &str) -> Vec<Element> {
                     .map(|a| (a.name.local.to_string(), a.value.to_string()))
                     .collect();
                 self.0.borrow_mut().push((tag.name.to_string(), attrs));
-                return match &*tag.name {
-                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
-                    "style" | "iframe" | "noembed" | "noframes" | "xmp" => {
-                        TokenSinkResult::RawData(RawKind::Rawtext)
-                    }
-                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                    _ => TokenSinkResult::Continue,
-                };
+                return bulletin::links::after_start_tag(&tag.name);
             }
             TokenSinkResult::Continue
         }
