@@ -20,6 +20,7 @@ from collections import defaultdict
 TOOLS = [
     ("bulletin", "bulletin (minified)"),
     ("bulletin-nominify", "bulletin --no-minify"),
+    ("bulletin-nosearch", "bulletin --no-search"),
     ("hugo-minify", "Hugo --minify"),
     ("hugo", "Hugo"),
     ("zola", "Zola"),
@@ -127,6 +128,13 @@ def main():
             ratios.append(
                 f"{label}: wall {wall:.3f} (1/{1 / wall:.1f}), CPU {cpu:.3f} (1/{1 / cpu:.1f}), "
                 f"peak RSS {rss:.3f} (1/{1 / rss:.1f})"
+            )
+        a, b = runs.get((size, "bulletin")), runs.get((size, "bulletin-nosearch"))
+        if a and b:
+            cost = med(a, "wall") - med(b, "wall")
+            ratios.append(
+                f"the search index adds {cost:.2f} s wall ({cost / med(a, 'wall'):.0%} of the build), "
+                f"{med(a, 'cpu') - med(b, 'cpu'):.2f} s CPU"
             )
         if ratios:
             print()

@@ -21,8 +21,9 @@ usage: bench/run.sh [options]
   --work DIR         corpora, outputs and results                (default bench/work, gitignored)
   --hugo-max N       skip Hugo above N articles                  (default: no limit)
   --zola-max N       skip Zola above N articles                  (default: no limit)
-  --no-hugo, --no-zola, --no-nominify, --no-floor
-                     leave a comparison out
+  --no-hugo, --no-zola, --no-nominify, --no-nosearch, --no-floor
+                     leave a comparison out (--no-nosearch: the build without the search
+                     index, which gives what the index costs)
   --no-identity      skip the check that output is byte-identical at 1, 2 and 3 threads
   --serve-size N     corpus size for the serve edit timing       (default 10000; 0 skips)
   --quiet-load X     before each size, wait (up to 15 min) until the 1-minute load average
@@ -41,6 +42,7 @@ ZOLA_MAX=0
 DO_HUGO=1
 DO_ZOLA=1
 DO_NOMINIFY=1
+DO_NOSEARCH=1
 DO_FLOOR=1
 DO_IDENTITY=1
 SERVE_SIZE=10000
@@ -58,6 +60,7 @@ while [ $# -gt 0 ]; do
     --no-hugo) DO_HUGO=0 ;;
     --no-zola) DO_ZOLA=0 ;;
     --no-nominify) DO_NOMINIFY=0 ;;
+    --no-nosearch) DO_NOSEARCH=0 ;;
     --no-floor) DO_FLOOR=0 ;;
     --no-identity) DO_IDENTITY=0 ;;
     --serve-size) SERVE_SIZE=$2; shift ;;
@@ -176,7 +179,7 @@ import re, sys
 size, run, log = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding="utf-8").read()
 def secs(v):
     return float(v[:-2]) / 1000 if v.endswith("ms") else float(v[:-1])
-stage = lambda name: secs(re.search(r"^  " + re.escape(name) + r" +([0-9.]+m?s)$", log, re.M).group(1))
+stage = lambda name: secs(re.search(r"^  " + re.escape(name) + r" +([0-9.]+m?s)\b", log, re.M).group(1))
 total = secs(re.search(r"^built .* in ([0-9.]+m?s) ", log, re.M).group(1))
 index = re.search(r"^  search index +([0-9.]+) MB for ([0-9.]+) MB of text", log, re.M)
 print(size, run, stage("render+write"), stage("search"), total, index.group(1), index.group(2), sep="\t")
@@ -303,6 +306,9 @@ for n in "${SIZE_LIST[@]}"; do
     if [ "$DO_FLOOR" = 1 ]; then
       measure copy "$n" "$r" "$o/copy-$r" cp -r "$o/bulletin-$r" "$o/copy-$r"
     fi
+    if [ "$DO_NOSEARCH" = 1 ]; then
+      measure bulletin-nosearch "$n" "$r" "$o/nosearch-$r" "$BULLETIN" build --no-search --root "$src" --output "$o/nosearch-$r"
+    fi
     if [ "$DO_NOMINIFY" = 1 ]; then
       measure bulletin-nominify "$n" "$r" "$o/nominify-$r" "$BULLETIN" build --no-minify --root "$src" --output "$o/nominify-$r"
     fi
@@ -344,11 +350,13 @@ echo "--- bulletin's stages and search index (medians of its runs above)"
 python3 - "$STAGES" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if not l.startswith("#")]
-print(f"{'articles':>9} {'render+write s':>15} {'search s':>9} {'build s':>8} {'search/build':>13} {'index MB':>9} {'text MB':>8}")
+# "search s" is the index's own time, measured while the pages are rendered alongside it; what
+# it adds to the build is in the results above (bulletin against bulletin --no-search).
+print(f"{'articles':>9} {'render+write s':>15} {'search s':>9} {'build s':>8} {'index MB':>9} {'text MB':>8}")
 for size in sorted({int(r[0]) for r in rows}):
     rs = [r for r in rows if int(r[0]) == size]
     med = lambda i: statistics.median(float(r[i]) for r in rs)
-    print(f"{size:>9} {med(2):>15.2f} {med(3):>9.2f} {med(4):>8.2f} {med(3) / med(4):>13.0%} {med(5):>9.1f} {med(6):>8.1f}")
+    print(f"{size:>9} {med(2):>15.2f} {med(3):>9.2f} {med(4):>8.2f} {med(5):>9.1f} {med(6):>8.1f}")
 EOF
 echo
 echo "--- the same, counting only runs during which other processes used under a quarter of a core"

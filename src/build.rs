@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces site.yaml's `minify`.
     pub minify: Option<bool>,
+    /// Replaces site.yaml's `search`.
+    pub search: Option<bool>,
     /// Show a progress bar (only drawn on an interactive terminal).
     pub progress: bool,
     /// Check that every internal link and anchor resolves (always on for `check`).
@@ -51,6 +53,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             minify: None,
+            search: None,
             progress: false,
             check_links: false,
             precompress: false,
@@ -82,6 +85,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// The search index's figures (builds only, not checks).
     pub search: Option<SearchStats>,
+    /// How long the search index took, alongside rendering (so not a stage of `timings`).
+    pub search_time: Option<Duration>,
 }
 
 impl BuildReport {
@@ -119,6 +124,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Diagnostics> {
     }
     if let Some(m) = opts.minify {
         config.minify = m;
+    }
+    if let Some(s) = opts.search {
+        config.search = s;
     }
     prepare_with_config(config, opts.drafts, timings)
 }
@@ -206,9 +214,12 @@ impl Written {
 }
 
 /// The `search` stage: the search index of every article, through the same sink as the pages
-/// (a folder for `build`, memory for `serve`).
-pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<SearchStats, Diagnostics> {
-    crate::search::write(site, sink).map_err(|e| {
+/// (a folder for `build`, memory for `serve`). Nothing when the site has `search: false`.
+pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<Option<SearchStats>, Diagnostics> {
+    if !site.config.search {
+        return Ok(None);
+    }
+    crate::search::write(site, sink).map(Some).map_err(|e| {
         Diagnostics(vec![
             Diagnostic::error(format!("cannot write the search index: {e}")).with_help(
                 "check that the disk is not full and that the output folder is writable",
@@ -228,7 +239,6 @@ pub fn render_outputs(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Written, Diagnostics> {
     let site = renderer.site;
-    let minify = site.config.minify;
     let mut paths: Vec<String> = outputs.iter().map(|&o| site.file_path(o)).collect();
     if statics {
         paths.extend(theme.static_files.iter().map(|f| f.output.clone()));
@@ -257,12 +267,9 @@ pub fn render_outputs(
         .zip(paths.par_iter())
         .for_each(|(&o, path)| {
             match renderer.render(o) {
-                Ok(mut html) => {
+                Ok(html) => {
                     if o.is_html() {
                         pages.fetch_add(1, Ordering::Relaxed);
-                        if minify {
-                            html = output::minify_html(&html);
-                        }
                     }
                     bytes.fetch_add(html.len(), Ordering::Relaxed);
                     if let Err(e) = sink.write(path, &html) {
@@ -364,21 +371,34 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
     let scanner = LinkScanner::new(base);
     let sink: &dyn Sink = if check_links { &scanner } else { base };
     let stage_name = if write { "render+write" } else { "render" };
-    let mut result = timed(&mut timings, stage_name, || {
-        render_outputs(&renderer, &theme, &outputs, true, sink, bar.as_ref())
+    // The search index is built alongside the pages, on the same threads: each stage has parts
+    // that leave a core idle (the index's serial steps, the pages' waits on the file system), and
+    // the other fills them. It goes through the same sink, so `--precompress` gets it too.
+    let (mut result, searched) = timed(&mut timings, stage_name, || {
+        rayon::join(
+            || render_outputs(&renderer, &theme, &outputs, true, sink, bar.as_ref()),
+            || {
+                write.then(|| {
+                    let start = Instant::now();
+                    (write_search(&site, sink), start.elapsed())
+                })
+            },
+        )
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    // The search index goes through the same sink, so the preview and `--precompress` get it too.
-    let mut search = None;
-    if write && result.is_ok() {
-        match timed(&mut timings, "search", || write_search(&site, sink)) {
+    let (mut search, mut search_time) = (None, None);
+    if let Some((searched, took)) = searched {
+        match searched {
             Ok(stats) => {
-                result = result.map(|w| w.with_search(&stats));
-                search = Some(stats);
+                if let Some(s) = &stats {
+                    result = result.map(|w| w.with_search(s));
+                    search_time = Some(took);
+                }
+                search = stats;
             }
-            Err(d) => result = Err(d),
+            Err(d) => result = result.and(Err(d)),
         }
     }
     if check_links && result.is_ok() {
@@ -416,6 +436,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         timings,
         warnings,
         search,
+        search_time,
     })
 }
 

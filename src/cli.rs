@@ -55,6 +55,10 @@ pub struct BuildArgs {
     /// Do not minify HTML (overrides `minify` in site.yaml).
     #[arg(long)]
     pub no_minify: bool,
+    /// Do not write the search index, the search page or the search box (overrides `search` in
+    /// site.yaml).
+    #[arg(long)]
+    pub no_search: bool,
     /// Fail the build if an internal link or anchor does not resolve.
     #[arg(long)]
     pub check_links: bool,

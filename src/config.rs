@@ -36,6 +36,8 @@ pub struct RawConfig {
     pub paginate: Option<Spanned<usize>>,
     /// Minify HTML. Default true.
     pub minify: Option<bool>,
+    /// Write the search index, the `/search/` page and the search box. Default true.
+    pub search: Option<bool>,
     /// The bulletin's series name, the default for every issue's `series`.
     pub series: Option<String>,
     /// The editing office, the default for every issue's `editor`.
@@ -140,6 +142,7 @@ pub struct Config {
     pub theme: String,
     pub paginate: usize,
     pub minify: bool,
+    pub search: bool,
     pub series: Option<String>,
     pub editor: Option<String>,
     pub city: Option<String>,
@@ -260,6 +263,7 @@ impl Config {
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             paginate,
             minify: raw.minify.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
             series: raw.series,
             editor: raw.editor,
             city,

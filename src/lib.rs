@@ -18,6 +18,7 @@ pub mod init;
 pub mod links;
 pub mod load;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod output;
 pub mod render;

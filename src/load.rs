@@ -312,10 +312,11 @@ pub fn load_one(
         let (Some((number, _)), Some(date)) = (number, date) else {
             return (LoadedItem::Skipped, diags);
         };
-        let intro = markdown::render(split.body, config.trust_html);
+        let mut intro = markdown::render(split.body, config.trust_html);
         if let Some(d) = too_deep(&intro, &rel) {
             return (LoadedItem::Skipped, vec![d]);
         }
+        minify_body(&mut intro, config);
         return (
             LoadedItem::Issue(Box::new(LoadedIssue {
                 path: rel,
@@ -421,12 +422,13 @@ pub fn load_one(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let body = markdown::render(split.body, config.trust_html);
+    let mut body = markdown::render(split.body, config.trust_html);
     if let Some(d) = too_deep(&body, &rel) {
         let mut diags = diags;
         diags.push(d);
         return (LoadedItem::Skipped, diags);
     }
+    minify_body(&mut body, config);
     (
         LoadedItem::Article(Box::new(LoadedArticle {
             path: rel,
@@ -447,6 +449,13 @@ pub fn load_one(
         })),
         diags,
     )
+}
+
+/// Bodies are minified once, here, rather than on every page that shows them (`crate::minify`).
+fn minify_body(body: &mut Rendered, config: &Config) {
+    if config.minify {
+        body.html = crate::minify::fragment(&body.html).into();
+    }
 }
 
 /// A body nested deeper than [`markdown::MAX_DEPTH`] is refused with a message, not a crash.

@@ -167,13 +167,11 @@ impl Site {
 
     /// Every output of the site, in a fixed order.
     pub fn outputs(&self) -> Vec<Output> {
-        let mut out = vec![
-            Output::Home,
-            Output::NotFound,
-            Output::Search,
-            Output::Sitemap,
-            Output::Robots,
-        ];
+        let mut out = vec![Output::Home, Output::NotFound];
+        if self.config.search {
+            out.push(Output::Search);
+        }
+        out.extend([Output::Sitemap, Output::Robots]);
         out.push(Output::Feed(None));
         for n in 1..=self.page_count(self.issues.len()) {
             out.push(Output::IssueList(n));

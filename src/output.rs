@@ -151,14 +151,6 @@ impl Sink for Precompress<'_> {
     }
 }
 
-/// Minify one HTML page.
-pub fn minify_html(bytes: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.minify_css = true;
-    cfg.minify_js = true;
-    minify_html::minify(bytes, &cfg)
-}
-
 /// A new output tree being written next to the real one.
 #[derive(Debug)]
 pub struct Staging {

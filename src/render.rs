@@ -48,7 +48,11 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 /// Renders the outputs of one site. Cheap to share between threads.
 pub struct Renderer<'s> {
     pub site: &'s Site,
+    /// The templates pages are rendered with: minified when the site minifies (`crate::minify`).
     tera: Tera,
+    /// The templates as written, when `tera` holds minified ones: a page that fails is rendered
+    /// again with these, so the error points at the right line of the template file.
+    exact: Option<Tera>,
     origins: Vec<TemplateSource>,
     /// Built on first use: a full build needs every one, an incremental rebuild only a few.
     articles: Vec<OnceLock<Value>>,
@@ -97,10 +101,22 @@ fn extend(v: &Value, extra: &[(&'static str, Value)]) -> Value {
 impl<'s> Renderer<'s> {
     /// Prepare templates and the values every page shares.
     pub fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostics> {
-        let tera = build_tera(site, theme)?;
+        // The templates as written are always compiled first, so syntax errors point at the file.
+        let exact = build_tera(site, theme, false)?;
+        let (tera, exact) = if site.config.minify {
+            match build_tera(site, theme, true) {
+                Ok(min) => (min, Some(exact)),
+                // Our minifier copies what it does not understand, so this should not happen;
+                // if it does, the pages are correct, only not minified.
+                Err(_) => (exact, None),
+            }
+        } else {
+            (exact, None)
+        };
         let mut r = Renderer {
             site,
             tera,
+            exact,
             origins: theme.templates.clone(),
             articles: Vec::new(),
             issues: Vec::new(),
@@ -116,6 +132,11 @@ impl<'s> Renderer<'s> {
         r.issues = (0..site.issues.len()).map(|i| r.issue_value(i)).collect();
         r.articles = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
         let site_value = r.site_value();
+        if let Some(exact) = &mut r.exact {
+            exact
+                .global_context()
+                .insert_value("site", site_value.clone());
+        }
         r.tera.global_context().insert_value("site", site_value);
         Ok(r)
     }
@@ -231,6 +252,7 @@ impl<'s> Renderer<'s> {
             .set("topics", self.topics.clone())
             .set("issue_count", self.site.issues.len())
             .set("article_count", self.site.articles.len())
+            .set("search", c.search)
             .set("generator", concat!("bulletin ", env!("CARGO_PKG_VERSION")))
             .set_value("extra", Value::from_serializable(&c.extra))
             .build()
@@ -463,9 +485,13 @@ impl<'s> Renderer<'s> {
             Some(name) => {
                 let ctx = self.context(o);
                 let mut buf = Vec::with_capacity(16 * 1024);
-                self.tera
-                    .render_to(name, &ctx, &mut buf)
-                    .map_err(|e| self.template_error(e, Some(o)))?;
+                if let Err(e) = self.tera.render_to(name, &ctx, &mut buf) {
+                    let e = match &self.exact {
+                        Some(exact) => exact.render(name, &ctx).err().unwrap_or(e),
+                        None => e,
+                    };
+                    return Err(self.template_error(e, Some(o)));
+                }
                 Ok(buf)
             }
             None => Ok(crate::feeds::render(self.site, o).into_bytes()),
@@ -548,7 +574,8 @@ fn template_diagnostic(origins: &[TemplateSource], e: tera::Error, context: &str
     }
 }
 
-fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
+/// The theme's templates compiled, as written or minified.
+fn build_tera(site: &Site, theme: &Theme, minify: bool) -> Result<Tera, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut tera = Tera::new();
     let base_path: Arc<str> = Arc::from(site.config.base_path());
@@ -574,10 +601,16 @@ fn build_tera(site: &Site, theme: &Theme) -> Result<Tera, Diagnostics> {
             }
         },
     );
+    let minified: Vec<Option<String>> = theme
+        .templates
+        .iter()
+        .map(|t| (minify && t.name.ends_with(".html")).then(|| crate::minify::template(&t.text)))
+        .collect();
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .zip(&minified)
+        .map(|(t, m)| (t.name.as_str(), m.as_deref().unwrap_or(&t.text)))
         .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
         diags.push(template_diagnostic(&theme.templates, e, ""));

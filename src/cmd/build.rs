@@ -12,6 +12,7 @@ pub fn run(args: BuildArgs) -> i32 {
         base_url: args.base_url.clone(),
         drafts: args.site.drafts,
         minify: args.no_minify.then_some(false),
+        search: args.no_search.then_some(false),
         progress: true,
         check_links: args.check_links,
         precompress: args.precompress,
@@ -22,6 +23,14 @@ pub fn run(args: BuildArgs) -> i32 {
             if args.site.verbose {
                 for (stage, t) in &report.timings {
                     eprintln!("  {stage:<14} {}", human_duration(*t));
+                    if *stage == "render+write"
+                        && let Some(t) = report.search_time
+                    {
+                        eprintln!(
+                            "  search         {} (alongside render+write)",
+                            human_duration(t)
+                        );
+                    }
                 }
                 if let Some(s) = &report.search {
                     eprintln!(

@@ -1,6 +1,6 @@
 //! What a build writes, on small fixture sites.
 
-use crate::helpers::TestSite;
+use crate::helpers::{TestSite, reading};
 
 /// Three issues, five articles, two counties, two topics.
 fn small() -> TestSite {
@@ -74,7 +74,7 @@ fn pagination_links_point_to_the_other_pages() {
     );
     let page2 = s.main_of("counties/yudu-xian/page/2/index.html");
     assert!(
-        page2.contains("href=/jianbao/counties/yudu-xian/"),
+        page2.contains("href=\"/jianbao/counties/yudu-xian/\""),
         "{page2}"
     );
 }
@@ -84,8 +84,14 @@ fn counties_overview_shows_article_counts() {
     let s = small();
     s.build().success();
     let main = s.main_of("counties/index.html");
-    assert!(main.contains("于都县</a> <span class=count>3 篇"), "{main}");
-    assert!(main.contains("定南县</a> <span class=count>2 篇"), "{main}");
+    assert!(
+        main.contains("于都县</a> <span class=\"count\">3 篇"),
+        "{main}"
+    );
+    assert!(
+        main.contains("定南县</a> <span class=\"count\">2 篇"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -97,7 +103,7 @@ fn issue_page_holds_its_articles_in_order_with_masthead_and_footer() {
     );
     s.build().success();
     let main = s.main_of("issues/2021-1/index.html");
-    assert!(main.contains("class=series>测试工作简报"), "{main}");
+    assert!(main.contains("class=\"series\">测试工作简报"), "{main}");
     assert!(main.contains("第1期"));
     assert!(main.contains("2021年1月4日"));
     assert!(main.find("于都一").unwrap() < main.find("定南一").unwrap());
@@ -193,10 +199,10 @@ fn static_files_are_copied_and_theme_css_is_fingerprinted() {
     );
     let html = s.read("index.html");
     let css = html
-        .split("href=")
+        .split("href=\"")
         .find_map(|h| {
             h.strip_prefix("/jianbao/style.")
-                .map(|r| r.split(' ').next().unwrap().to_string())
+                .map(|r| r.split('"').next().unwrap().to_string())
         })
         .expect("fingerprinted stylesheet link");
     assert!(s.exists(&format!("style.{css}")), "style.{css}");
@@ -208,7 +214,7 @@ fn base_url_flag_overrides_the_config() {
     s.run(&["build", "--base-url", "https://other.example/x"])
         .success();
     let html = s.read("index.html");
-    assert!(html.contains("href=/x/issues/"), "{html}");
+    assert!(html.contains("href=\"/x/issues/\""), "{html}");
     assert!(
         s.read("feed.xml")
             .contains("https://other.example/x/issues/")
@@ -277,4 +283,40 @@ fn a_summary_line_ends_the_build() {
         .success()
         .stderr_has("built ")
         .stderr_has("5 articles");
+}
+
+/// Minification (templates once, bodies once) removes only whitespace HTML does not show: every
+/// page of the sample reads the same, tag by tag and word by word, minified or not.
+#[test]
+fn minified_pages_read_the_same_as_unminified_ones() {
+    let s = TestSite::sample();
+    s.run(&["build", "--no-minify"]).success();
+    let plain = s.snapshot();
+    s.run(&["build"]).success();
+    let minified = s.snapshot();
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        minified.keys().collect::<Vec<_>>()
+    );
+    let (mut before, mut after, mut pages) = (0, 0, 0);
+    for (rel, bytes) in &plain {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let (a, b) = (
+            String::from_utf8(bytes.clone()).unwrap(),
+            String::from_utf8(minified[rel].clone()).unwrap(),
+        );
+        assert_eq!(reading(&a), reading(&b), "{rel} reads differently minified");
+        before += a.len();
+        after += b.len();
+        // The sample has no <pre>, so no line break is left at all.
+        assert!(!b.contains('\n'), "{rel}: a line break left");
+    }
+    assert!(pages > 20, "{pages}");
+    assert!(
+        after * 100 < before * 97,
+        "minified {after} bytes of {before}"
+    );
 }

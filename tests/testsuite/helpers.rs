@@ -295,6 +295,73 @@ pub fn elements(html: &str) -> Vec<Element> {
     tok.sink.0.into_inner()
 }
 
+/// What a browser reads from a page, as a list: start tags with their attributes, end tags, and
+/// text with its whitespace runs made one space and trimmed (whitespace-only text and comments
+/// left out). Two pages with the same list show the same thing wherever whitespace next to tags
+/// does not matter, which is what minification may change.
+pub fn reading(html: &str) -> Vec<String> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+    };
+    #[derive(Default)]
+    struct Read {
+        out: Vec<String>,
+        text: String,
+    }
+    impl Read {
+        fn flush(&mut self) {
+            let text = self
+                .text
+                .split_ascii_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !text.is_empty() {
+                self.out.push(text);
+            }
+            self.text.clear();
+        }
+    }
+    struct Sink(std::cell::RefCell<Read>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
+            let mut r = self.0.borrow_mut();
+            match token {
+                Token::CharacterTokens(t) => r.text.push_str(&t),
+                Token::TagToken(tag) => {
+                    r.flush();
+                    let attrs: Vec<String> = tag
+                        .attrs
+                        .iter()
+                        .map(|a| format!(" {}={:?}", a.name.local, a.value.to_string()))
+                        .collect();
+                    let slash = if tag.kind == TagKind::EndTag { "/" } else { "" };
+                    r.out
+                        .push(format!("<{slash}{}{}>", tag.name, attrs.concat()));
+                    if tag.kind == TagKind::StartTag {
+                        return bulletin::links::after_start_tag(&tag.name);
+                    }
+                }
+                Token::DoctypeToken(d) => {
+                    r.flush();
+                    r.out.push(format!("<!doctype {:?}>", d.name));
+                }
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tok = Tokenizer::new(Sink(Default::default()), Default::default());
+    let _ = tok.feed(&input);
+    tok.end();
+    let mut r = tok.sink.0.into_inner();
+    r.flush();
+    r.out
+}
+
 /// A GET over plain HTTP/1.1, the path sent exactly as given (no client-side normalisation):
 /// status, head, body.
 pub fn http_get(port: u16, path: &str) -> (u16, String, Vec<u8>) {

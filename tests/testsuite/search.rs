@@ -46,7 +46,9 @@ fn build_writes_the_search_page_and_its_index() {
     // Every other page has the search box in its header, a GET form to the search page.
     let home = s.read("index.html");
     assert!(
-        home.contains("role=search") && home.contains("action=/search/") && home.contains("name=q"),
+        home.contains("role=\"search\"")
+            && home.contains("action=\"/search/\"")
+            && home.contains("name=\"q\""),
         "{home}"
     );
 }
@@ -110,16 +112,36 @@ fn the_index_is_the_same_on_every_build() {
     assert_eq!(first, search(&s.path().join("again")));
 }
 
+/// `search: false` in site.yaml, or `--no-search`, leaves out the index, the search page and the
+/// search box, and the site still builds with every link resolving.
+#[test]
+fn search_can_be_turned_off() {
+    let s = TestSite::sample();
+    s.run(&["build", "--no-search", "--check-links"]).success();
+    assert!(!s.exists("search/index.json"));
+    assert!(!s.exists("search/index.html"));
+    assert!(!s.read("index.html").contains("role=\"search\""));
+    let yaml = std::fs::read_to_string(s.path().join("site.yaml")).unwrap();
+    s.file("site.yaml", format!("{yaml}\nsearch: false\n"));
+    s.build().success();
+    assert!(!s.exists("search/index.json"));
+    assert!(!s.read("index.html").contains("role=\"search\""));
+    s.file("site.yaml", format!("{yaml}\nsearch: true\n"));
+    s.build().success();
+    assert!(s.exists("search/index.json"));
+    assert!(s.read("index.html").contains("role=\"search\""));
+}
+
 #[test]
 fn search_box_and_index_honour_a_sub_path_base_url() {
     let s = TestSite::sample();
     s.run(&["build", "--base-url", "https://example.gov.cn/jianbao/"])
         .success();
     let home = s.read("index.html");
-    assert!(home.contains("action=/jianbao/search/"), "{home}");
+    assert!(home.contains("action=\"/jianbao/search/\""), "{home}");
     let page = s.read("search/index.html");
     assert!(page.contains("/jianbao/search/index.json"), "{page}");
-    assert!(page.contains("data-base=/jianbao/"), "{page}");
+    assert!(page.contains("data-base=\"/jianbao/\""), "{page}");
     // Result URLs are relative to the base, which the page prefixes.
     let meta = s.read("search/m/0.json");
     assert!(meta.contains("\"issues/2021-125/renshe-jiuye/\""), "{meta}");
