@@ -265,10 +265,7 @@ pub type Element = (String, Vec<(String, String)>);
 /// Every element start tag of a page, as a browser's parser sees them (text of <title>, <script>,
 /// <style> and the like is text, not markup): name and attributes.
 pub fn elements(html: &str) -> Vec<Element> {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{
-        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
-    };
+    use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
     struct Tags(std::cell::RefCell<Vec<Element>>);
     impl TokenSink for Tags {
         type Handle = ();
@@ -287,12 +284,19 @@ pub fn elements(html: &str) -> Vec<Element> {
             TokenSinkResult::Continue
         }
     }
+    tokenize(html, Tags(Default::default())).0.into_inner()
+}
+
+/// Run html5ever's tokenizer (as a browser's parser, without building a tree) over a whole page.
+fn tokenize<S: html5ever::tokenizer::TokenSink>(html: &str, sink: S) -> S {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer};
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(Tags(Default::default()), Default::default());
+    let tok = Tokenizer::new(sink, Default::default());
     let _ = tok.feed(&input);
     tok.end();
-    tok.sink.0.into_inner()
+    tok.sink
 }
 
 /// What a browser reads from a page, as a list: start tags with their attributes, end tags, and
@@ -300,10 +304,7 @@ pub fn elements(html: &str) -> Vec<Element> {
 /// left out). Two pages with the same list show the same thing wherever whitespace next to tags
 /// does not matter, which is what minification may change.
 pub fn reading(html: &str) -> Vec<String> {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{
-        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
-    };
+    use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
     #[derive(Default)]
     struct Read {
         out: Vec<String>,
@@ -352,12 +353,7 @@ pub fn reading(html: &str) -> Vec<String> {
             TokenSinkResult::Continue
         }
     }
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(Sink(Default::default()), Default::default());
-    let _ = tok.feed(&input);
-    tok.end();
-    let mut r = tok.sink.0.into_inner();
+    let mut r = tokenize(html, Sink(Default::default())).0.into_inner();
     r.flush();
     r.out
 }
