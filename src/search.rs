@@ -33,22 +33,32 @@
 //! gathered, so they are never all held at once. The shards are built in **passes**, each over a
 //! range of shards whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
 //! size of the text, later ones from the bytes per shard so far). A pass reads every article, in
-//! id order, in chunks of [`CHUNK`]: the articles of a chunk are tokenised in parallel, each into
-//! its occurrences of the pass's keys, bucketed by shard group; then every shard group (a task
-//! each) appends the chunk's occurrences of its keys, article by article, to each key's postings,
+//! id order, in chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles.
+//! The slices are tokenised in parallel, a task each, into the occurrences of the pass's keys,
+//! **laid out by shard group**: per group, the bigrams of the slice's articles one after another
+//! (see [`Slice`]). Then every shard group (a task each) reads its own buffers, slice after slice,
+//! and appends the chunk's occurrences of its keys, article by article, to each key's postings,
 //! **already in the bytes of the shard file** (the article delta and count go to the key's list,
 //! the position deltas to its positions). Only the chunk's occurrences are ever held besides the
-//! encoded postings. At the end of the pass each shard is its keys sorted, a header, the lists and
-//! the positions copied one after another; it is written and its memory freed before the next
-//! pass. The single characters are gathered on the first pass, per character as a delta list that
-//! becomes a bitmap once that is smaller.
+//! encoded postings. At the end of the pass each shard is its keys sorted, a header, the lists
+//! and the positions copied one after another; it is written and its memory freed before the next
+//! pass. The single characters are gathered on the first pass, per character as a delta list
+//! that becomes a bitmap once that is smaller.
+//!
+//! What makes it fast is mostly what it does not do per character. The tokeniser decodes the
+//! three-byte UTF-8 of the common Han block itself and classes it with one comparison; ASCII and
+//! CJK punctuation are classed from tables ([`classify`]); a bigram's shard continues the FNV hash
+//! of its first character, which is looked up ([`Tables::alone`]), and the shard's group is a
+//! table too ([`Pass::group_of`]). A group finds a key's postings in a small open-addressing
+//! table ([`Slots`]) that stays in cache, because each group task only ever sees its own keys and
+//! reads its occurrences from contiguous buffers. The buffers of the slices are refilled from
+//! chunk to chunk rather than allocated per article.
 //!
 //! Nothing depends on the number of threads or on how the work is split: articles are always
 //! appended in id order and keys sorted by their bytes, so the same site gives the same bytes.
 //! The version in the manifest is a hash of every other file, in a fixed order, computed as the
 //! files are written.
 
-use std::collections::HashMap;
 use std::io;
 
 use rayon::prelude::*;
@@ -72,8 +82,11 @@ const META_CHUNK: usize = 16;
 /// holds at once, apart from the single characters and one chunk's occurrences. Each pass reads
 /// every article again, so fewer, bigger passes are faster (see docs/search.md).
 const PASS_BYTES: usize = 256 << 20;
-/// Articles tokenised at once.
-const CHUNK: usize = 1024;
+/// Articles tokenised at once: their occurrences (about 8 bytes a character) are held until the
+/// groups have taken them.
+const CHUNK: usize = 512;
+/// Articles tokenised by one task, one after another (see [`Slice`]).
+const SLICE: usize = 32;
 /// A pass's shards are split into at most this many groups, filled in parallel.
 const GROUPS: usize = 64;
 
@@ -111,6 +124,120 @@ fn is_word(c: char) -> bool {
     !is_han(c) && c.is_alphanumeric()
 }
 
+/// What a character is to the tokeniser, once folded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Han,
+    /// Part of a token ([`is_word`]).
+    Word,
+    /// Anything else: it ends runs and tokens.
+    Other,
+}
+
+/// A character folded and classed: what [`fold`], [`is_han`] and [`is_word`] say, without their
+/// cost for the characters that make up nearly all of a bulletin. A 14-million-character archive
+/// is mostly the common Han block (which folding leaves as it is), ASCII and CJK punctuation;
+/// the first two are decided here in a comparison or a table, the punctuation (、。《》“” and
+/// their neighbours, whose lower-casing and `is_alphanumeric` are binary searches in Unicode's
+/// tables) in [`Tables::class`], and only what is left takes the general way.
+#[inline(always)]
+fn classify(c: char, t: &Tables) -> (char, Class) {
+    let u = c as u32;
+    if u < 0x80 {
+        ASCII[u as usize]
+    } else if (0x4E00..=0x9FFF).contains(&u) {
+        (c, Class::Han)
+    } else if let Some(&fc) = t.class.get(u.wrapping_sub(CLASS_FIRST) as usize) {
+        fc
+    } else {
+        classify_slow(c)
+    }
+}
+
+/// The general way of [`classify`].
+fn classify_slow(c: char) -> (char, Class) {
+    let f = fold(c);
+    let class = if is_han(f) {
+        Class::Han
+    } else if is_word(f) {
+        Class::Word
+    } else {
+        Class::Other
+    };
+    (f, class)
+}
+
+/// [`classify`] of ASCII: letters and digits are tokens (letters lower-cased), the rest is not.
+const ASCII: [(char, Class); 128] = {
+    let mut t = [('\0', Class::Other); 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = (c.to_ascii_lowercase() as char, Class::Word);
+        } else {
+            t[b] = (c as char, Class::Other);
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The first code point of [`Tables::class`]: General Punctuation (“”…) up to the end of
+/// Katakana, through CJK Symbols and Punctuation (、。《》【】〇).
+const CLASS_FIRST: u32 = 0x2000;
+const CLASS_END: u32 = 0x3100;
+/// The common block of Han characters, whose hashes are in [`Tables::alone`].
+const HAN_FIRST: u32 = 0x4E00;
+const HAN_END: u32 = 0xA000;
+
+/// What the tokeniser looks up rather than works out, once per process (a fraction of a
+/// millisecond): fetched once per text, not once per character.
+struct Tables {
+    /// [`classify_slow`] from [`CLASS_FIRST`] to [`CLASS_END`].
+    class: Vec<(char, Class)>,
+    /// [`fnv_han`] from the start, from [`HAN_FIRST`] to [`HAN_END`]: see [`fnv_han_alone`].
+    alone: Vec<u32>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let chars = |r: std::ops::Range<u32>| {
+            r.map(|u| char::from_u32(u).expect("no surrogates below U+D800"))
+        };
+        Tables {
+            class: chars(CLASS_FIRST..CLASS_END).map(classify_slow).collect(),
+            alone: chars(HAN_FIRST..HAN_END)
+                .map(|c| fnv_han(FNV_BASIS, c))
+                .collect(),
+        }
+    })
+}
+
+/// The character at byte `i` of `text` (a character boundary) and its length in bytes. The
+/// three-byte form of nearly every character of Chinese text is decoded here directly.
+#[inline(always)]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        return (char::from(b), 1);
+    }
+    if b & 0xf0 == 0xe0
+        && let Some(&[b1, b2]) = bytes.get(i + 1..i + 3)
+    {
+        let u = (u32::from(b & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+        // Valid UTF-8 (a `str`) never encodes a surrogate, so this is never the replacement.
+        return (char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER), 3);
+    }
+    let c = text[i..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (c, c.len_utf8())
+}
+
 /// 32-bit FNV-1a of the key's UTF-8 bytes: which shard a key lives in.
 pub fn fnv1a(bytes: &[u8]) -> u32 {
     fnv_more(FNV_BASIS, bytes)
@@ -132,6 +259,32 @@ fn fnv_char(h: u32, c: char) -> u32 {
     fnv_more(h, c.encode_utf8(&mut [0; 4]).as_bytes())
 }
 
+/// [`fnv_char`] of a Han character, whose UTF-8 is three bytes (four above U+FFFF): worked out
+/// from the code point rather than by encoding it, as this runs twice for every Han character.
+#[inline(always)]
+fn fnv_han(h: u32, c: char) -> u32 {
+    let u = c as u32;
+    if (0x800..0x10000).contains(&u) {
+        let step = |h: u32, b: u32| (h ^ b).wrapping_mul(0x0100_0193);
+        step(
+            step(step(h, 0xe0 | (u >> 12)), 0x80 | ((u >> 6) & 0x3f)),
+            0x80 | (u & 0x3f),
+        )
+    } else {
+        fnv_char(h, c)
+    }
+}
+
+/// [`fnv_han`] from the start: the hash of a Han character alone, which its bigram with the next
+/// character continues from; looked up in [`Tables::alone`] for the common block.
+#[inline(always)]
+fn fnv_han_alone(c: char, alone: &[u32]) -> u32 {
+    match alone.get((c as u32).wrapping_sub(HAN_FIRST) as usize) {
+        Some(&h) => h,
+        None => fnv_han(FNV_BASIS, c),
+    }
+}
+
 /// The shard of `key` among `shards` (a power of two).
 pub fn shard_of(key: &str, shards: usize) -> usize {
     fnv1a(key.as_bytes()) as usize & (shards - 1)
@@ -142,7 +295,7 @@ pub fn shard_of(key: &str, shards: usize) -> usize {
 pub fn keys_of(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut t = Tokens::default();
-    t.feed(text, 0, |ev| match ev {
+    t.feed(text, 0, &mut |ev: Event<'_>| match ev {
         Event::Han { c, prev, .. } => {
             if let Some(p) = prev {
                 out.push(format!("{p}{c}"));
@@ -155,6 +308,7 @@ pub fn keys_of(text: &str) -> Vec<String> {
     out
 }
 
+#[inline(always)]
 fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -194,53 +348,78 @@ enum Event<'a> {
     Word { word: &'a str },
 }
 
+/// What receives the tokeniser's events: any closure, or [`Scanner`], whose method is inlined
+/// into the tokeniser's loop (a closure that big would be called once per character instead).
+trait Emit {
+    fn emit(&mut self, ev: Event<'_>);
+}
+
+impl<F: FnMut(Event<'_>)> Emit for F {
+    #[inline(always)]
+    fn emit(&mut self, ev: Event<'_>) {
+        self(ev)
+    }
+}
+
 /// The tokeniser: Han positions count Han characters, and every break between runs adds one, so
-/// the last character of one run and the first of the next are never adjacent.
+/// the last character of one run and the first of the next are never adjacent. Nothing is carried
+/// from one text to the next (each ends in a line break); the struct only keeps the buffer of the
+/// current token.
 #[derive(Default)]
 struct Tokens {
     word: String,
-    run: u32,
-    prev: Option<char>,
 }
 
 impl Tokens {
     /// Feed `text`; Han positions continue from `*pos`. Returns the position after the text.
-    fn feed(&mut self, text: &str, mut pos: u32, mut emit: impl FnMut(Event<'_>)) -> u32 {
-        for c in text.chars().map(fold).chain(std::iter::once('\n')) {
-            if is_han(c) {
-                self.flush_word(&mut emit);
-                emit(Event::Han {
-                    c,
-                    prev: self.prev,
-                    pos,
-                });
-                self.prev = Some(c);
-                self.run += 1;
+    ///
+    /// The text is followed by a line break, which ends its last run and token. The state is in
+    /// locals, which the compiler keeps in registers across the loop.
+    #[inline(always)]
+    fn feed(&mut self, text: &str, mut pos: u32, emit: &mut impl Emit) -> u32 {
+        let t = tables();
+        let word = &mut self.word;
+        // The previous character if it was Han, and the length of its run.
+        let (mut prev, mut run) = (None, 0);
+        let mut i = 0;
+        while i < text.len() {
+            let (c, len) = char_at(text, i);
+            i += len;
+            let (c, class) = classify(c, t);
+            if class == Class::Han {
+                flush_word(word, emit);
+                emit.emit(Event::Han { c, prev, pos });
+                prev = Some(c);
+                run += 1;
                 pos += 1;
             } else {
-                if let Some(last) = self.prev.take() {
-                    emit(Event::RunEnd {
-                        len: self.run,
-                        last,
-                    });
-                    self.run = 0;
+                if let Some(last) = prev.take() {
+                    emit.emit(Event::RunEnd { len: run, last });
+                    run = 0;
                     pos += 1;
                 }
-                if is_word(c) {
-                    self.word.push(c);
+                if class == Class::Word {
+                    word.push(c);
                 } else {
-                    self.flush_word(&mut emit);
+                    flush_word(word, emit);
                 }
             }
         }
+        if let Some(last) = prev {
+            emit.emit(Event::RunEnd { len: run, last });
+            pos += 1;
+        }
+        flush_word(word, emit);
         pos
     }
+}
 
-    fn flush_word(&mut self, emit: &mut impl FnMut(Event<'_>)) {
-        if !self.word.is_empty() {
-            emit(Event::Word { word: &self.word });
-            self.word.clear();
-        }
+/// The token in `word`, if any, ends.
+#[inline(always)]
+fn flush_word(word: &mut String, emit: &mut impl Emit) {
+    if !word.is_empty() {
+        emit.emit(Event::Word { word });
+        word.clear();
     }
 }
 
@@ -257,31 +436,9 @@ fn han_key_bytes(k: u64) -> ([u8; 8], usize) {
     (buf, n)
 }
 
-/// A multiply-rotate hasher for the `u64` keys of bigrams: the standard SipHash costs more than
-/// everything else in the indexer, and these keys are not attacker-chosen in any way that matters
-/// to a build.
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
-
 /// The Han positions a title uses (the rest of every article starts after the longest title).
 fn title_span(title: &str) -> u32 {
-    Tokens::default().feed(title, 0, |_| {})
+    Tokens::default().feed(title, 0, &mut |_: Event<'_>| {})
 }
 
 /// Positions past this are not indexed (an article of 268 million Han characters).
@@ -290,112 +447,171 @@ const MAX_POS: u32 = (1 << 28) - 1;
 /// The shards one pass builds, `first..first + count`, split into groups of `per_group`.
 struct Pass {
     shards: usize,
-    first: usize,
     count: usize,
     per_group: usize,
     title_end: u32,
     /// Whether this pass also gathers the single characters (the first one does).
     chars: bool,
+    /// Shard → its group in this pass, or [`NO_GROUP`]: a table, so that finding a bigram's
+    /// group costs a load rather than a division.
+    group_of: Vec<u8>,
 }
 
+/// In [`Pass::group_of`]: a shard that this pass does not build.
+const NO_GROUP: u8 = u8::MAX;
+const _: () = assert!(GROUPS < NO_GROUP as usize);
+
 impl Pass {
+    fn new(shards: usize, first: usize, count: usize, title_end: u32) -> Self {
+        let per_group = count.div_ceil(GROUPS);
+        let group_of = (0..shards)
+            .map(|s| match s.wrapping_sub(first) {
+                i if i < count => (i / per_group) as u8,
+                _ => NO_GROUP,
+            })
+            .collect();
+        Pass {
+            shards,
+            count,
+            per_group,
+            title_end,
+            chars: first == 0,
+            group_of,
+        }
+    }
+
     fn groups(&self) -> usize {
         self.count.div_ceil(self.per_group)
     }
-
-    /// The group of `shard`, if this pass builds it.
-    fn group_of(&self, shard: usize) -> Option<usize> {
-        let i = shard.wrapping_sub(self.first);
-        (i < self.count).then_some(i / self.per_group)
-    }
 }
 
-/// One article's part in a pass: its occurrences of the pass's keys, in text order.
+/// The occurrences of the pass's keys in a run of consecutive articles (at most [`SLICE`]), laid
+/// out for the groups: per group, the bigrams of every article of the slice one after another,
+/// so that the task that fills a group reads what it needs from a few contiguous buffers rather
+/// than a few bytes from each article's (which was the build's largest cost: a cache miss for
+/// nearly every article and group). A chunk's slices are kept from chunk to chunk and refilled,
+/// so the buffers are allocated once a pass.
 #[derive(Default)]
-struct Scanned {
-    /// Bigrams as first character (18 bits), second (18), position (28), bucketed by group:
-    /// group g's are `bigrams[group_start[g]..group_start[g + 1]]`.
-    bigrams: Vec<u64>,
-    group_start: Vec<u32>,
-    /// Tokens, their text one after another in `word_text`.
-    words: Vec<WordAt>,
+struct Slice {
+    /// The first article's id, and how many articles.
+    first: u32,
+    len: u32,
+    /// Per group: its bigrams as first character (18 bits), second (18), position (28), each
+    /// article's in text order; and where each article's end.
+    bigrams: Vec<Vec<u64>>,
+    bigram_ends: Vec<Vec<u32>>,
+    /// Per group: its tokens, and where each article's end. Their text is in `word_text`.
+    words: Vec<Vec<WordAt>>,
+    word_ends: Vec<Vec<u32>>,
     word_text: String,
-    /// On the first pass: the article's Han characters, each once, with whether in the title.
+    /// On the first pass: each article's Han characters, each once, with whether in the title;
+    /// and where each article's end.
     chars: Vec<(char, bool)>,
+    char_ends: Vec<u32>,
 }
 
+#[derive(Clone, Copy)]
 struct WordAt {
-    shard: u32,
-    /// Range in `Scanned::word_text`.
+    /// Range in `Slice::word_text`.
     text: (u32, u32),
+    /// [`fnv1a`] of the token: its shard, and its hash in [`Slots`].
+    hash: u32,
     in_title: bool,
 }
 
-/// A tokenising task's scratch space, reused from article to article.
+/// A tokenising task's scratch space, reused from article to article: one bit per code point,
+/// the characters of the article seen so far.
 struct Scratch {
-    /// The article's bigrams, and each one's group, before they are bucketed.
-    bigrams: Vec<u64>,
-    groups: Vec<u8>,
-    /// One bit per code point: the characters of the article seen so far.
     seen: Vec<u64>,
 }
 
 impl Scratch {
     fn new() -> Self {
         Scratch {
-            bigrams: Vec::new(),
-            groups: Vec::new(),
             seen: vec![0; 0x40000 / 64],
         }
     }
 }
 
-/// Tokenise article `a` for `pass`: its title from position 0, then its unit, county, topics,
-/// year, issue title and text from `title_end`, each ending in a line break.
-fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch) -> Scanned {
+impl Slice {
+    /// Tokenise articles `docs` for `pass`, replacing what the slice held.
+    fn scan(&mut self, site: &Site, docs: std::ops::Range<usize>, pass: &Pass, s: &mut Scratch) {
+        let groups = pass.groups();
+        self.first = docs.start as u32;
+        self.len = docs.len() as u32;
+        self.bigrams.resize_with(groups, Vec::new);
+        self.bigram_ends.resize_with(groups, Vec::new);
+        self.words.resize_with(groups, Vec::new);
+        self.word_ends.resize_with(groups, Vec::new);
+        self.bigrams.iter_mut().for_each(Vec::clear);
+        self.bigram_ends.iter_mut().for_each(Vec::clear);
+        self.words.iter_mut().for_each(Vec::clear);
+        self.word_ends.iter_mut().for_each(Vec::clear);
+        self.word_text.clear();
+        self.chars.clear();
+        self.char_ends.clear();
+        for a in docs {
+            scan(site, a, pass, s, self);
+            for g in 0..groups {
+                self.bigram_ends[g].push(self.bigrams[g].len() as u32);
+                self.word_ends[g].push(self.words[g].len() as u32);
+            }
+            self.char_ends.push(self.chars.len() as u32);
+        }
+    }
+
+    /// Article by article: its id, and its bigrams and tokens in group `g`.
+    fn docs(&self, g: usize) -> impl Iterator<Item = (u32, &[u64], &[WordAt])> {
+        let (bigrams, words) = (&self.bigrams[g], &self.words[g]);
+        let (bigram_ends, word_ends) = (&self.bigram_ends[g], &self.word_ends[g]);
+        (0..self.len as usize).map(move |i| {
+            let b = if i == 0 {
+                0
+            } else {
+                bigram_ends[i - 1] as usize
+            };
+            let w = if i == 0 { 0 } else { word_ends[i - 1] as usize };
+            (
+                self.first + i as u32,
+                &bigrams[b..bigram_ends[i] as usize],
+                &words[w..word_ends[i] as usize],
+            )
+        })
+    }
+
+    /// Article by article: its id and its characters.
+    fn chars(&self) -> impl Iterator<Item = (u32, &[(char, bool)])> {
+        (0..self.len as usize).map(move |i| {
+            let c = if i == 0 {
+                0
+            } else {
+                self.char_ends[i - 1] as usize
+            };
+            (
+                self.first + i as u32,
+                &self.chars[c..self.char_ends[i] as usize],
+            )
+        })
+    }
+}
+
+/// Tokenise article `a` for `pass`, appending to `out`: its title from position 0, then its unit,
+/// county, topics, year, issue title and text from `title_end`, each ending in a line break.
+fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
     let art = &site.articles[a];
-    let mut out = Scanned::default();
-    s.bigrams.clear();
-    s.groups.clear();
-    // FNV-1a of the previous character's UTF-8, which a bigram's shard continues from.
-    let mut h_prev = 0;
-    let mut on = |ev: Event<'_>, in_title: bool| match ev {
-        Event::Han { c, prev, pos } => {
-            if pass.chars {
-                let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
-                if s.seen[word] & bit == 0 {
-                    s.seen[word] |= bit;
-                    out.chars.push((c, in_title));
-                }
-            }
-            let shard = fnv_char(h_prev, c) as usize & (pass.shards - 1);
-            if let Some(p) = prev
-                && pos <= MAX_POS
-                && let Some(g) = pass.group_of(shard)
-            {
-                // A bigram's position is that of its first character.
-                s.groups.push(g as u8);
-                s.bigrams
-                    .push((u64::from(p) << 46) | (u64::from(c) << 28) | u64::from(pos - 1));
-            }
-            h_prev = fnv_char(FNV_BASIS, c);
-        }
-        Event::RunEnd { .. } => {}
-        Event::Word { word } => {
-            let shard = shard_of(word, pass.shards);
-            if pass.group_of(shard).is_some() {
-                let start = out.word_text.len() as u32;
-                out.word_text.push_str(word);
-                out.words.push(WordAt {
-                    shard: shard as u32,
-                    text: (start, out.word_text.len() as u32),
-                    in_title,
-                });
-            }
-        }
+    let chars_from = out.chars.len();
+    let mut sc = Scanner {
+        pass,
+        mask: pass.shards - 1,
+        alone: &tables().alone,
+        seen: &mut s.seen,
+        out,
+        h_prev: 0,
+        in_title: true,
     };
     let mut tok = Tokens::default();
-    tok.feed(&art.title, 0, |ev| on(ev, true));
+    tok.feed(&art.title, 0, &mut sc);
+    sc.in_title = false;
     let year = art.date.year.to_string();
     let mut pos = pass.title_end;
     let fields = [
@@ -406,29 +622,70 @@ fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch) -> Scanned {
     .chain(art.topics.iter().map(|&t| site.topics[t].name.as_str()))
     .chain([year.as_str(), &site.issues[art.issue].title, &art.text]);
     for field in fields {
-        pos = tok.feed(field, pos, |ev| on(ev, false));
+        pos = tok.feed(field, pos, &mut sc);
     }
-    for &(c, _) in &out.chars {
+    for &(c, _) in &out.chars[chars_from..] {
         s.seen[c as usize / 64] = 0;
     }
+}
 
-    // Bucket by group (stable, so each group's bigrams stay in text order).
-    let mut start = vec![0u32; pass.groups() + 1];
-    for &g in &s.groups {
-        start[g as usize + 1] += 1;
+/// What [`scan`] does with each of the tokeniser's events.
+struct Scanner<'a> {
+    pass: &'a Pass,
+    /// `pass.shards - 1`.
+    mask: usize,
+    /// [`Tables::alone`].
+    alone: &'a [u32],
+    /// [`Scratch::seen`].
+    seen: &'a mut [u64],
+    out: &'a mut Slice,
+    /// FNV-1a of the previous character's UTF-8, which a bigram's shard continues from.
+    h_prev: u32,
+    /// Whether the title is being read.
+    in_title: bool,
+}
+
+impl Emit for Scanner<'_> {
+    #[inline(always)]
+    fn emit(&mut self, ev: Event<'_>) {
+        let out = &mut *self.out;
+        match ev {
+            Event::Han { c, prev, pos } => {
+                if self.pass.chars {
+                    let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
+                    if self.seen[word] & bit == 0 {
+                        self.seen[word] |= bit;
+                        out.chars.push((c, self.in_title));
+                    }
+                }
+                if let Some(p) = prev
+                    && pos <= MAX_POS
+                {
+                    let g = self.pass.group_of[fnv_han(self.h_prev, c) as usize & self.mask];
+                    if let Some(bigrams) = out.bigrams.get_mut(usize::from(g)) {
+                        // A bigram's position is that of its first character.
+                        bigrams
+                            .push((u64::from(p) << 46) | (u64::from(c) << 28) | u64::from(pos - 1));
+                    }
+                }
+                self.h_prev = fnv_han_alone(c, self.alone);
+            }
+            Event::RunEnd { .. } => {}
+            Event::Word { word } => {
+                let hash = fnv1a(word.as_bytes());
+                let g = self.pass.group_of[hash as usize & self.mask];
+                if let Some(words) = out.words.get_mut(usize::from(g)) {
+                    let start = out.word_text.len() as u32;
+                    out.word_text.push_str(word);
+                    words.push(WordAt {
+                        text: (start, out.word_text.len() as u32),
+                        hash,
+                        in_title: self.in_title,
+                    });
+                }
+            }
+        }
     }
-    for g in 1..start.len() {
-        start[g] += start[g - 1];
-    }
-    out.bigrams = vec![0; s.bigrams.len()];
-    let mut fill = start.clone();
-    for (&g, &b) in s.groups.iter().zip(&s.bigrams) {
-        let at = &mut fill[g as usize];
-        out.bigrams[*at as usize] = b;
-        *at += 1;
-    }
-    out.group_start = start;
-    out
 }
 
 /// A key's postings as far as they are gathered, already as the shard file holds them.
@@ -453,12 +710,78 @@ enum Name {
     Word(Box<str>),
 }
 
+/// A group's keys to their indexes: open addressing with linear probing in a power-of-two table
+/// kept at most half full. A slot holds a key's 64-bit hash and its index (`u32::MAX`: empty).
+/// For a bigram the hash is the bigram itself, so equal hashes are the same key; for a token it
+/// is its [`fnv1a`], and the caller compares the text. Every occurrence of every key is looked
+/// up here, so it is kept small and simple: one multiply to find the first slot, and slots of 16
+/// bytes, four to a cache line.
+struct Slots {
+    slots: Vec<(u64, u32)>,
+    /// log2 of the number of slots.
+    bits: u32,
+    len: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl Slots {
+    fn new() -> Self {
+        Slots {
+            slots: vec![(0, EMPTY); 64],
+            bits: 6,
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn home(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+
+    /// The index of the key with `hash` for which `is_it` holds, or `Err` with the slot where it
+    /// would go.
+    #[inline(always)]
+    fn find(&self, hash: u64, mut is_it: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let (h, k) = self.slots[i];
+            if k == EMPTY {
+                return Err(i);
+            }
+            if h == hash && is_it(k) {
+                return Ok(k);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Put key `k` with `hash` in `slot` (from [`Slots::find`]).
+    fn insert(&mut self, slot: usize, hash: u64, k: u32) {
+        self.slots[slot] = (hash, k);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.bits += 1;
+            let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); 1 << self.bits]);
+            let mask = self.slots.len() - 1;
+            for (h, k) in old.into_iter().filter(|&(_, k)| k != EMPTY) {
+                let mut i = self.home(h);
+                while self.slots[i].1 != EMPTY {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = (h, k);
+            }
+        }
+    }
+}
+
 /// The keys of the shards `first..end` of a pass, gathered by one task.
 struct Group {
     first: usize,
     end: usize,
-    han_ids: KeyMap<u32>,
-    word_ids: HashMap<Box<str>, u32>,
+    han_ids: Slots,
+    word_ids: Slots,
     names: Vec<Name>,
     keys: Vec<Gathered>,
     /// The keys that the current article has.
@@ -470,24 +793,41 @@ impl Group {
         Group {
             first,
             end,
-            han_ids: KeyMap::default(),
-            word_ids: HashMap::new(),
+            han_ids: Slots::new(),
+            word_ids: Slots::new(),
             names: Vec::new(),
             keys: Vec::new(),
             touched: Vec::new(),
         }
     }
 
-    /// Add article `doc`'s occurrences of this group's keys (`g` is the group's index).
-    fn add(&mut self, doc: u32, d: &Scanned, g: usize, title_end: u32) {
-        let bigrams = &d.bigrams[d.group_start[g] as usize..d.group_start[g + 1] as usize];
+    /// A new key, its index.
+    fn push(&mut self, name: Name) -> u32 {
+        self.keys.push(Gathered::default());
+        self.names.push(name);
+        (self.keys.len() - 1) as u32
+    }
+
+    /// Add article `doc`'s occurrences of this group's keys: its bigrams and its tokens, whose
+    /// text is in `word_text`.
+    fn add(
+        &mut self,
+        doc: u32,
+        bigrams: &[u64],
+        words: &[WordAt],
+        word_text: &str,
+        title_end: u32,
+    ) {
         for &b in bigrams {
-            let next = self.keys.len() as u32;
-            let k = *self.han_ids.entry(b >> 28).or_insert(next);
-            if k == next {
-                self.keys.push(Gathered::default());
-                self.names.push(Name::Han(b >> 28));
-            }
+            let key = b >> 28;
+            let k = match self.han_ids.find(key, |_| true) {
+                Ok(k) => k,
+                Err(slot) => {
+                    let k = self.push(Name::Han(key));
+                    self.han_ids.insert(slot, key, k);
+                    k
+                }
+            };
             let pos = (b & u64::from(MAX_POS)) as u32;
             let e = &mut self.keys[k as usize];
             if e.count == 0 {
@@ -499,18 +839,18 @@ impl Group {
             e.last_pos = pos;
             e.count += 1;
         }
-        for w in &d.words {
-            if !(self.first..self.end).contains(&(w.shard as usize)) {
-                continue;
-            }
-            let word = &d.word_text[w.text.0 as usize..w.text.1 as usize];
-            let k = match self.word_ids.get(word) {
-                Some(&k) => k,
-                None => {
-                    let k = self.keys.len() as u32;
-                    self.word_ids.insert(word.into(), k);
-                    self.keys.push(Gathered::default());
-                    self.names.push(Name::Word(word.into()));
+        for w in words {
+            let word = &word_text[w.text.0 as usize..w.text.1 as usize];
+            let names = &self.names;
+            let found = self.word_ids.find(
+                u64::from(w.hash),
+                |k| matches!(&names[k as usize], Name::Word(n) if **n == *word),
+            );
+            let k = match found {
+                Ok(k) => k,
+                Err(slot) => {
+                    let k = self.push(Name::Word(word.into()));
+                    self.word_ids.insert(slot, u64::from(w.hash), k);
                     k
                 }
             };
@@ -782,48 +1122,48 @@ fn write_with(
     let mut first = 0;
     while first < shards {
         let count = (pass_bytes / per_shard).clamp(1, shards - first);
-        let pass = Pass {
-            shards,
-            first,
-            count,
-            per_group: count.div_ceil(GROUPS),
-            title_end,
-            chars: first == 0,
-        };
+        let pass = Pass::new(shards, first, count, title_end);
         let mut groups: Vec<Group> = (0..pass.groups())
             .map(|g| {
                 let lo = first + g * pass.per_group;
                 Group::new(lo, (lo + pass.per_group).min(first + count))
             })
             .collect();
+        // Refilled by every chunk of the pass, and freed before the pass's shards are encoded.
+        let mut slices: Vec<Slice> = (0..chunk.min(n).div_ceil(SLICE))
+            .map(|_| Slice::default())
+            .collect();
         for start in (0..n).step_by(chunk) {
-            let scanned: Vec<Scanned> = (start..(start + chunk).min(n))
-                .into_par_iter()
-                .map_init(Scratch::new, |s, a| scan(site, a, &pass, s))
-                .collect();
-            let docs = || {
-                scanned
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| ((start + i) as u32, d))
-            };
+            let end = (start + chunk).min(n);
+            let slices = &mut slices[..(end - start).div_ceil(SLICE)];
+            slices
+                .par_iter_mut()
+                .enumerate()
+                .for_each_init(Scratch::new, |s, (i, slice)| {
+                    let lo = start + i * SLICE;
+                    slice.scan(site, lo..(lo + SLICE).min(end), &pass, s)
+                });
+            let slices = &*slices;
             rayon::join(
                 || {
                     groups.par_iter_mut().enumerate().for_each(|(g, group)| {
-                        for (doc, d) in docs() {
-                            group.add(doc, d, g, title_end);
+                        for slice in slices {
+                            for (doc, bigrams, words) in slice.docs(g) {
+                                group.add(doc, bigrams, words, &slice.word_text, title_end);
+                            }
                         }
                     })
                 },
                 || {
                     if pass.chars {
-                        for (doc, d) in docs() {
-                            chars.add(doc, &d.chars);
+                        for (doc, c) in slices.iter().flat_map(Slice::chars) {
+                            chars.add(doc, c);
                         }
                     }
                 },
             );
         }
+        drop(slices);
         if pass.chars {
             char_files = std::mem::replace(&mut chars, CharSets::new(0)).files();
             stats.char_shards = char_files.len();
@@ -1159,6 +1499,42 @@ mod tests {
     }
 
     #[test]
+    fn the_shard_hash_of_a_han_character_is_that_of_its_utf8() {
+        for c in ['〇', '㐀', '农', '鿿', '豈', '𠀀', '𰀀'] {
+            assert!(is_han(c));
+            for h in [FNV_BASIS, 0, 0xdead_beef] {
+                assert_eq!(fnv_han(h, c), fnv_char(h, c), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn classes_are_those_of_folding() {
+        for u in (0..0x11_0000)
+            .step_by(7)
+            .chain(0x2000..0x3100)
+            .chain(0xff00..0x1_0000)
+        {
+            if let Some(c) = char::from_u32(u) {
+                assert!(classify(c, tables()) == classify_slow(c), "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn characters_are_decoded_as_by_the_standard_library() {
+        let text =
+            "a农\u{7f}\u{80}é\u{7ff}\u{800}〇\u{d7ff}\u{e000}，\u{ffff}\u{10000}𠀀\u{10ffff}";
+        let (mut i, mut got) = (0, Vec::new());
+        while i < text.len() {
+            let (c, len) = char_at(text, i);
+            got.push(c);
+            i += len;
+        }
+        assert_eq!(got, text.chars().collect::<Vec<_>>());
+    }
+
+    #[test]
     fn varints_round_trip() {
         let mut buf = Vec::new();
         for v in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64] {
@@ -1174,7 +1550,7 @@ mod tests {
     #[test]
     fn runs_are_separated_by_a_gap_in_positions() {
         let mut seen = Vec::new();
-        Tokens::default().feed("学前，教育", 0, |ev| {
+        Tokens::default().feed("学前，教育", 0, &mut |ev: Event<'_>| {
             if let Event::Han { c, pos, .. } = ev {
                 seen.push((c, pos));
             }
