@@ -101,7 +101,10 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
 
 /// Whether a link or image address is safe to put in a page: relative, or one of the schemes that
 /// cannot run code. Browsers ignore whitespace and control characters inside a scheme
-/// (`java\tscript:`), so those are removed before looking.
+/// (`java\tscript:`), so those are removed before looking. What comes before the first colon is a
+/// scheme only if it is one by the URL standard (a letter, then letters, digits, `+`, `-`, `.`;
+/// we also count `%`, to refuse `java%09script:` rather than reason about it); otherwise
+/// (`{{ x }}:`, `新闻:`) the address is relative.
 pub fn is_safe_url(url: &str) -> bool {
     let cleaned: String = url
         .chars()
@@ -114,7 +117,12 @@ pub fn is_safe_url(url: &str) -> bool {
     match scheme_end {
         // A colon after a slash, `?` or `#` is part of a relative URL, not a scheme.
         Some(i) if first_special.is_none_or(|j| i < j) => {
-            matches!(&cleaned[..i], "http" | "https" | "mailto" | "tel" | "ftp")
+            let scheme = &cleaned[..i];
+            let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '%'));
+            !is_scheme || matches!(scheme, "http" | "https" | "mailto" | "tel" | "ftp")
         }
         _ => true,
     }
@@ -290,6 +298,25 @@ mod tests {
         assert!(render(body, true).html.contains("javascript:alert(1)"));
         assert!(!is_safe_url(" java\tscript:alert(1)"));
         assert!(!is_safe_url("JAVASCRIPT:alert(1)"));
+        assert!(!is_safe_url("vbscript:x"));
+        assert!(!is_safe_url("x-custom+1.0:y"));
+        // Not a scheme by the URL standard, so a relative address.
+        assert!(is_safe_url("{{ t.url }}\0\0hone: 1"));
+        assert!(is_safe_url("新闻:一"));
+        assert!(is_safe_url(":x"));
+    }
+
+    /// Found by the fuzzer (with the theme's templates in its corpus): raw HTML linking to
+    /// `{{ t.url }}…hone:` is relative, not a scheme called `{{t.url}}hone`; the check used to say
+    /// otherwise.
+    #[test]
+    fn fuzz_regression_a_colon_after_no_scheme_is_relative() {
+        let bytes = include_bytes!("../tests/fixtures/fuzz/markdown-template-href.md");
+        let text = String::from_utf8_lossy(bytes);
+        let r = render(&text, false);
+        for link in crate::links::scan(&r.html).links {
+            assert!(is_safe_url(&link), "{link}");
+        }
     }
 
     /// Found by the fuzzer: text reading `href="javascript:` next to raw HTML comes out of the
