@@ -26,6 +26,8 @@
 //! Template statements (`{% … %}`, `{# … #}`) print nothing, so they are looked through when
 //! deciding what a run of whitespace stands next to; `{{ … }}` prints text and counts as text.
 
+use std::borrow::Cow;
+
 /// Elements whose start and end tags make the whitespace next to them insignificant.
 const BLOCK: &[&str] = &[
     "address",
@@ -108,9 +110,11 @@ enum Kind {
     Verbatim,
 }
 
-struct Tok {
+/// A token: borrowed from the source unless minifying changed it (a tag's inner whitespace, text
+/// merged across a dropped comment), since bodies are minified one per file.
+struct Tok<'a> {
     kind: Kind,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 /// Minify a Tera template's source (see the module documentation for what is removed).
@@ -233,27 +237,28 @@ fn statement(tag: &str) -> &str {
         .trim()
 }
 
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    (from..=hay.len().checked_sub(needle.len())?)
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+/// Where `</name` (any case) first stands in `s` from `from`.
+fn find_closing(s: &[u8], from: usize, name: &str) -> Option<usize> {
+    let n = name.len() + 2;
+    (from..=s.len().checked_sub(n)?).find(|&i| {
+        s[i] == b'<' && s[i + 1] == b'/' && s[i + 2..i + n].eq_ignore_ascii_case(name.as_bytes())
+    })
 }
 
-fn tokenize(src: &str, templates: bool) -> Vec<Tok> {
+fn tokenize(src: &str, templates: bool) -> Vec<Tok<'_>> {
     let s = src.as_bytes();
     let mut toks: Vec<Tok> = Vec::new();
-    let push = |toks: &mut Vec<Tok>, kind: Kind, text: &str| {
+    fn push<'a>(toks: &mut Vec<Tok<'a>>, kind: Kind, text: impl Into<Cow<'a, str>>) {
+        let text = text.into();
         if kind == Kind::Text
             && let Some(last) = toks.last_mut()
             && last.kind == Kind::Text
         {
-            last.text.push_str(text);
+            last.text.to_mut().push_str(&text);
             return;
         }
-        toks.push(Tok {
-            kind,
-            text: text.to_string(),
-        });
-    };
+        toks.push(Tok { kind, text });
+    }
     let mut i = 0;
     let mut text_start = 0;
     while i < s.len() {
@@ -313,20 +318,29 @@ fn tokenize(src: &str, templates: bool) -> Vec<Tok> {
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
                 .count();
-            let name = src[name_start..name_start + name_len].to_ascii_lowercase();
-            let block = s[i + 1] == b'!' || BLOCK.binary_search(&name.as_str()).is_ok();
+            // Every name we look for is short and ASCII: longer ones need no lower-casing.
+            let mut buf = [0u8; 16];
+            let name = match buf.get_mut(..name_len) {
+                Some(lower) => {
+                    lower.copy_from_slice(&s[name_start..name_start + name_len]);
+                    lower.make_ascii_lowercase();
+                    std::str::from_utf8(lower).unwrap_or("")
+                }
+                None => "",
+            };
+            let block = s[i + 1] == b'!' || BLOCK.binary_search(&name).is_ok();
             match end {
                 None => {
                     push(&mut toks, Kind::Verbatim, &src[i..]);
                     return toks;
                 }
                 Some(end) => {
-                    push(&mut toks, Kind::Tag(block), &tag);
+                    push(&mut toks, Kind::Tag(block), tag);
                     i = end;
                 }
             }
-            if !is_end && VERBATIM.contains(&name.as_str()) {
-                let close = find_ci(s, i, format!("</{name}").as_bytes()).unwrap_or(s.len());
+            if !is_end && VERBATIM.contains(&name) {
+                let close = find_closing(s, i, name).unwrap_or(s.len());
                 if close > i {
                     push(&mut toks, Kind::Verbatim, &src[i..close]);
                 }
@@ -340,22 +354,24 @@ fn tokenize(src: &str, templates: bool) -> Vec<Tok> {
 }
 
 /// The tag starting at `at`: where it ends (after its `>`, or `None` if it never does) and its
-/// text with whitespace between attributes collapsed to one space (none before the `>`).
-/// Quoted values and template syntax are copied as they are.
-fn scan_tag(src: &str, at: usize, templates: bool) -> (Option<usize>, String) {
+/// text with whitespace between attributes collapsed to one space (none before the `>`),
+/// borrowed when that changes nothing. Quoted values and template syntax are copied as they are.
+fn scan_tag(src: &str, at: usize, templates: bool) -> (Option<usize>, Cow<'_, str>) {
     let s = src.as_bytes();
+    // What is rewritten so far, up to `copied`; empty while the tag is as written.
     let mut out = String::new();
     let mut i = at;
     let mut copied = at;
     while i < s.len() {
         match s[i] {
+            b'>' if out.is_empty() => return (Some(i + 1), Cow::Borrowed(&src[at..=i])),
             b'>' => {
                 out.push_str(&src[copied..i]);
                 if out.ends_with(' ') {
                     out.pop();
                 }
                 out.push('>');
-                return (Some(i + 1), out);
+                return (Some(i + 1), Cow::Owned(out));
             }
             b'"' | b'\'' => {
                 let q = s[i];
@@ -373,8 +389,10 @@ fn scan_tag(src: &str, at: usize, templates: bool) -> (Option<usize>, String) {
             }
             _ if template_at(s, i, templates) => match template_end(s, i) {
                 Some(e) => i = e,
-                None => return (None, String::new()),
+                None => return (None, Cow::Borrowed("")),
             },
+            // One space between attributes is already as short as it gets.
+            b' ' if s.get(i + 1).is_some_and(|&c| !is_ws(c) && c != b'>') => i += 1,
             b if is_ws(b) => {
                 out.push_str(&src[copied..i]);
                 while i < s.len() && is_ws(s[i]) {
@@ -386,7 +404,7 @@ fn scan_tag(src: &str, at: usize, templates: bool) -> (Option<usize>, String) {
             _ => i += 1,
         }
     }
-    (None, String::new())
+    (None, Cow::Borrowed(""))
 }
 
 #[cfg(test)]
