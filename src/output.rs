@@ -25,7 +25,8 @@ const MARKER_TEXT: &str =
 pub trait Sink: Sync {
     /// Write `bytes` at `path` (relative, `/`-separated).
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
-    /// Called once before writing with every file path, so folders can be made up front.
+    /// Called before writing with the paths of the files to come (at least one in every folder
+    /// they go to), so folders can be made up front.
     fn prepare(&self, _paths: &[String]) -> io::Result<()> {
         Ok(())
     }

@@ -69,13 +69,18 @@ use crate::output::Sink;
 /// The folder of the index in the output.
 pub const DIR: &str = "search";
 /// Bumped when the files change shape; `search.js` refuses a manifest it does not know.
-pub const FORMAT: u32 = 1;
-/// Aim for shards of about this many bytes: a query fetches one per bigram, so this times the
-/// number of bigrams is about what a query pays for keys it did not ask for. Smaller shards mean
-/// less to fetch but more files to write; see docs/search.md for the measurements behind it.
-const TARGET_SHARD_BYTES: usize = 24 * 1024;
-/// At most this many shards.
-const MAX_SHARDS: usize = 4096;
+pub const FORMAT: u32 = 2;
+/// A shard file holds at most about this many bytes (more only when a single bucket is bigger,
+/// which is one very common key): a query fetches one shard per bigram, so this times the number
+/// of bigrams bounds what a query pays for keys it did not ask for. Bigger shards mean fewer files
+/// for the build to create (each costs it about as much as 60 KB of data) but more to fetch; see
+/// docs/search.md for the measurements behind it. Also the size of the files of `c/`.
+const SHARD_BYTES: usize = 32 * 1024;
+/// Keys are hashed into buckets of about this many bytes (guessed before anything is counted),
+/// and the shards are runs of consecutive buckets: fine enough that shards come out nearly full.
+const BUCKET_BYTES: usize = 4 * 1024;
+/// At most this many buckets.
+const MAX_BUCKETS: usize = 1 << 16;
 /// Articles per file of `m/`.
 const META_CHUNK: usize = 16;
 /// A pass builds the shards whose postings come to about this many bytes: the most the index
@@ -285,9 +290,24 @@ fn fnv_han_alone(c: char, alone: &[u32]) -> u32 {
     }
 }
 
-/// The shard of `key` among `shards` (a power of two).
-pub fn shard_of(key: &str, shards: usize) -> usize {
-    fnv1a(key.as_bytes()) as usize & (shards - 1)
+/// The bucket of `key` among `buckets` (a power of two); also the file of `c/` that holds a
+/// character, among the manifest's `char_shards`.
+pub fn bucket_of(key: &str, buckets: usize) -> usize {
+    fnv1a(key.as_bytes()) as usize & (buckets - 1)
+}
+
+/// The shard file of `s/` that holds `key`, given the manifest's `buckets` and `shard_buckets`
+/// (how many consecutive buckets each shard holds, in order). What `search.js` does.
+pub fn shard_of(key: &str, buckets: usize, shard_buckets: &[usize]) -> usize {
+    let b = bucket_of(key, buckets);
+    let mut start = 0;
+    for (i, n) in shard_buckets.iter().enumerate() {
+        start += n;
+        if b < start {
+            return i;
+        }
+    }
+    shard_buckets.len().saturating_sub(1)
 }
 
 /// The keys a query or a text is looked up by, in order: Han bigrams (or the lone character of a
@@ -444,34 +464,34 @@ fn title_span(title: &str) -> u32 {
 /// Positions past this are not indexed (an article of 268 million Han characters).
 const MAX_POS: u32 = (1 << 28) - 1;
 
-/// The shards one pass builds, `first..first + count`, split into groups of `per_group`.
+/// The buckets one pass builds, `first..first + count`, split into groups of `per_group`.
 struct Pass {
-    shards: usize,
+    buckets: usize,
     count: usize,
     per_group: usize,
     title_end: u32,
     /// Whether this pass also gathers the single characters (the first one does).
     chars: bool,
-    /// Shard → its group in this pass, or [`NO_GROUP`]: a table, so that finding a bigram's
+    /// Bucket → its group in this pass, or [`NO_GROUP`]: a table, so that finding a bigram's
     /// group costs a load rather than a division.
     group_of: Vec<u8>,
 }
 
-/// In [`Pass::group_of`]: a shard that this pass does not build.
+/// In [`Pass::group_of`]: a bucket that this pass does not build.
 const NO_GROUP: u8 = u8::MAX;
 const _: () = assert!(GROUPS < NO_GROUP as usize);
 
 impl Pass {
-    fn new(shards: usize, first: usize, count: usize, title_end: u32) -> Self {
+    fn new(buckets: usize, first: usize, count: usize, title_end: u32) -> Self {
         let per_group = count.div_ceil(GROUPS);
-        let group_of = (0..shards)
+        let group_of = (0..buckets)
             .map(|s| match s.wrapping_sub(first) {
                 i if i < count => (i / per_group) as u8,
                 _ => NO_GROUP,
             })
             .collect();
         Pass {
-            shards,
+            buckets,
             count,
             per_group,
             title_end,
@@ -514,7 +534,7 @@ struct Slice {
 struct WordAt {
     /// Range in `Slice::word_text`.
     text: (u32, u32),
-    /// [`fnv1a`] of the token: its shard, and its hash in [`Slots`].
+    /// [`fnv1a`] of the token: its bucket, and its hash in [`Slots`].
     hash: u32,
     in_title: bool,
 }
@@ -602,7 +622,7 @@ fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
     let chars_from = out.chars.len();
     let mut sc = Scanner {
         pass,
-        mask: pass.shards - 1,
+        mask: pass.buckets - 1,
         alone: &tables().alone,
         seen: &mut s.seen,
         out,
@@ -632,14 +652,14 @@ fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
 /// What [`scan`] does with each of the tokeniser's events.
 struct Scanner<'a> {
     pass: &'a Pass,
-    /// `pass.shards - 1`.
+    /// `pass.buckets - 1`.
     mask: usize,
     /// [`Tables::alone`].
     alone: &'a [u32],
     /// [`Scratch::seen`].
     seen: &'a mut [u64],
     out: &'a mut Slice,
-    /// FNV-1a of the previous character's UTF-8, which a bigram's shard continues from.
+    /// FNV-1a of the previous character's UTF-8, which a bigram's bucket continues from.
     h_prev: u32,
     /// Whether the title is being read.
     in_title: bool,
@@ -776,7 +796,7 @@ impl Slots {
     }
 }
 
-/// The keys of the shards `first..end` of a pass, gathered by one task.
+/// The keys of the buckets `first..end` of a pass, gathered by one task.
 struct Group {
     first: usize,
     end: usize,
@@ -873,9 +893,9 @@ impl Group {
         self.touched.clear();
     }
 
-    /// The group's shard files, in order: (shard, bytes, keys). Each key's postings are freed as
-    /// they are copied.
-    fn encode(mut self, shards: usize) -> Vec<(usize, Vec<u8>, usize)> {
+    /// The group's buckets, in order, each its keys sorted by their bytes. Each key's postings
+    /// move into its bucket (not copied): they are copied once, into the shard file.
+    fn encode(self, buckets: usize) -> Vec<Bucket> {
         let names: Vec<([u8; 8], usize)> = self
             .names
             .iter()
@@ -890,37 +910,105 @@ impl Group {
                 Name::Word(w) => w.as_bytes(),
             }
         };
-        let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); self.end - self.first];
+        let mut per_bucket: Vec<Vec<u32>> = vec![Vec::new(); self.end - self.first];
         for k in 0..self.keys.len() as u32 {
-            per_shard[(fnv1a(name(k)) as usize & (shards - 1)) - self.first].push(k);
+            per_bucket[(fnv1a(name(k)) as usize & (buckets - 1)) - self.first].push(k);
         }
-        let mut files = Vec::with_capacity(per_shard.len());
-        for (i, mut keys) in per_shard.into_iter().enumerate() {
+        let mut gathered: Vec<Option<Gathered>> = self.keys.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(per_bucket.len());
+        for mut keys in per_bucket {
             keys.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-            let body: usize = keys
-                .iter()
-                .map(|&k| self.keys[k as usize].list.len() + self.keys[k as usize].pos.len())
-                .sum();
-            let mut out = Vec::with_capacity(body + keys.len() * 16 + 4);
-            push_varint(&mut out, keys.len() as u64);
+            let mut bucket = Bucket {
+                keys: keys.len(),
+                header: Vec::with_capacity(keys.len() * 16),
+                lists: Vec::with_capacity(keys.len()),
+                positions: Vec::with_capacity(keys.len()),
+                bytes: 0,
+            };
             for &k in &keys {
-                let (e, n) = (&self.keys[k as usize], name(k));
-                push_varint(&mut out, n.len() as u64);
-                out.extend_from_slice(n);
-                push_varint(&mut out, u64::from(e.docs));
-                push_varint(&mut out, e.list.len() as u64);
-                push_varint(&mut out, e.pos.len() as u64);
+                let e = gathered[k as usize].take().expect("a key is in one bucket");
+                let n = name(k);
+                push_varint(&mut bucket.header, n.len() as u64);
+                bucket.header.extend_from_slice(n);
+                push_varint(&mut bucket.header, u64::from(e.docs));
+                push_varint(&mut bucket.header, e.list.len() as u64);
+                push_varint(&mut bucket.header, e.pos.len() as u64);
+                bucket.bytes += e.list.len() + e.pos.len();
+                bucket.lists.push(e.list);
+                bucket.positions.push(e.pos);
             }
-            for &k in &keys {
-                out.extend_from_slice(&std::mem::take(&mut self.keys[k as usize].list));
-            }
-            for &k in &keys {
-                out.extend_from_slice(&std::mem::take(&mut self.keys[k as usize].pos));
-            }
-            files.push((self.first + i, out, keys.len()));
+            bucket.bytes += bucket.header.len();
+            out.push(bucket);
         }
-        files
+        out
     }
+}
+
+/// A bucket's keys, ready to go into a shard: their part of the shard's header, and their lists
+/// and positions.
+struct Bucket {
+    keys: usize,
+    header: Vec<u8>,
+    lists: Vec<Vec<u8>>,
+    positions: Vec<Vec<u8>>,
+    /// Bytes in all.
+    bytes: usize,
+}
+
+/// Cuts consecutive buckets, in order, into shards of at most [`SHARD_BYTES`] (a bucket bigger
+/// than that is a shard by itself). Every bucket is in a shard, empty ones too, so that the
+/// shards' bucket counts add up to every bucket. The shard being filled is carried from one pass
+/// to the next, so the cut does not depend on how the buckets were split into passes.
+#[derive(Default)]
+struct Packer {
+    current: Vec<Bucket>,
+    bytes: usize,
+}
+
+impl Packer {
+    /// Add the next bucket; the shard it closes, if it closes one.
+    fn add(&mut self, b: Bucket) -> Option<Vec<Bucket>> {
+        let full = self.bytes > 0 && self.bytes + b.bytes > SHARD_BYTES;
+        let done = full.then(|| std::mem::take(&mut self.current));
+        if full {
+            self.bytes = 0;
+        }
+        self.bytes += b.bytes;
+        self.current.push(b);
+        done
+    }
+
+    /// The last shard.
+    fn finish(self) -> Option<Vec<Bucket>> {
+        (!self.current.is_empty()).then_some(self.current)
+    }
+}
+
+/// [`Packer`] over every bucket at once.
+#[cfg(test)]
+fn pack(buckets: Vec<Bucket>) -> Vec<Vec<Bucket>> {
+    let mut packer = Packer::default();
+    let mut shards: Vec<Vec<Bucket>> = buckets.into_iter().filter_map(|b| packer.add(b)).collect();
+    shards.extend(packer.finish());
+    shards
+}
+
+/// A shard file: how many keys, their headers, then all their lists, then all their positions.
+fn shard_file(buckets: Vec<Bucket>) -> (Vec<u8>, usize) {
+    let keys: usize = buckets.iter().map(|b| b.keys).sum();
+    let bytes: usize = buckets.iter().map(|b| b.bytes).sum();
+    let mut out = Vec::with_capacity(bytes + 5);
+    push_varint(&mut out, keys as u64);
+    for b in &buckets {
+        out.extend_from_slice(&b.header);
+    }
+    for b in &buckets {
+        b.lists.iter().for_each(|l| out.extend_from_slice(l));
+    }
+    for b in &buckets {
+        b.positions.iter().for_each(|p| out.extend_from_slice(p));
+    }
+    (out, keys)
 }
 
 /// Which articles have each Han character, gathered article by article in id order.
@@ -985,7 +1073,7 @@ impl CharSets {
     }
 
     /// The files of `c/`: per character its count, kind (0 list, 1 bitmap) and the sizes of its
-    /// articles and title articles, then those bytes, in shards of about `TARGET_SHARD_BYTES`.
+    /// articles and title articles, then those bytes, in files of about [`SHARD_BYTES`].
     fn files(self) -> Vec<(String, Vec<u8>)> {
         let bytes: usize = self
             .sets
@@ -993,12 +1081,12 @@ impl CharSets {
             .map(|s| s.body.len() + s.title.len() + 8)
             .sum();
         let char_shards = bytes
-            .div_ceil(TARGET_SHARD_BYTES)
+            .div_ceil(SHARD_BYTES)
             .next_power_of_two()
             .clamp(1, 256);
         let mut per_shard: Vec<Vec<usize>> = vec![Vec::new(); char_shards];
         for (slot, c) in self.names.iter().enumerate() {
-            per_shard[shard_of(c.encode_utf8(&mut [0; 4]), char_shards)].push(slot);
+            per_shard[bucket_of(c.encode_utf8(&mut [0; 4]), char_shards)].push(slot);
         }
         per_shard
             .into_par_iter()
@@ -1046,7 +1134,9 @@ pub struct SearchStats {
     pub articles: usize,
     /// Bytes of searched text (UTF-8): titles and bodies.
     pub text_bytes: u64,
+    /// Files of `s/`, and the buckets they hold (see [`shard_of`]).
     pub shards: usize,
+    pub buckets: usize,
     pub char_shards: usize,
     pub keys: usize,
     /// Bytes of `s/` (bigrams and tokens, with positions).
@@ -1067,12 +1157,12 @@ impl SearchStats {
     }
 }
 
-/// How many shards for about `bytes` bytes of postings: a power of two.
-pub fn shard_count(bytes: usize) -> usize {
+/// How many buckets for about `bytes` bytes of postings: a power of two.
+pub fn bucket_count(bytes: usize) -> usize {
     bytes
-        .div_ceil(TARGET_SHARD_BYTES)
+        .div_ceil(BUCKET_BYTES)
         .next_power_of_two()
-        .clamp(1, MAX_SHARDS)
+        .clamp(1, MAX_BUCKETS)
 }
 
 /// Build the index of a site and hand its files to `sink`. Deterministic: the same site gives the
@@ -1102,17 +1192,18 @@ fn write_with(
         .map(|a| (a.title.len() + a.text.len()) as u64)
         .sum();
     // Postings with positions come to about 0.72 times the text's UTF-8 bytes on the benchmark's
-    // corpus (3.0 of 4.2 MB at 1,000 articles, 29.8 of 41.7 MB at 10,000); the number of shards
-    // is fixed from that before anything is counted. (It was 1.25: at 10,000 articles that made
-    // 4,096 shards of 7 KB where 2,048 of 15 KB do, and every file costs the build a create.)
+    // corpus (3.0 of 4.2 MB at 1,000 articles, 29.8 of 41.7 MB at 10,000); the number of buckets
+    // is fixed from that before anything is counted. The shards are then cut to size from the
+    // buckets as they come out, so the guess only has to be in the right range.
     let guess = (text_bytes as usize).saturating_mul(3) / 4;
-    let shards = shard_count(guess);
+    let buckets = bucket_count(guess);
     let mut stats = SearchStats {
         articles: n,
         text_bytes,
-        shards,
+        buckets,
         ..SearchStats::default()
     };
+    sink.prepare(&folders())?;
     let mut out = Writer {
         sink,
         hasher: blake3::Hasher::new(),
@@ -1120,18 +1211,21 @@ fn write_with(
     };
     let mut chars = CharSets::new(n);
     let mut char_files = Vec::new();
-    let mut per_shard = guess.div_ceil(shards).max(1);
+    // How many buckets each shard holds, for the manifest.
+    let mut shard_buckets = Vec::new();
+    let mut packer = Packer::default();
+    let mut per_bucket = guess.div_ceil(buckets).max(1);
     let mut first = 0;
-    while first < shards {
-        let count = (pass_bytes / per_shard).clamp(1, shards - first);
-        let pass = Pass::new(shards, first, count, title_end);
+    while first < buckets {
+        let count = (pass_bytes / per_bucket).clamp(1, buckets - first);
+        let pass = Pass::new(buckets, first, count, title_end);
         let mut groups: Vec<Group> = (0..pass.groups())
             .map(|g| {
                 let lo = first + g * pass.per_group;
                 Group::new(lo, (lo + pass.per_group).min(first + count))
             })
             .collect();
-        // Refilled by every chunk of the pass, and freed before the pass's shards are encoded.
+        // Refilled by every chunk of the pass, and freed before the pass's buckets are encoded.
         let mut slices: Vec<Slice> = (0..chunk.min(n).div_ceil(SLICE))
             .map(|_| Slice::default())
             .collect();
@@ -1169,20 +1263,29 @@ fn write_with(
         if pass.chars {
             char_files = std::mem::replace(&mut chars, CharSets::new(0)).files();
             stats.char_shards = char_files.len();
-            sink.prepare(&paths(site, &stats))?;
         }
-        let encoded: Vec<Vec<(usize, Vec<u8>, usize)>> =
-            groups.into_par_iter().map(|g| g.encode(shards)).collect();
-        let mut files = Vec::with_capacity(count);
-        for (shard, bytes, keys) in encoded.into_iter().flatten() {
+        let encoded: Vec<Vec<Bucket>> = groups.into_par_iter().map(|g| g.encode(buckets)).collect();
+        let mut shards: Vec<Vec<Bucket>> = encoded
+            .into_iter()
+            .flatten()
+            .filter_map(|b| packer.add(b))
+            .collect();
+        first += count;
+        if first == buckets {
+            shards.extend(std::mem::take(&mut packer).finish());
+        }
+        shard_buckets.extend(shards.iter().map(Vec::len));
+        let made: Vec<(Vec<u8>, usize)> = shards.into_par_iter().map(shard_file).collect();
+        let mut files = Vec::with_capacity(made.len());
+        for (bytes, keys) in made {
             stats.keys += keys;
             stats.postings_bytes += bytes.len() as u64;
-            files.push((format!("{DIR}/s/{shard:04x}.bin"), bytes));
+            files.push((format!("{DIR}/s/{:04x}.bin", stats.shards), bytes));
+            stats.shards += 1;
         }
         out.write(files)?;
-        first += count;
-        // Later passes go by the bytes per shard so far.
-        per_shard = (stats.postings_bytes as usize).div_ceil(first).max(1);
+        // Later passes go by the bytes per bucket so far.
+        per_bucket = (stats.postings_bytes as usize).div_ceil(first).max(1);
     }
     stats.char_bytes = char_files.iter().map(|(_, b)| b.len() as u64).sum();
     out.write(char_files)?;
@@ -1215,27 +1318,26 @@ fn write_with(
 
     // The version: a hash of everything else, so caches never mix two builds' files.
     let version = out.hasher.finalize().to_hex()[..10].to_string();
-    let manifest = manifest_json(site, &stats, title_end, &version);
+    let manifest = manifest_json(site, &stats, &shard_buckets, title_end, &version);
     stats.other_bytes += manifest.len() as u64;
     sink.write(&format!("{DIR}/index.json"), &manifest)?;
     stats.files = out.files + 1;
     Ok(stats)
 }
 
-/// Every file of the index, for [`Sink::prepare`]: the same paths [`write_with`] writes.
-fn paths(site: &Site, stats: &SearchStats) -> Vec<String> {
-    let shards = (0..stats.shards).map(|s| format!("{DIR}/s/{s:04x}.bin"));
-    let chars = (0..stats.char_shards).map(|s| format!("{DIR}/c/{s:02x}.bin"));
-    let metas = (0..site.articles.len().div_ceil(META_CHUNK)).map(|k| format!("{DIR}/m/{k}.json"));
-    let filters = (0..site.counties.len())
-        .map(|i| format!("{DIR}/f/c{i}.bin"))
-        .chain((0..site.topics.len()).map(|i| format!("{DIR}/f/t{i}.bin")));
-    shards
-        .chain(chars)
-        .chain(metas)
-        .chain(filters)
-        .chain([format!("{DIR}/index.json")])
-        .collect()
+/// A file in each folder of the index, for [`Sink::prepare`]: how many shards there will be is
+/// only known once they are cut, and the folders are all it needs.
+fn folders() -> Vec<String> {
+    [
+        "s/0000.bin",
+        "c/00.bin",
+        "m/0.json",
+        "f/c0.bin",
+        "index.json",
+    ]
+    .iter()
+    .map(|p| format!("{DIR}/{p}"))
+    .collect()
 }
 
 /// Hands files to the sink in the index's fixed order, hashing them for the version meanwhile.
@@ -1290,7 +1392,13 @@ fn meta_json(site: &Site, docs: std::ops::Range<usize>) -> Vec<u8> {
     serde_json::to_vec(&rows).expect("JSON of strings")
 }
 
-fn manifest_json(site: &Site, stats: &SearchStats, title_end: u32, version: &str) -> Vec<u8> {
+fn manifest_json(
+    site: &Site,
+    stats: &SearchStats,
+    shard_buckets: &[usize],
+    title_end: u32,
+    version: &str,
+) -> Vec<u8> {
     let terms = |terms: &[crate::model::Term]| -> Vec<serde_json::Value> {
         terms
             .iter()
@@ -1320,6 +1428,8 @@ fn manifest_json(site: &Site, stats: &SearchStats, title_end: u32, version: &str
         "version": version,
         "articles": site.articles.len(),
         "shards": stats.shards,
+        "buckets": stats.buckets,
+        "shard_buckets": shard_buckets,
         "char_shards": stats.char_shards,
         "meta_chunk": META_CHUNK,
         "title_end": title_end,
@@ -1497,7 +1607,17 @@ mod tests {
         assert_eq!(fnv1a(b"a"), 0xe40c292c);
         assert_eq!(fnv1a("农民".as_bytes()), 0xe0b8a7b7);
         assert_eq!(fnv1a(b"5g"), 0x5ae10015);
-        assert_eq!(shard_of("a", 1), 0);
+        assert_eq!(bucket_of("a", 1), 0);
+        assert_eq!(bucket_of("a", 64), 0x2c);
+    }
+
+    #[test]
+    fn a_key_is_in_the_shard_whose_run_of_buckets_has_its_bucket() {
+        // fnv1a("a") is 0xe40c292c: bucket 0x2c = 44 of 64.
+        assert_eq!(shard_of("a", 64, &[64]), 0);
+        assert_eq!(shard_of("a", 64, &[44, 20]), 1);
+        assert_eq!(shard_of("a", 64, &[45, 19]), 0);
+        assert_eq!(shard_of("a", 64, &[10, 30, 4, 1, 19]), 3);
     }
 
     #[test]
@@ -1563,10 +1683,53 @@ mod tests {
     }
 
     #[test]
-    fn shard_counts_are_powers_of_two_within_bounds() {
-        assert_eq!(shard_count(0), 1);
-        assert_eq!(shard_count(100), 1);
-        assert_eq!(shard_count(TARGET_SHARD_BYTES * 3), 4);
-        assert_eq!(shard_count(usize::MAX / 2), MAX_SHARDS);
+    fn bucket_counts_are_powers_of_two_within_bounds() {
+        assert_eq!(bucket_count(0), 1);
+        assert_eq!(bucket_count(100), 1);
+        assert_eq!(bucket_count(BUCKET_BYTES * 3), 4);
+        assert_eq!(bucket_count(usize::MAX / 2), MAX_BUCKETS);
+    }
+
+    #[test]
+    fn buckets_are_cut_into_shards_in_order_and_to_size() {
+        let bucket = |bytes: usize| Bucket {
+            keys: 1,
+            header: vec![bytes as u8],
+            lists: vec![vec![0; bytes - 1]],
+            positions: vec![],
+            bytes,
+        };
+        let k = 1024;
+        let sizes = [
+            10 * k,
+            10 * k,
+            10 * k,
+            5 * k,
+            40 * k,
+            1,
+            3 * k,
+            30 * k,
+            2 * k,
+        ];
+        let shards = pack(sizes.iter().map(|&b| bucket(b)).collect());
+        let runs: Vec<Vec<usize>> = shards
+            .iter()
+            .map(|s| s.iter().map(|b| b.bytes).collect())
+            .collect();
+        // Filled up to SHARD_BYTES; a bigger bucket alone; nothing reordered or left out.
+        assert_eq!(
+            runs,
+            [
+                vec![10 * k, 10 * k, 10 * k],
+                vec![5 * k],
+                vec![40 * k],
+                vec![1, 3 * k],
+                vec![30 * k, 2 * k],
+            ]
+        );
+        let (file, keys) = shard_file(shards.into_iter().next().unwrap());
+        assert_eq!(keys, 3);
+        assert_eq!(file.len(), 1 + 30 * k);
+        assert_eq!(file[..4], [3, 0, 0, 0]);
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use bulletin::search::{read_char, read_postings, shard_of};
+use bulletin::search::{bucket_of, read_char, read_postings, shard_of};
 use serde_json::Value;
 
 use crate::browser::{Browser, static_server};
@@ -57,8 +57,20 @@ fn build_writes_the_search_page_and_its_index() {
 fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     let s = fixture();
     s.build().success();
-    let shards = manifest(&s)["shards"].as_u64().unwrap() as usize;
-    let shard = |key: &str| output_file(&s, &format!("search/s/{:04x}.bin", shard_of(key, shards)));
+    let m = manifest(&s);
+    let shards = m["shards"].as_u64().unwrap() as usize;
+    let buckets = m["buckets"].as_u64().unwrap() as usize;
+    let runs: Vec<usize> = m["shard_buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap() as usize)
+        .collect();
+    // Every bucket is in exactly one shard, and every shard file is there.
+    assert_eq!(runs.len(), shards);
+    assert_eq!(runs.iter().sum::<usize>(), buckets);
+    let shard_of = |key: &str| shard_of(key, buckets, &runs);
+    let shard = |key: &str| output_file(&s, &format!("search/s/{:04x}.bin", shard_of(key)));
 
     // 市人社局促进农民工就业 (article 2): 农民 in its title and twice in its body.
     let p = read_postings(&shard("农民"), "农民").expect("农民 is indexed");
@@ -75,7 +87,7 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     assert_eq!(q.positions[at2], next);
     // No other shard has the key.
     for i in 0..shards {
-        if i != shard_of("农民", shards) {
+        if i != shard_of("农民") {
             let other = output_file(&s, &format!("search/s/{i:04x}.bin"));
             assert!(read_postings(&other, "农民").is_none(), "农民 in shard {i}");
         }
@@ -92,7 +104,7 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     assert_eq!(ids("前教"), [4]);
     // Single characters, for one-character queries.
     let chars = manifest(&s)["char_shards"].as_u64().unwrap() as usize;
-    let file = output_file(&s, &format!("search/c/{:02x}.bin", shard_of("橙", chars)));
+    let file = output_file(&s, &format!("search/c/{:02x}.bin", bucket_of("橙", chars)));
     assert_eq!(read_char(&file, '橙'), Some((vec![0], vec![0])));
 }
 

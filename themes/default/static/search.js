@@ -26,7 +26,7 @@
   'use strict';
 
   /** The index format this script reads (src/search.rs FORMAT). */
-  const FORMAT = 1;
+  const FORMAT = 2;
   /** Results shown at once. */
   const PAGE_SIZE = 10;
 
@@ -299,7 +299,7 @@
 
   /**
    * The search index of one site. `load(path)` returns a Promise of an ArrayBuffer for a path
-   * relative to the index folder (`index.json`, `i/00af.bin?v=…`).
+   * relative to the index folder (`index.json`, `s/00af.bin?v=…`).
    */
   class SearchIndex {
     constructor(load) {
@@ -317,6 +317,13 @@
         throw new Error('this page cannot read a search index of format ' + m.format);
       }
       index.manifest = m;
+      // Shard i holds the buckets from shardEnds[i - 1] up to shardEnds[i].
+      index.shardEnds = new Uint32Array(m.shard_buckets.length);
+      let end = 0;
+      m.shard_buckets.forEach((n, i) => {
+        end += n;
+        index.shardEnds[i] = end;
+      });
       return index;
     }
 
@@ -335,8 +342,18 @@
       return this.cache.get(url);
     }
 
+    /** The shard that holds a key: the one whose run of buckets has the key's bucket. */
     shardName(key) {
-      return (fnv1a(key) & (this.manifest.shards - 1)).toString(16).padStart(4, '0');
+      const bucket = fnv1a(key) & (this.manifest.buckets - 1);
+      const ends = this.shardEnds;
+      let lo = 0;
+      let hi = ends.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ends[mid] > bucket) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo.toString(16).padStart(4, '0');
     }
 
     async shard(name) {
