@@ -82,7 +82,7 @@ const BUCKET_BYTES: usize = 4 * 1024;
 /// At most this many buckets.
 const MAX_BUCKETS: usize = 1 << 16;
 /// Articles per file of `m/`.
-const META_CHUNK: usize = 16;
+const META_CHUNK: usize = 32;
 /// A pass builds the shards whose postings come to about this many bytes: the most the index
 /// holds at once, apart from the single characters and one chunk's occurrences. Each pass reads
 /// every article again, so fewer, bigger passes are faster (see docs/search.md).
