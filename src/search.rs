@@ -89,7 +89,7 @@ const META_CHUNK: usize = 32;
 const PASS_BYTES: usize = 256 << 20;
 /// Articles tokenised at once: their occurrences (about 8 bytes a character) are held until the
 /// groups have taken them.
-const CHUNK: usize = 512;
+const CHUNK: usize = 128;
 /// Articles tokenised by one task, one after another (see [`Slice`]).
 const SLICE: usize = 32;
 /// A pass's shards are split into at most this many groups, filled in parallel.
@@ -709,20 +709,24 @@ impl Emit for Scanner<'_> {
 }
 
 /// A key's postings as far as they are gathered, already as the shard file holds them.
+///
+/// Exactly a cache line, and aligned to one: every occurrence of a key reads and writes its
+/// entry, and one that straddled two lines would cost two misses where one does.
 #[derive(Default)]
+#[repr(align(64))]
 struct Gathered {
-    /// Per article: its id's delta from the previous one's, and count × 2 + in title.
-    list: Vec<u8>,
     /// Per article, the deltas of its positions (bigrams only).
     pos: Vec<u8>,
+    /// Per article: its id's delta from the previous one's, and count × 2 + in title.
+    list: Vec<u8>,
+    /// The current article's: occurrences × 2 + whether the first was in the title (0: none
+    /// yet), as the list holds it; and the last one's position.
+    tf: u32,
+    last_pos: u32,
     docs: u32,
     last_doc: u32,
-    /// The current article's occurrences so far, whether the first was in the title, and the
-    /// last one's position.
-    count: u32,
-    in_title: bool,
-    last_pos: u32,
 }
+const _: () = assert!(std::mem::size_of::<Gathered>() == 64);
 
 /// A key: a bigram (as in [`han_key_bytes`]) or a token.
 enum Name {
@@ -850,14 +854,14 @@ impl Group {
             };
             let pos = (b & u64::from(MAX_POS)) as u32;
             let e = &mut self.keys[k as usize];
-            if e.count == 0 {
+            if e.tf == 0 {
                 self.touched.push(k);
-                e.in_title = pos < title_end;
+                e.tf = u32::from(pos < title_end);
                 e.last_pos = 0;
             }
             push_varint(&mut e.pos, u64::from(pos - e.last_pos));
             e.last_pos = pos;
-            e.count += 1;
+            e.tf += 2;
         }
         for w in words {
             let word = &word_text[w.text.0 as usize..w.text.1 as usize];
@@ -875,20 +879,20 @@ impl Group {
                 }
             };
             let e = &mut self.keys[k as usize];
-            if e.count == 0 {
+            if e.tf == 0 {
                 self.touched.push(k);
                 // The title's tokens come first: the first is in the title if any is.
-                e.in_title = w.in_title;
+                e.tf = u32::from(w.in_title);
             }
-            e.count += 1;
+            e.tf += 2;
         }
         for &k in &self.touched {
             let e = &mut self.keys[k as usize];
             push_varint(&mut e.list, u64::from(doc - e.last_doc));
-            push_varint(&mut e.list, u64::from(e.count * 2 + u32::from(e.in_title)));
+            push_varint(&mut e.list, u64::from(e.tf));
             e.docs += 1;
             e.last_doc = doc;
-            e.count = 0;
+            e.tf = 0;
         }
         self.touched.clear();
     }
