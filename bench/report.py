@@ -51,8 +51,8 @@ def load(path, max_others=None):
         if max_others is not None and wall > 0 and foreign / wall > max_others:
             continue
         runs[(size, tool)].append(
-            dict(wall=wall, cpu=user + sys_, rss=rss, pages=pages, files=files, bytes=nbytes,
-                 foreign=foreign)
+            dict(run=f[2], wall=wall, cpu=user + sys_, rss=rss, pages=pages, files=files,
+                 bytes=nbytes, foreign=foreign)
         )
     return runs, serve
 
@@ -132,10 +132,22 @@ def main():
         a, b = runs.get((size, "bulletin")), runs.get((size, "bulletin-nosearch"))
         if a and b:
             cost = med(a, "wall") - med(b, "wall")
-            ratios.append(
+            line = (
                 f"the search index adds {cost:.2f} s wall ({cost / med(a, 'wall'):.0%} of the build), "
                 f"{med(a, 'cpu') - med(b, 'cpu'):.2f} s CPU"
             )
+            # The same run by run (the two builds of a round ran a few seconds apart): how much
+            # of that figure is the machine's noise.
+            without = {r["run"]: r["wall"] for r in b}
+            rounds = sorted(
+                (r["wall"] - without[r["run"]]) / r["wall"] for r in a if r["run"] in without
+            )
+            if len(rounds) > 1:
+                line += (
+                    f"; round by round {statistics.median(rounds):.0%} median, "
+                    f"{rounds[0]:.0%} to {rounds[-1]:.0%}"
+                )
+            ratios.append(line)
         if ratios:
             print()
             for line in ratios:

@@ -14,14 +14,16 @@
 //! What is written under `search/` (the format is `search.js`'s to read; `docs/search.md` explains
 //! it at length):
 //!
-//! - `index.json`: the manifest — number of articles and shards, where titles end, the counties,
-//!   topics and years for the filters, and a version that is appended to every other URL.
-//! - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key lives in shard
-//!   `fnv1a(key) mod shards`. Per key: the articles that contain it, how often and whether in the
-//!   title, and for bigrams the positions.
+//! - `index.json`: the manifest — number of articles, shards and buckets, how many buckets each
+//!   shard holds, where titles end, the counties, topics and years for the filters, and a version
+//!   that is appended to every other URL.
+//! - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key is hashed to bucket
+//!   `fnv1a(key) mod buckets`, and a shard is a run of consecutive buckets cut to at most
+//!   [`SHARD_BYTES`] ([`shard_of`]). Per key: the articles that contain it, how often and whether
+//!   in the title, and for bigrams the positions.
 //! - `c/XX.bin`: single characters, for one-character queries: per character the articles that
 //!   have it (a list, or a bitmap where that is smaller) and those with it in the title.
-//! - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 16 articles.
+//! - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 32 articles.
 //!   Snippets come from the article's own page, which the browser fetches for a shown result.
 //! - `f/cN.bin`, `f/tN.bin`: the articles of county N and of topic N, for the filters.
 //!
@@ -30,25 +32,25 @@
 //! ## How it is built
 //!
 //! The postings of a large archive are several times the size of its text while they are being
-//! gathered, so they are never all held at once. The shards are built in **passes**, each over a
-//! range of shards whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
-//! size of the text, later ones from the bytes per shard so far). A pass reads every article, in
+//! gathered, so they are never all held at once. They are built in **passes**, each over a
+//! range of buckets whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
+//! size of the text, later ones from the bytes per bucket so far). A pass reads every article, in
 //! id order, in chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles.
 //! The slices are tokenised in parallel, a task each, into the occurrences of the pass's keys,
-//! **laid out by shard group**: per group, the bigrams of the slice's articles one after another
-//! (see [`Slice`]). Then every shard group (a task each) reads its own buffers, slice after slice,
+//! **laid out by bucket group**: per group, the bigrams of the slice's articles one after another
+//! (see [`Slice`]). Then every bucket group (a task each) reads its own buffers, slice after slice,
 //! and appends the chunk's occurrences of its keys, article by article, to each key's postings,
 //! **already in the bytes of the shard file** (the article delta and count go to the key's list,
 //! the position deltas to its positions). Only the chunk's occurrences are ever held besides the
-//! encoded postings. At the end of the pass each shard is its keys sorted, a header, the lists
-//! and the positions copied one after another; it is written and its memory freed before the next
-//! pass. The single characters are gathered on the first pass, per character as a delta list
+//! encoded postings. At the end of the pass each bucket is its keys sorted, the buckets are cut
+//! into shards ([`Packer`]), and each shard is a header, the lists and the positions copied one
+//! after another; it is written and its memory freed before the next pass. The single characters are gathered on the first pass, per character as a delta list
 //! that becomes a bitmap once that is smaller.
 //!
 //! What makes it fast is mostly what it does not do per character. The tokeniser decodes the
 //! three-byte UTF-8 of the common Han block itself and classes it with one comparison; ASCII and
-//! CJK punctuation are classed from tables ([`classify`]); a bigram's shard continues the FNV hash
-//! of its first character, which is looked up ([`Tables::alone`]), and the shard's group is a
+//! CJK punctuation are classed from tables ([`classify`]); a bigram's bucket continues the FNV hash
+//! of its first character, which is looked up ([`Tables::alone`]), and the bucket's group is a
 //! table too ([`Pass::group_of`]). A group finds a key's postings in a small open-addressing
 //! table ([`Slots`]) that stays in cache, because each group task only ever sees its own keys and
 //! reads its occurrences from contiguous buffers. The buffers of the slices are refilled from
