@@ -1281,15 +1281,16 @@ fn write_with(
             shards.extend(std::mem::take(&mut packer).finish());
         }
         shard_buckets.extend(shards.iter().map(Vec::len));
-        let made: Vec<(Vec<u8>, usize)> = shards.into_par_iter().map(shard_file).collect();
-        let mut files = Vec::with_capacity(made.len());
-        for (bytes, keys) in made {
+        let numbered: Vec<(usize, Vec<Bucket>)> = (stats.shards..).zip(shards).collect();
+        let made = out.write_each(numbered, |(i, buckets)| {
+            let (bytes, keys) = shard_file(buckets);
+            (format!("{DIR}/s/{i:04x}.bin"), bytes, keys)
+        })?;
+        for (keys, len) in made {
             stats.keys += keys;
-            stats.postings_bytes += bytes.len() as u64;
-            files.push((format!("{DIR}/s/{:04x}.bin", stats.shards), bytes));
+            stats.postings_bytes += len as u64;
             stats.shards += 1;
         }
-        out.write(files)?;
         // Later passes go by the bytes per bucket so far.
         per_bucket = (stats.postings_bytes as usize).div_ceil(first).max(1);
     }
@@ -1297,15 +1298,11 @@ fn write_with(
     out.write(char_files)?;
 
     // What results show, META_CHUNK articles a file.
-    let metas: Vec<(String, Vec<u8>)> = (0..n.div_ceil(META_CHUNK))
-        .into_par_iter()
-        .map(|k| {
-            let docs = k * META_CHUNK..((k + 1) * META_CHUNK).min(n);
-            (format!("{DIR}/m/{k}.json"), meta_json(site, docs))
-        })
-        .collect();
-    stats.meta_bytes = metas.iter().map(|(_, b)| b.len() as u64).sum();
-    out.write(metas)?;
+    let metas = out.write_each((0..n.div_ceil(META_CHUNK)).collect(), |k| {
+        let docs = k * META_CHUNK..((k + 1) * META_CHUNK).min(n);
+        (format!("{DIR}/m/{k}.json"), meta_json(site, docs), ())
+    })?;
+    stats.meta_bytes = metas.iter().map(|&(_, len)| len as u64).sum();
 
     let mut filters = Vec::new();
     for (prefix, terms) in [("c", &site.counties), ("t", &site.topics)] {
@@ -1346,7 +1343,8 @@ fn folders() -> Vec<String> {
     .collect()
 }
 
-/// Hands files to the sink in the index's fixed order, hashing them for the version meanwhile.
+/// Hands files to the sink, hashing each: the version is a hash of those hashes, in the index's
+/// fixed order.
 struct Writer<'a> {
     sink: &'a dyn Sink,
     hasher: blake3::Hasher,
@@ -1355,24 +1353,40 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn write(&mut self, files: Vec<(String, Vec<u8>)>) -> io::Result<()> {
-        let hasher = &mut self.hasher;
-        let (_, written) = rayon::join(
-            || {
-                for (path, bytes) in &files {
-                    hasher.update(path.as_bytes());
-                    hasher.update(&(bytes.len() as u64).to_le_bytes());
-                    hasher.update(bytes);
-                }
-            },
-            || {
-                files
-                    .par_iter()
-                    .try_for_each(|(path, bytes)| self.sink.write(path, bytes))
-            },
-        );
-        written?;
-        self.files += files.len();
+        self.write_each(files, |(path, bytes)| (path, bytes, ()))?;
         Ok(())
+    }
+
+    /// Make a file of each item, in parallel, and write it: each is made, hashed and handed to
+    /// the sink by one task and freed at once, so a stage never holds all its files (at 100,000
+    /// articles a pass's shards are 250 MB). Returns what `make` says of each, with the file's
+    /// length, in the items' order; the files' hashes go into the version in that order too.
+    fn write_each<T: Send, X: Send>(
+        &mut self,
+        items: Vec<T>,
+        make: impl Fn(T) -> (String, Vec<u8>, X) + Sync,
+    ) -> io::Result<Vec<(X, usize)>> {
+        let sink = self.sink;
+        let done: Vec<([u8; 32], X, usize)> = items
+            .into_par_iter()
+            .map(|item| {
+                let (path, bytes, x) = make(item);
+                let mut h = blake3::Hasher::new();
+                h.update(path.as_bytes());
+                h.update(&(bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+                sink.write(&path, &bytes)?;
+                Ok((*h.finalize().as_bytes(), x, bytes.len()))
+            })
+            .collect::<io::Result<_>>()?;
+        self.files += done.len();
+        Ok(done
+            .into_iter()
+            .map(|(digest, x, len)| {
+                self.hasher.update(&digest);
+                (x, len)
+            })
+            .collect())
     }
 }
 
