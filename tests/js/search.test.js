@@ -145,6 +145,22 @@ test('a query fetches only the shards it needs', async () => {
   assert.ok(files[1].includes('?v=' + fresh.manifest.version));
 });
 
+test('a key is looked up in the shard whose run of buckets holds its bucket', async () => {
+  // The same cases as src/search.rs's unit test: fnv1a('a') is 0xe40c292c, bucket 44 of 64.
+  const manifest = (runs) => ({ format: 2, version: 'x', buckets: 64, shard_buckets: runs });
+  const open = async (runs) =>
+    S.SearchIndex.open(async () => new TextEncoder().encode(JSON.stringify(manifest(runs))).buffer);
+  assert.equal((await open([64])).shardName('a'), '0000');
+  assert.equal((await open([44, 20])).shardName('a'), '0001');
+  assert.equal((await open([45, 19])).shardName('a'), '0000');
+  assert.equal((await open([10, 30, 4, 1, 19])).shardName('a'), '0003');
+  // And on the built index: every key the fixture has is found where the Rust side put it.
+  for (const q of ['农民工', '加装电梯', '学前教育', 'gdp']) {
+    const r = await index.search({ q });
+    assert.ok(r.total > 0, q);
+  }
+});
+
 test('snippets mark every occurrence around the first', () => {
   const text = '前言。' + '很长的文字'.repeat(30) + '推进农民工资支付，GDP 和 gdp5 不同。';
   const terms = S.parseQuery('农民工 gdp');
