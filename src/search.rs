@@ -526,11 +526,30 @@ struct Slice {
     words: Vec<Vec<WordAt>>,
     word_ends: Vec<Vec<u32>>,
     word_text: String,
-    /// On the first pass: each article's Han characters, each once, with whether in the title;
-    /// and where each article's end.
+    /// On the first pass, the characters of the common Han block ([`HAN_FIRST`]..[`HAN_END`]):
+    /// per character, one bit per article of the slice that has it (the low 32 bits) and one
+    /// per article with it in the title (the high 32). Setting a bit needs no test of whether
+    /// the article had the character already, which was a branch per character that the
+    /// processor could not predict. Every entry is zero between slices.
+    masks: Vec<u64>,
+    /// The characters whose mask is not zero, in the order first seen: `touched_len` of them.
+    /// A fixed buffer, written whether or not the character is new, so again no branch.
+    touched: Vec<u16>,
+    touched_len: usize,
+    /// Once the slice is read: the common block's characters it has (offset from
+    /// [`HAN_FIRST`]) and their masks.
+    common: Vec<(u16, u64)>,
+    /// On the first pass, the other Han characters (rare: extensions, compatibility forms, 〇),
+    /// each article's each once, with whether in the title; and where each article's end.
     chars: Vec<(char, bool)>,
     char_ends: Vec<u32>,
 }
+
+/// The characters of the common Han block.
+const HAN_COMMON: usize = (HAN_END - HAN_FIRST) as usize;
+const _: () = assert!(HAN_COMMON <= u16::MAX as usize);
+// An article's bit in a slice's masks.
+const _: () = assert!(SLICE <= 32);
 
 #[derive(Clone, Copy)]
 struct WordAt {
@@ -572,6 +591,13 @@ impl Slice {
         self.word_text.clear();
         self.chars.clear();
         self.char_ends.clear();
+        self.common.clear();
+        if pass.chars && self.masks.is_empty() {
+            self.masks = vec![0; HAN_COMMON];
+            // One more than there are characters: the slot written for a character seen before.
+            self.touched = vec![0; HAN_COMMON + 1];
+        }
+        self.touched_len = 0;
         for a in docs {
             scan(site, a, pass, s, self);
             for g in 0..groups {
@@ -579,6 +605,10 @@ impl Slice {
                 self.word_ends[g].push(self.words[g].len() as u32);
             }
             self.char_ends.push(self.chars.len() as u32);
+        }
+        for &i in &self.touched[..self.touched_len] {
+            let m = std::mem::take(&mut self.masks[usize::from(i)]);
+            self.common.push((i, m));
         }
     }
 
@@ -622,6 +652,7 @@ impl Slice {
 fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
     let art = &site.articles[a];
     let chars_from = out.chars.len();
+    let bit = 1u64 << (a - out.first as usize);
     let mut sc = Scanner {
         pass,
         mask: pass.buckets - 1,
@@ -630,10 +661,12 @@ fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
         out,
         h_prev: 0,
         in_title: true,
+        bits: bit | bit << 32,
     };
     let mut tok = Tokens::default();
     tok.feed(&art.title, 0, &mut sc);
     sc.in_title = false;
+    sc.bits = bit;
     let year = art.date.year.to_string();
     let mut pos = pass.title_end;
     let fields = [
@@ -665,6 +698,9 @@ struct Scanner<'a> {
     h_prev: u32,
     /// Whether the title is being read.
     in_title: bool,
+    /// What a character of the common Han block sets in its [`Slice::masks`] entry: the
+    /// article's bit, and while the title is read its title bit.
+    bits: u64,
 }
 
 impl Emit for Scanner<'_> {
@@ -674,10 +710,18 @@ impl Emit for Scanner<'_> {
         match ev {
             Event::Han { c, prev, pos } => {
                 if self.pass.chars {
-                    let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
-                    if self.seen[word] & bit == 0 {
-                        self.seen[word] |= bit;
-                        out.chars.push((c, self.in_title));
+                    let i = (c as u32).wrapping_sub(HAN_FIRST) as usize;
+                    if let Some(m) = out.masks.get_mut(i) {
+                        // Always written; counted only if the character is new to the slice.
+                        out.touched[out.touched_len] = i as u16;
+                        out.touched_len += usize::from(*m == 0);
+                        *m |= self.bits;
+                    } else {
+                        let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
+                        if self.seen[word] & bit == 0 {
+                            self.seen[word] |= bit;
+                            out.chars.push((c, self.in_title));
+                        }
                     }
                 }
                 if let Some(p) = prev
@@ -1049,33 +1093,45 @@ impl CharSets {
         }
     }
 
+    /// Article `doc` has each of `chars` (and in its title where the flag says so).
     fn add(&mut self, doc: u32, chars: &[(char, bool)]) {
         for &(c, in_title) in chars {
-            let slot = match self.slots[c as usize] {
-                0 => {
-                    self.names.push(c);
-                    self.sets.push(CharSet::default());
-                    self.slots[c as usize] = self.names.len() as u32;
-                    self.names.len() - 1
-                }
-                s => s as usize - 1,
-            };
-            let set = &mut self.sets[slot];
-            if set.bitmap {
-                set.body[doc as usize / 8] |= 1 << (doc % 8);
-            } else {
-                push_varint(&mut set.body, u64::from(doc - set.last));
-                if set.body.len() > self.bitmap_len {
-                    set.make_bitmap(self.bitmap_len);
-                }
-            }
-            set.count += 1;
-            set.last = doc;
+            let (bitmap_len, set) = self.set(c);
+            set.add(doc, bitmap_len);
             if in_title {
-                push_varint(&mut set.title, u64::from(doc - set.last_title));
-                set.last_title = doc;
+                set.add_title(doc);
             }
         }
+    }
+
+    /// A slice's characters of the common Han block, with their masks (see [`Slice::masks`]);
+    /// the slice's articles start at `first`.
+    fn add_slice(&mut self, first: u32, common: &[(u16, u64)]) {
+        for &(i, mask) in common {
+            let c = char::from_u32(HAN_FIRST + u32::from(i)).expect("the Han block");
+            let (bitmap_len, set) = self.set(c);
+            set.add_mask(first, mask as u32, bitmap_len);
+            let mut title = (mask >> 32) as u32;
+            while title != 0 {
+                set.add_title(first + title.trailing_zeros());
+                title &= title - 1;
+            }
+        }
+    }
+
+    /// The bitmap size, and `c`'s set (a new one if it has none yet).
+    #[inline]
+    fn set(&mut self, c: char) -> (usize, &mut CharSet) {
+        let slot = match self.slots[c as usize] {
+            0 => {
+                self.names.push(c);
+                self.sets.push(CharSet::default());
+                self.slots[c as usize] = self.names.len() as u32;
+                self.names.len() - 1
+            }
+            s => s as usize - 1,
+        };
+        (self.bitmap_len, &mut self.sets[slot])
     }
 
     /// The files of `c/`: per character its count, kind (0 list, 1 bitmap) and the sizes of its
@@ -1121,6 +1177,46 @@ impl CharSets {
 }
 
 impl CharSet {
+    /// Article `doc`, after every one added so far.
+    #[inline]
+    fn add(&mut self, doc: u32, bitmap_len: usize) {
+        if self.bitmap {
+            self.body[doc as usize / 8] |= 1 << (doc % 8);
+        } else {
+            push_varint(&mut self.body, u64::from(doc - self.last));
+            if self.body.len() > bitmap_len {
+                self.make_bitmap(bitmap_len);
+            }
+        }
+        self.count += 1;
+        self.last = doc;
+    }
+
+    /// Articles `first + i` for each bit `i` of `mask`: as [`CharSet::add`] one by one, but a
+    /// bitmap takes a whole byte-aligned mask at once.
+    fn add_mask(&mut self, first: u32, mut mask: u32, bitmap_len: usize) {
+        while mask != 0 {
+            if self.bitmap && first % 8 == 0 {
+                let at = first as usize / 8;
+                for (b, m) in self.body[at..].iter_mut().zip(mask.to_le_bytes()) {
+                    *b |= m;
+                }
+                self.count += mask.count_ones();
+                self.last = first + (31 - mask.leading_zeros());
+                return;
+            }
+            self.add(first + mask.trailing_zeros(), bitmap_len);
+            mask &= mask - 1;
+        }
+    }
+
+    /// Article `doc` has the character in its title.
+    #[inline]
+    fn add_title(&mut self, doc: u32) {
+        push_varint(&mut self.title, u64::from(doc - self.last_title));
+        self.last_title = doc;
+    }
+
     /// Turn the delta list into the bitmap of `len` bytes.
     fn make_bitmap(&mut self, len: usize) {
         let mut bits = vec![0u8; len];
@@ -1258,8 +1354,11 @@ fn write_with(
                 },
                 || {
                     if pass.chars {
-                        for (doc, c) in slices.iter().flat_map(Slice::chars) {
-                            chars.add(doc, c);
+                        for slice in slices {
+                            chars.add_slice(slice.first, &slice.common);
+                            for (doc, c) in slice.chars() {
+                                chars.add(doc, c);
+                            }
                         }
                     }
                 },
