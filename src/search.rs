@@ -529,13 +529,10 @@ struct Slice {
     /// On the first pass, the characters of the common Han block ([`HAN_FIRST`]..[`HAN_END`]):
     /// per character, one bit per article of the slice that has it (the low 32 bits) and one
     /// per article with it in the title (the high 32). Setting a bit needs no test of whether
-    /// the article had the character already, which was a branch per character that the
-    /// processor could not predict. Every entry is zero between slices.
+    /// the article had the character already (a branch per character that the processor
+    /// could not predict) and no list of the characters seen: the table is read through once
+    /// the slice is, and is all zero again between slices.
     masks: Vec<u64>,
-    /// The characters whose mask is not zero, in the order first seen: `touched_len` of them.
-    /// A fixed buffer, written whether or not the character is new, so again no branch.
-    touched: Vec<u16>,
-    touched_len: usize,
     /// Once the slice is read: the common block's characters it has (offset from
     /// [`HAN_FIRST`]) and their masks.
     common: Vec<(u16, u64)>,
@@ -594,10 +591,7 @@ impl Slice {
         self.common.clear();
         if pass.chars && self.masks.is_empty() {
             self.masks = vec![0; HAN_COMMON];
-            // One more than there are characters: the slot written for a character seen before.
-            self.touched = vec![0; HAN_COMMON + 1];
         }
-        self.touched_len = 0;
         for a in docs {
             scan(site, a, pass, s, self);
             for g in 0..groups {
@@ -606,9 +600,15 @@ impl Slice {
             }
             self.char_ends.push(self.chars.len() as u32);
         }
-        for &i in &self.touched[..self.touched_len] {
-            let m = std::mem::take(&mut self.masks[usize::from(i)]);
-            self.common.push((i, m));
+        // Eight at a time, so that runs of characters the slice does not have cost little.
+        for (c, chunk) in self.masks.chunks_mut(8).enumerate() {
+            if chunk.iter().fold(0, |a, &m| a | m) != 0 {
+                for (j, m) in chunk.iter_mut().enumerate() {
+                    if *m != 0 {
+                        self.common.push(((c * 8 + j) as u16, std::mem::take(m)));
+                    }
+                }
+            }
         }
     }
 
@@ -712,9 +712,6 @@ impl Emit for Scanner<'_> {
                 if self.pass.chars {
                     let i = (c as u32).wrapping_sub(HAN_FIRST) as usize;
                     if let Some(m) = out.masks.get_mut(i) {
-                        // Always written; counted only if the character is new to the slice.
-                        out.touched[out.touched_len] = i as u16;
-                        out.touched_len += usize::from(*m == 0);
                         *m |= self.bits;
                     } else {
                         let (word, bit) = (c as usize / 64, 1u64 << (c as usize % 64));
