@@ -1198,8 +1198,8 @@ impl CharSet {
                 for (b, m) in self.body[at..].iter_mut().zip(mask.to_le_bytes()) {
                     *b |= m;
                 }
+                // (`last` only matters to a delta list.)
                 self.count += mask.count_ones();
-                self.last = first + (31 - mask.leading_zeros());
                 return;
             }
             self.add(first + mask.trailing_zeros(), bitmap_len);
@@ -1692,6 +1692,63 @@ mod tests {
         // A pass per shard and an article per chunk: many passes, each reading every article.
         assert_eq!(sample_index(1, 1), one_pass);
         assert_eq!(sample_index(4096, 2), one_pass);
+    }
+
+    #[test]
+    fn character_sets_from_slice_masks_are_those_from_each_article() {
+        // 200 articles; character i is in article d when (d * 7 + i * 13) % (i + 2) == 0, in
+        // its title when also d % 3 == 0: some characters in nearly every article (bitmaps),
+        // some rare (lists), some turning into a bitmap part-way through a slice.
+        let (n, chars) = (200u32, 40u32);
+        let has = |d: u32, i: u32| (d * 7 + i * 13) % (i + 2) == 0;
+        let in_title = |d: u32, i: u32| has(d, i) && d % 3 == 0;
+        let c = |i: u32| char::from_u32(HAN_FIRST + i * 97).unwrap();
+        let mut by_article = CharSets::new(n as usize);
+        for d in 0..n {
+            let list: Vec<(char, bool)> = (0..chars)
+                .filter(|&i| has(d, i))
+                .map(|i| (c(i), in_title(d, i)))
+                .collect();
+            by_article.add(d, &list);
+        }
+        let expected = by_article.files();
+        assert!(!expected.is_empty());
+        // Slices of 32 from 0 (whole bytes of a bitmap), then of 5 from 3 (never aligned).
+        for (start, len) in [(0u32, 32u32), (3, 5)] {
+            let mut by_slice = CharSets::new(n as usize);
+            if start > 0 {
+                by_slice.add_slice(0, &masks(0..start, chars, has, in_title, c));
+            }
+            let mut first = start;
+            while first < n {
+                let end = (first + len).min(n);
+                by_slice.add_slice(first, &masks(first..end, chars, has, in_title, c));
+                first = end;
+            }
+            assert_eq!(by_slice.files(), expected);
+        }
+    }
+
+    /// What [`Slice::scan`] leaves in [`Slice::common`] for articles `docs`.
+    fn masks(
+        docs: std::ops::Range<u32>,
+        chars: u32,
+        has: impl Fn(u32, u32) -> bool,
+        in_title: impl Fn(u32, u32) -> bool,
+        c: impl Fn(u32) -> char,
+    ) -> Vec<(u16, u64)> {
+        (0..chars)
+            .map(|i| {
+                let mut m = 0u64;
+                for d in docs.clone() {
+                    let bit = 1u64 << (d - docs.start);
+                    m |= if has(d, i) { bit } else { 0 };
+                    m |= if in_title(d, i) { bit << 32 } else { 0 };
+                }
+                ((c(i) as u32 - HAN_FIRST) as u16, m)
+            })
+            .filter(|&(_, m)| m != 0)
+            .collect()
     }
 
     #[test]
