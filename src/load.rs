@@ -422,7 +422,8 @@ pub fn load_one(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut body = markdown::render(split.body, config.trust_html);
+    // An article's whole text is only for the search index.
+    let mut body = markdown::render_with(split.body, config.trust_html, config.search);
     if let Some(d) = too_deep(&body, &rel) {
         let mut diags = diags;
         diags.push(d);

@@ -1,8 +1,8 @@
 //! Markdown bodies to HTML, in one pass that also collects what lists and search need.
 //!
 //! CommonMark with tables, footnotes and strikethrough. While the HTML is written we also gather the
-//! plain text (for the search index and summaries) and the first paragraph, so a file is parsed
-//! exactly once. Raw HTML in a body is sanitised with ammonia unless the site trusts its authors
+//! plain text (for the search index, so only when the site has one) and the first paragraph (for
+//! summaries), so a file is parsed exactly once. Raw HTML in a body is sanitised with ammonia unless the site trusts its authors
 //! (`trust_html: true`); bodies without raw HTML, which is nearly all of them, skip that step.
 
 use std::sync::Arc;
@@ -32,7 +32,14 @@ fn options() -> Options {
 
 /// Render `body`. With `trust_html` false, raw HTML is sanitised.
 pub fn render(body: &str, trust_html: bool) -> Rendered {
-    let mut text = String::with_capacity(body.len());
+    render_with(body, trust_html, true)
+}
+
+/// [`render`], collecting the whole text only when `whole_text` (only the search index reads
+/// it; without the index a build keeps ~40 MB less at 10,000 articles). The first paragraph is
+/// always collected.
+pub fn render_with(body: &str, trust_html: bool, whole_text: bool) -> Rendered {
+    let mut text = String::with_capacity(if whole_text { body.len() } else { 0 });
     let mut first_paragraph = String::new();
     let mut paragraphs_done = 0usize;
     let mut in_paragraph = false;
@@ -59,20 +66,26 @@ pub fn render(body: &str, trust_html: bool) -> Rendered {
                 level = level.saturating_sub(1);
                 in_paragraph = false;
                 paragraphs_done += 1;
-                text.push('\n');
+                if whole_text {
+                    text.push('\n');
+                }
             }
             Event::End(end) => {
                 level = level.saturating_sub(1);
                 match end {
-                    TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock => {
+                    TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock
+                        if whole_text =>
+                    {
                         text.push('\n')
                     }
-                    TagEnd::TableCell => text.push(' '),
+                    TagEnd::TableCell if whole_text => text.push(' '),
                     _ => {}
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                text.push_str(t);
+                if whole_text {
+                    text.push_str(t);
+                }
                 if in_paragraph && paragraphs_done == 0 {
                     first_paragraph.push_str(t);
                 }
@@ -242,6 +255,14 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn without_the_whole_text_the_first_paragraph_is_still_collected() {
+        let r = render_with("第一段**加粗**。\n\n第二段。\n", false, false);
+        assert_eq!(&*r.text, "");
+        assert_eq!(r.first_paragraph, "第一段加粗。");
+        assert_eq!(r.html, render("第一段**加粗**。\n\n第二段。\n", false).html);
     }
 
     #[test]
