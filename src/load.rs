@@ -312,7 +312,8 @@ pub fn load_one(
         let (Some((number, _)), Some(date)) = (number, date) else {
             return (LoadedItem::Skipped, diags);
         };
-        let mut intro = markdown::render(split.body, config.trust_html);
+        // Only the introduction's HTML is used.
+        let mut intro = markdown::render_with(split.body, config.trust_html, false);
         if let Some(d) = too_deep(&intro, &rel) {
             return (LoadedItem::Skipped, vec![d]);
         }

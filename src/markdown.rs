@@ -1,9 +1,10 @@
 //! Markdown bodies to HTML, in one pass that also collects what lists and search need.
 //!
-//! CommonMark with tables, footnotes and strikethrough. While the HTML is written we also gather the
-//! plain text (for the search index, so only when the site has one) and the first paragraph (for
-//! summaries), so a file is parsed exactly once. Raw HTML in a body is sanitised with ammonia unless the site trusts its authors
-//! (`trust_html: true`); bodies without raw HTML, which is nearly all of them, skip that step.
+//! CommonMark with tables, footnotes and strikethrough. While the HTML is written we also gather
+//! the plain text (for the search index, so only when the site has one) and the first paragraph
+//! (for summaries), so a file is parsed exactly once. Raw HTML in a body is sanitised with ammonia
+//! unless the site trusts its authors (`trust_html: true`); bodies without raw HTML, which is
+//! nearly all of them, skip that step.
 
 use std::sync::Arc;
 
