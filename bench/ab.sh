@@ -7,8 +7,7 @@
 #   bench/ab.sh --root bench/work/corpus-10000 --rounds 21 --out /mnt/fresh \
 #     "without=$B build --no-search" "with=$B build"
 #
-# (Commands run from SITE, so give the binary's absolute path.)
-# Each round runs every COMMAND once, in the order given, from SITE, with `--output DIR/o`
+# Commands run from SITE, so give the binary's absolute path. Each round runs every COMMAND once, in the order given, from SITE, with `--output DIR/o`
 # appended; before each build the previous output is deleted, the file system synced and the
 # machine left alone for half a second, so every build writes into a folder that does not exist
 # on a file system with nothing left to write back. Times come from GNU time. The first LABEL is
@@ -27,11 +26,11 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --root) ROOT=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
-[ -n "$ROOT" ] && [ $# -ge 2 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
+[ -n "$ROOT" ] && [ $# -ge 2 ] || { awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0" >&2; exit 2; }
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time at /usr/bin/time" >&2; exit 1; }
 ROOT=$(cd "$ROOT" && pwd)

@@ -63,24 +63,23 @@ pub fn render_with(body: &str, trust_html: bool, whole_text: bool) -> Rendered {
                     in_paragraph = true;
                 }
             }
-            Event::End(TagEnd::Paragraph) => {
-                level = level.saturating_sub(1);
-                in_paragraph = false;
-                paragraphs_done += 1;
-                if whole_text {
-                    text.push('\n');
-                }
-            }
             Event::End(end) => {
                 level = level.saturating_sub(1);
-                match end {
-                    TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock
-                        if whole_text =>
-                    {
-                        text.push('\n')
-                    }
-                    TagEnd::TableCell if whole_text => text.push(' '),
-                    _ => {}
+                if matches!(end, TagEnd::Paragraph) {
+                    in_paragraph = false;
+                    paragraphs_done += 1;
+                }
+                let sep = match end {
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::TableRow
+                    | TagEnd::CodeBlock => Some('\n'),
+                    TagEnd::TableCell => Some(' '),
+                    _ => None,
+                };
+                if let Some(c) = sep.filter(|_| whole_text) {
+                    text.push(c);
                 }
             }
             Event::Text(t) | Event::Code(t) => {

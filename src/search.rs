@@ -44,8 +44,10 @@
 //! the position deltas to its positions). Only the chunk's occurrences are ever held besides the
 //! encoded postings. At the end of the pass each bucket is its keys sorted, the buckets are cut
 //! into shards ([`Packer`]), and each shard is a header, the lists and the positions copied one
-//! after another; it is written and its memory freed before the next pass. The single characters are gathered on the first pass, per character as a delta list
-//! that becomes a bitmap once that is smaller.
+//! after another; it is written and its memory freed before the next pass. The single characters
+//! are gathered on the first pass, as one bit per article and character in each slice's table
+//! ([`Slice::masks`]), then per character as a delta list that becomes a bitmap once that is
+//! smaller ([`CharSets`]).
 //!
 //! What makes it fast is mostly what it does not do per character. The tokeniser decodes the
 //! three-byte UTF-8 of the common Han block itself and classes it with one comparison; ASCII and
