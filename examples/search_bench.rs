@@ -49,6 +49,16 @@ fn cpu_now() -> (Duration, Duration, Duration) {
     )
 }
 
+/// The process's peak resident memory so far (`VmHWM`), in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -95,6 +105,7 @@ fn main() -> ExitCode {
     let (mut walls, mut scheds, mut ticks, mut syss) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut stats = None;
+    let peak_loaded = peak_mib();
     for run in 1..=runs {
         let (s0, t0, y0) = cpu_now();
         let start = Instant::now();
@@ -116,6 +127,13 @@ fn main() -> ExitCode {
             tick.as_millis(),
             sys.as_millis()
         );
+        if run == 1 {
+            println!(
+                "  the first run takes memory fresh from the system, as a build does: peak {:.0} MiB after loading, {:.0} MiB after it",
+                peak_loaded,
+                peak_mib()
+            );
+        }
         walls.push(wall);
         scheds.push(sched);
         ticks.push(tick);

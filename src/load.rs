@@ -312,8 +312,7 @@ pub fn load_one(
         let (Some((number, _)), Some(date)) = (number, date) else {
             return (LoadedItem::Skipped, diags);
         };
-        // Only the introduction's HTML is used.
-        let mut intro = markdown::render_with(split.body, config.trust_html, false);
+        let mut intro = markdown::render(split.body, config.trust_html);
         if let Some(d) = too_deep(&intro, &rel) {
             return (LoadedItem::Skipped, vec![d]);
         }
@@ -424,7 +423,7 @@ pub fn load_one(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     // An article's whole text is only for the search index.
-    let mut body = markdown::render_with(split.body, config.trust_html, config.search);
+    let mut body = markdown::render(split.body, config.trust_html);
     if let Some(d) = too_deep(&body, &rel) {
         let mut diags = diags;
         diags.push(d);

@@ -1,22 +1,22 @@
-//! Markdown bodies to HTML, in one pass that also collects what lists and search need.
+//! Markdown bodies to HTML, in one pass that also collects the first paragraph (for summaries),
+//! so a file is parsed exactly once.
 //!
-//! CommonMark with tables, footnotes and strikethrough. While the HTML is written we also gather
-//! the plain text (for the search index, so only when the site has one) and the first paragraph
-//! (for summaries), so a file is parsed exactly once. Raw HTML in a body is sanitised with ammonia
-//! unless the site trusts its authors (`trust_html: true`); bodies without raw HTML, which is
-//! nearly all of them, skip that step.
+//! CommonMark with tables, footnotes and strikethrough. Raw HTML in a body is sanitised with
+//! ammonia unless the site trusts its authors (`trust_html: true`); bodies without raw HTML, which
+//! is nearly all of them, skip that step. A line break inside a paragraph between two Chinese
+//! characters is dropped ([`joins`]): Chinese wraps without spaces, and a browser would show the
+//! break as one. The search index reads the text from this HTML (`search::Tokens::feed_html`), so
+//! no plain-text copy of a body is kept.
 
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-/// What one Markdown body gives. The HTML and text are shared, not copied, when a site is rebuilt
-/// from what was loaded (the dev server does that on every save).
+/// What one Markdown body gives. The HTML is shared, not copied, when a site is rebuilt from what
+/// was loaded (the dev server does that on every save).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: Arc<str>,
-    /// The text without markup, paragraphs separated by newlines.
-    pub text: Arc<str>,
     /// The first paragraph's text, for a summary when front matter gives none.
     pub first_paragraph: String,
     /// How deeply elements nest in the HTML (lists in lists, quotes in quotes, raw HTML).
@@ -31,71 +31,115 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Render `body`. With `trust_html` false, raw HTML is sanitised.
-pub fn render(body: &str, trust_html: bool) -> Rendered {
-    render_with(body, trust_html, true)
+/// Whether a line break between `before` and `after` is nothing, as CSS Text says for two East
+/// Asian wide characters (and Firefox does, but Chromium shows a space): Han characters, CJK
+/// punctuation (、。《》) and full-width forms (，：；！？).
+pub fn joins(before: char, after: char) -> bool {
+    let wide = |c: char| {
+        crate::search::is_han(c)
+            || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6)
+    };
+    wide(before) && wide(after)
 }
 
-/// [`render`], collecting the whole text only when `whole_text` (only the search index reads
-/// it; without the index a build keeps ~40 MB less at 10,000 articles). The first paragraph is
-/// always collected.
-pub fn render_with(body: &str, trust_html: bool, whole_text: bool) -> Rendered {
-    let mut text = String::with_capacity(if whole_text { body.len() } else { 0 });
+/// The events of a body with every soft break that [`joins`] two characters made empty text. What
+/// follows a break is looked at past the starts and ends of inline markup (`推进\n**农民工**`).
+struct JoinBreaks<'a, I: Iterator<Item = Event<'a>>> {
+    inner: I,
+    /// Events read past a soft break, to give out after it.
+    pending: std::collections::VecDeque<Event<'a>>,
+    /// The last character of text given out, if nothing but inline markup came after it.
+    last: Option<char>,
+}
+
+/// Markup that a soft break is looked past, both ways.
+fn is_inline(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for JoinBreaks<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        let event = match self.pending.pop_front() {
+            Some(e) => e,
+            None => self.inner.next()?,
+        };
+        match &event {
+            Event::Text(t) | Event::Code(t) => self.last = t.chars().next_back().or(self.last),
+            Event::SoftBreak => {
+                while self.pending.back().is_none_or(is_inline) {
+                    match self.inner.next() {
+                        Some(e) => self.pending.push_back(e),
+                        None => break,
+                    }
+                }
+                let next = match self.pending.iter().find(|e| !is_inline(e)) {
+                    Some(Event::Text(t) | Event::Code(t)) => t.chars().next(),
+                    _ => None,
+                };
+                if let (Some(b), Some(a)) = (self.last, next)
+                    && joins(b, a)
+                {
+                    return Some(Event::Text("".into()));
+                }
+                self.last = None;
+            }
+            e if is_inline(e) => {}
+            _ => self.last = None,
+        }
+        Some(event)
+    }
+}
+
+/// Render `body`. With `trust_html` false, raw HTML is sanitised.
+pub fn render(body: &str, trust_html: bool) -> Rendered {
     let mut first_paragraph = String::new();
     let mut paragraphs_done = 0usize;
     let mut in_paragraph = false;
     let mut has_raw_html = false;
     let mut level = 0usize;
     let mut depth = 0usize;
-    let parser = Parser::new_ext(body, options())
-        .map(|event| {
-            if trust_html {
-                event
-            } else {
-                defuse_links(event)
+    let events = Parser::new_ext(body, options()).map(|event| {
+        if trust_html {
+            event
+        } else {
+            defuse_links(event)
+        }
+    });
+    let parser = JoinBreaks {
+        inner: events,
+        pending: std::collections::VecDeque::new(),
+        last: None,
+    }
+    .inspect(|event| match event {
+        Event::Start(tag) => {
+            level += 1;
+            depth = depth.max(level);
+            if matches!(tag, Tag::Paragraph) {
+                in_paragraph = true;
             }
-        })
-        .inspect(|event| match event {
-            Event::Start(tag) => {
-                level += 1;
-                depth = depth.max(level);
-                if matches!(tag, Tag::Paragraph) {
-                    in_paragraph = true;
-                }
+        }
+        Event::End(end) => {
+            level = level.saturating_sub(1);
+            if matches!(end, TagEnd::Paragraph) {
+                in_paragraph = false;
+                paragraphs_done += 1;
             }
-            Event::End(end) => {
-                level = level.saturating_sub(1);
-                if matches!(end, TagEnd::Paragraph) {
-                    in_paragraph = false;
-                    paragraphs_done += 1;
-                }
-                let sep = match end {
-                    TagEnd::Paragraph
-                    | TagEnd::Heading(_)
-                    | TagEnd::Item
-                    | TagEnd::TableRow
-                    | TagEnd::CodeBlock => Some('\n'),
-                    TagEnd::TableCell => Some(' '),
-                    _ => None,
-                };
-                if let Some(c) = sep.filter(|_| whole_text) {
-                    text.push(c);
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if whole_text {
-                    text.push_str(t);
-                }
-                if in_paragraph && paragraphs_done == 0 {
-                    first_paragraph.push_str(t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                // Chinese text wraps without spaces; a soft break inside a paragraph is nothing.
-            }
-            Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
-            _ => {}
-        });
+        }
+        Event::Text(t) | Event::Code(t) if in_paragraph && paragraphs_done == 0 => {
+            first_paragraph.push_str(t);
+        }
+        Event::SoftBreak | Event::HardBreak if in_paragraph && paragraphs_done == 0 => {
+            first_paragraph.push(' ');
+        }
+        Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
+        _ => {}
+    });
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, parser);
     if has_raw_html {
@@ -106,10 +150,32 @@ pub fn render_with(body: &str, trust_html: bool, whole_text: bool) -> Rendered {
     }
     Rendered {
         html: html.into(),
-        text: text.into(),
         first_paragraph,
         depth,
     }
+}
+
+/// The text of `body` without markup, blocks ending in a line break and table cells in a space,
+/// for the importer, which classifies articles by their words and checks that none of the input's
+/// were lost. (The build does not need it: the search index reads the rendered HTML.)
+pub fn plain_text(body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock,
+            ) => text.push('\n'),
+            Event::End(TagEnd::TableCell) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Whether a link or image address is safe to put in a page: relative, or one of the schemes that
@@ -258,18 +324,31 @@ mod tests {
     }
 
     #[test]
-    fn without_the_whole_text_the_first_paragraph_is_still_collected() {
-        let r = render_with("第一段**加粗**。\n\n第二段。\n", false, false);
-        assert_eq!(&*r.text, "");
+    fn the_first_paragraph_and_the_plain_text_are_collected() {
+        let r = render("第一段**加粗**。\n\n第二段。\n", false);
         assert_eq!(r.first_paragraph, "第一段加粗。");
-        assert_eq!(r.html, render("第一段**加粗**。\n\n第二段。\n", false).html);
+        let text = plain_text("第一段**加粗**。\n\n| 县 | 人数 |\n|---|---|\n| 于都 | `5` |\n");
+        assert_eq!(text, "第一段加粗。\n县 人数 \n于都 5 \n");
     }
 
     #[test]
-    fn text_and_first_paragraph_are_collected() {
-        let r = render("第一段**加粗**。\n\n第二段。\n", false);
-        assert_eq!(r.first_paragraph, "第一段加粗。");
-        assert_eq!(&*r.text, "第一段加粗。\n第二段。\n");
+    fn a_line_break_between_chinese_characters_is_nothing() {
+        let r = render("学前\n教育，推进\n**农民工**\n工资。\n", false);
+        assert_eq!(
+            &*r.html,
+            "<p>学前教育，推进<strong>农民工</strong>工资。</p>\n"
+        );
+        // Punctuation and full-width forms are wide too; Latin words keep their space.
+        let r = render("工作。\n下一句：\n５Ｇ\nGDP\ngrowth 增长\n2021年\n", false);
+        assert_eq!(
+            &*r.html,
+            "<p>工作。下一句：５Ｇ\nGDP\ngrowth 增长\n2021年</p>\n"
+        );
+        assert_eq!(
+            r.first_paragraph,
+            "工作。下一句：５Ｇ GDP growth 增长 2021年"
+        );
+        assert!(joins('学', '，') && !joins('学', 'a') && !joins('“', '学'));
     }
 
     #[test]

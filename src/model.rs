@@ -47,8 +47,8 @@ pub struct Article {
     pub issue: usize,
     /// 1-based position within its issue.
     pub position: usize,
+    /// The body, rendered and minified. The search index reads its text from here too.
     pub html: Arc<str>,
-    pub text: Arc<str>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub path: PathBuf,
     pub draft: bool,
@@ -518,7 +518,6 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
             issue,
             position: position[p],
             html: la.body.html,
-            text: la.body.text,
             extra: la.extra,
             path: la.path,
             draft: la.draft,
@@ -658,7 +657,6 @@ mod tests {
                 issue,
                 position: i % 2 + 1,
                 html: "".into(),
-                text: "".into(),
                 extra: Default::default(),
                 path: PathBuf::new(),
                 draft: false,

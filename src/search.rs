@@ -394,47 +394,314 @@ struct Tokens {
     word: String,
 }
 
+/// Where the tokeniser is within a text: the previous character if it was Han, the length of its
+/// run, and the next Han position. Kept in locals (the compiler keeps them in registers).
+struct At {
+    prev: Option<char>,
+    run: u32,
+    pos: u32,
+}
+
 impl Tokens {
-    /// Feed `text`; Han positions continue from `*pos`. Returns the position after the text.
+    /// Feed `text`; Han positions continue from `pos`. Returns the position after the text.
     ///
-    /// The text is followed by a line break, which ends its last run and token. The state is in
-    /// locals, which the compiler keeps in registers across the loop.
+    /// The text is followed by a line break, which ends its last run and token.
     #[inline(always)]
-    fn feed(&mut self, text: &str, mut pos: u32, emit: &mut impl Emit) -> u32 {
+    fn feed(&mut self, text: &str, pos: u32, emit: &mut impl Emit) -> u32 {
         let t = tables();
-        let word = &mut self.word;
-        // The previous character if it was Han, and the length of its run.
-        let (mut prev, mut run) = (None, 0);
+        let mut at = At {
+            prev: None,
+            run: 0,
+            pos,
+        };
         let mut i = 0;
         while i < text.len() {
             let (c, len) = char_at(text, i);
             i += len;
             let (c, class) = classify(c, t);
-            if class == Class::Han {
-                flush_word(word, emit);
-                emit.emit(Event::Han { c, prev, pos });
-                prev = Some(c);
-                run += 1;
-                pos += 1;
+            step(&mut self.word, &mut at, c, class, emit);
+        }
+        finish(&mut self.word, at, emit)
+    }
+
+    /// Feed the text of an HTML fragment (an article's body as rendered), as [`Tokens::feed`]
+    /// does a plain text. Returns the position after it and how many bytes of text it had.
+    ///
+    /// Inline elements (`<strong>`, `<a>`, `<span>`…) do not break a run, so `学<b>前</b>教育`
+    /// is 学前教育; every other tag (`</p>`, `<li>`, `<td>`, `<br>`) is a break, as a line break
+    /// is. An image stands for its `alt` text. Character references are decoded. Comments, and
+    /// the content of `<script>` and `<style>`, are skipped. See [`markup_at`].
+    #[inline(always)]
+    fn feed_html(&mut self, html: &str, pos: u32, emit: &mut impl Emit) -> (u32, usize) {
+        let t = tables();
+        let mut at = At {
+            prev: None,
+            run: 0,
+            pos,
+        };
+        // Bytes of markup skipped, and of text that markup stood for.
+        let (mut markup, mut decoded) = (0, 0);
+        let mut i = 0;
+        while i < html.len() {
+            let (c, len) = char_at(html, i);
+            if c == '<' || c == '&' {
+                let (end, m) = markup_at(html, i);
+                markup += end - i;
+                i = end;
+                match m {
+                    Markup::Nothing => {}
+                    Markup::Break => step(&mut self.word, &mut at, '\n', Class::Other, emit),
+                    Markup::Char(c) => {
+                        decoded += c.len_utf8();
+                        let (c, class) = classify(c, t);
+                        step(&mut self.word, &mut at, c, class, emit);
+                    }
+                    Markup::Alt(alt) => {
+                        decoded += alt.len();
+                        for c in alt.chars() {
+                            let (c, class) = classify(c, t);
+                            step(&mut self.word, &mut at, c, class, emit);
+                        }
+                    }
+                }
+                continue;
+            }
+            i += len;
+            let (c, class) = classify(c, t);
+            step(&mut self.word, &mut at, c, class, emit);
+        }
+        (
+            finish(&mut self.word, at, emit),
+            html.len() - markup + decoded,
+        )
+    }
+}
+
+/// The tokeniser's work for one character.
+#[inline(always)]
+fn step(word: &mut String, at: &mut At, c: char, class: Class, emit: &mut impl Emit) {
+    if class == Class::Han {
+        flush_word(word, emit);
+        emit.emit(Event::Han {
+            c,
+            prev: at.prev,
+            pos: at.pos,
+        });
+        at.prev = Some(c);
+        at.run += 1;
+        at.pos += 1;
+    } else {
+        if let Some(last) = at.prev.take() {
+            emit.emit(Event::RunEnd { len: at.run, last });
+            at.run = 0;
+            at.pos += 1;
+        }
+        if class == Class::Word {
+            word.push(c);
+        } else {
+            flush_word(word, emit);
+        }
+    }
+}
+
+/// The end of a text, which ends its run and token: the position after it.
+#[inline(always)]
+fn finish(word: &mut String, at: At, emit: &mut impl Emit) -> u32 {
+    let mut pos = at.pos;
+    if let Some(last) = at.prev {
+        emit.emit(Event::RunEnd { len: at.run, last });
+        pos += 1;
+    }
+    flush_word(word, emit);
+    pos
+}
+
+/// What a piece of markup in an article's HTML is to the tokeniser.
+#[derive(Debug, PartialEq, Eq)]
+enum Markup {
+    /// Nothing: an inline element's tag, a comment.
+    Nothing,
+    /// A break between runs: any other tag.
+    Break,
+    /// A character: a character reference, or a `<` or `&` that starts no markup.
+    Char(char),
+    /// An image's `alt` text, decoded.
+    Alt(String),
+}
+
+/// Elements whose tags do not break a run of text (besides `<img>`, which stands for its `alt`).
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr",
+];
+
+/// The markup that starts at byte `i` of `html` (a `<` or a `&`): where it ends, and what it is
+/// to the tokeniser. Not a full HTML parser, and it need not be one: the HTML is what the build
+/// rendered from Markdown, sanitised unless the site trusts its authors, so it is well formed.
+#[inline(never)]
+fn markup_at(html: &str, i: usize) -> (usize, Markup) {
+    let bytes = html.as_bytes();
+    if bytes[i] == b'&' {
+        return reference_at(html, i);
+    }
+    let rest = &html[i..];
+    // The end of the tag at `from`, past the `>` (or the end of the HTML).
+    let close = |from: usize| html[from..].find('>').map_or(html.len(), |e| from + e + 1);
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->").map_or(html.len(), |e| i + 4 + e + 3);
+        return (end, Markup::Nothing);
+    }
+    match bytes.get(i + 1) {
+        Some(b'!' | b'?') => (close(i), Markup::Nothing),
+        Some(b'/') => {
+            let name = tag_name(&html[i + 2..]);
+            let m = if INLINE.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                Markup::Nothing
             } else {
-                if let Some(last) = prev.take() {
-                    emit.emit(Event::RunEnd { len: run, last });
-                    run = 0;
-                    pos += 1;
-                }
-                if class == Class::Word {
-                    word.push(c);
-                } else {
-                    flush_word(word, emit);
-                }
+                Markup::Break
+            };
+            (close(i + 2 + name.len()), m)
+        }
+        Some(b) if b.is_ascii_alphabetic() => {
+            let name = tag_name(&html[i + 1..]);
+            let (end, alt) = attributes(html, i + 1 + name.len());
+            if name.eq_ignore_ascii_case("img") {
+                return (end, alt.map_or(Markup::Nothing, Markup::Alt));
+            }
+            if ["script", "style"]
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(name))
+            {
+                // Raw text up to the element's end tag.
+                let lower = html[end..].to_ascii_lowercase();
+                let end = lower
+                    .find(&format!("</{}", name.to_ascii_lowercase()))
+                    .map_or(html.len(), |e| close(end + e + 2));
+                return (end, Markup::Break);
+            }
+            if INLINE.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                (end, Markup::Nothing)
+            } else {
+                (end, Markup::Break)
             }
         }
-        if let Some(last) = prev {
-            emit.emit(Event::RunEnd { len: run, last });
-            pos += 1;
+        _ => (i + 1, Markup::Char('<')),
+    }
+}
+
+/// The tag name at the start of `s`.
+fn tag_name(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Read a tag's attributes from byte `i` of `html` to its `>`: where the tag ends, and its `alt`
+/// attribute's value, decoded.
+fn attributes(html: &str, mut i: usize) -> (usize, Option<String>) {
+    let bytes = html.as_bytes();
+    let mut alt = None;
+    loop {
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+        {
+            i += 1;
         }
-        flush_word(word, emit);
-        pos
+        match bytes.get(i) {
+            None => return (html.len(), alt),
+            Some(b'>') => return (i + 1, alt),
+            _ => {}
+        }
+        let name_end = html[i..]
+            .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'))
+            .map_or(html.len(), |e| i + e);
+        let name = &html[i..name_end];
+        i = name_end;
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let (value, end) = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = html[i + 1..]
+                    .find(char::from(q))
+                    .map_or(html.len(), |e| i + 1 + e);
+                (&html[(i + 1).min(end)..end], (end + 1).min(html.len()))
+            }
+            _ => {
+                let end = html[i..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .map_or(html.len(), |e| i + e);
+                (&html[i..end], end)
+            }
+        };
+        if name.eq_ignore_ascii_case("alt") {
+            alt = Some(decode(value));
+        }
+        i = end;
+    }
+}
+
+/// Text with its character references decoded, as [`reference_at`] reads them.
+fn decode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(off) = text[i..].find('&') {
+        out.push_str(&text[i..i + off]);
+        let (end, m) = reference_at(text, i + off);
+        match m {
+            Markup::Char(c) => out.push(c),
+            _ => out.push(' '),
+        }
+        i = end;
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+/// The character reference at byte `i` of `html` (a `&`): `&amp;`, `&#20892;`, `&#x519C;`. The
+/// five that HTML escapes with and `&nbsp;` are known by name; any other name is a break (they
+/// stand for punctuation and symbols: `&hellip;`, `&mdash;`). A `&` that starts no reference is
+/// itself.
+fn reference_at(html: &str, i: usize) -> (usize, Markup) {
+    let after = &html[i + 1..];
+    let Some(semi) = after.bytes().take(32).position(|b| b == b';') else {
+        return (i + 1, Markup::Char('&'));
+    };
+    let name = &after[..semi];
+    let end = i + 1 + semi + 1;
+    let number = match name.strip_prefix('#') {
+        Some(n) => match n.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => n.parse::<u32>().ok(),
+        },
+        None => None,
+    };
+    let c = match (number, name) {
+        (Some(n), _) => char::from_u32(n),
+        (None, "amp") => Some('&'),
+        (None, "lt") => Some('<'),
+        (None, "gt") => Some('>'),
+        (None, "quot") => Some('"'),
+        (None, "apos") => Some('\''),
+        (None, "nbsp") => Some('\u{a0}'),
+        (None, n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            return (end, Markup::Break);
+        }
+        _ => return (i + 1, Markup::Char('&')),
+    };
+    match c {
+        Some(c) => (end, Markup::Char(c)),
+        None => (end, Markup::Break),
     }
 }
 
@@ -528,6 +795,8 @@ struct Slice {
     words: Vec<Vec<WordAt>>,
     word_ends: Vec<Vec<u32>>,
     word_text: String,
+    /// Bytes of the articles' searched text (titles and bodies), for [`SearchStats::text_bytes`].
+    text_bytes: u64,
     /// On the first pass, the characters of the common Han block ([`HAN_FIRST`]..[`HAN_END`]):
     /// per character, one bit per article of the slice that has it (the low 32 bits) and one
     /// per article with it in the title (the high 32). Setting a bit needs no test of whether
@@ -588,6 +857,7 @@ impl Slice {
         self.words.iter_mut().for_each(Vec::clear);
         self.word_ends.iter_mut().for_each(Vec::clear);
         self.word_text.clear();
+        self.text_bytes = 0;
         self.chars.clear();
         self.char_ends.clear();
         self.common.clear();
@@ -650,7 +920,9 @@ impl Slice {
 }
 
 /// Tokenise article `a` for `pass`, appending to `out`: its title from position 0, then its unit,
-/// county, topics, year, issue title and text from `title_end`, each ending in a line break.
+/// county, topics, year, issue title and the text of its body from `title_end`, each ending in a
+/// line break. The body's text is read from its HTML ([`Tokens::feed_html`]): no plain-text copy
+/// is kept.
 fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
     let art = &site.articles[a];
     let chars_from = out.chars.len();
@@ -677,10 +949,12 @@ fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
     ]
     .into_iter()
     .chain(art.topics.iter().map(|&t| site.topics[t].name.as_str()))
-    .chain([year.as_str(), &site.issues[art.issue].title, &art.text]);
+    .chain([year.as_str(), &site.issues[art.issue].title]);
     for field in fields {
         pos = tok.feed(field, pos, &mut sc);
     }
+    let (_, text) = tok.feed_html(&art.html, pos, &mut sc);
+    out.text_bytes += (art.title.len() + text) as u64;
     for &(c, _) in &out.chars[chars_from..] {
         s.seen[c as usize / 64] = 0;
     }
@@ -1287,20 +1561,20 @@ fn write_with(
         .max()
         .unwrap_or(0)
         + 1;
-    let text_bytes: u64 = site
-        .articles
-        .iter()
-        .map(|a| (a.title.len() + a.text.len()) as u64)
-        .sum();
     // Postings with positions come to about 0.72 times the text's UTF-8 bytes on the benchmark's
     // corpus (3.0 of 4.2 MB at 1,000 articles, 29.8 of 41.7 MB at 10,000); the number of buckets
-    // is fixed from that before anything is counted. The shards are then cut to size from the
-    // buckets as they come out, so the guess only has to be in the right range.
-    let guess = (text_bytes as usize).saturating_mul(3) / 4;
+    // is fixed from that before anything is counted, taking the bodies' HTML for their text
+    // (a few per cent more there). The shards are then cut to size from the buckets as they come
+    // out, so the guess only has to be in the right range.
+    let html_bytes: usize = site
+        .articles
+        .iter()
+        .map(|a| a.title.len() + a.html.len())
+        .sum();
+    let guess = html_bytes.saturating_mul(3) / 4;
     let buckets = bucket_count(guess);
     let mut stats = SearchStats {
         articles: n,
-        text_bytes,
         buckets,
         ..SearchStats::default()
     };
@@ -1354,6 +1628,7 @@ fn write_with(
                 || {
                     if pass.chars {
                         for slice in slices {
+                            stats.text_bytes += slice.text_bytes;
                             chars.add_slice(slice.first, &slice.common);
                             for (doc, c) in slice.chars() {
                                 chars.add(doc, c);
@@ -1842,6 +2117,72 @@ mod tests {
             assert_eq!(read_varint(&buf, &mut at), Some(v));
         }
         assert_eq!(at, buf.len());
+    }
+
+    /// The keys of an HTML fragment, as [`keys_of`] gives those of a text, with the position
+    /// after it and its bytes of text.
+    fn html_keys(html: &str) -> (Vec<String>, u32, usize) {
+        let mut out = Vec::new();
+        let (pos, bytes) = Tokens::default().feed_html(html, 0, &mut |ev: Event<'_>| match ev {
+            Event::Han { c, prev, .. } => {
+                if let Some(p) = prev {
+                    out.push(format!("{p}{c}"));
+                }
+            }
+            Event::RunEnd { len: 1, last } => out.push(last.to_string()),
+            Event::RunEnd { .. } => {}
+            Event::Word { word, .. } => out.push(word.to_string()),
+        });
+        (out, pos, bytes)
+    }
+
+    #[test]
+    fn the_text_of_html_is_read_as_the_same_text_would_be() {
+        let text_pos = |text: &str| Tokens::default().feed(text, 0, &mut |_: Event<'_>| {});
+        for (html, text) in [
+            // Inline elements join, blocks break; link addresses are not text.
+            (
+                "<p>学<strong>前</strong>教育</p><p>推进<a href=\"/x?gdp=1&amp;b=2\">农民工</a></p>",
+                "学前教育\n推进农民工",
+            ),
+            // Table cells, line breaks and list items break.
+            (
+                "<table><tr><td>于都</td><td>兴国</td></tr></table>学前<br />教育<ul><li>一</li><li>二</li></ul>",
+                "于都 兴国\n学前\n教育\n一\n二",
+            ),
+            // References are decoded; unknown names (punctuation) break.
+            (
+                "<p>A&amp;B &#20892;&#x6C11;工 &lt;5G&gt; 工作&hellip;学习 a & b < c</p>",
+                "A&B 农民工 <5G> 工作…学习 a & b < c",
+            ),
+            // An image is its alt text; comments, scripts and styles are nothing.
+            (
+                "<p>见<img src=\"a.png\" alt=\"于都&quot;脐橙&quot;\" title=\"图片\" />图</p>",
+                "见于都\"脐橙\"图",
+            ),
+            (
+                "正<!-- 注释 -->文<script>var 农民 = \"</p>\";</SCRIPT><style>p{}</style>末尾",
+                "正文\n末尾",
+            ),
+            (
+                "<pre><code class=\"language-text\">5G基站\n加装电梯\n</code></pre>",
+                "\n5G基站\n加装电梯\n",
+            ),
+        ] {
+            let (keys, pos, _) = html_keys(html);
+            assert_eq!(keys, keys_of(text), "{html}");
+            assert_eq!(pos, text_pos(text), "{html}");
+        }
+        // Broken markup (raw HTML a site trusts can be anything) never panics: every prefix of
+        // tags, attributes and references cut anywhere, and references to no character.
+        let nasty = "<p a='学' b=\"x\" c=d/><!-- 注 --><script>学</script><img alt=学&amp;&#x5B66;&#55296;&#99999999;<\\/ &";
+        for (i, _) in nasty.char_indices() {
+            html_keys(&nasty[..i]);
+            html_keys(&nasty[i..]);
+        }
+        assert_eq!(html_keys("&#55296;学&#x110000;习&#;").0, ["学", "习"]);
+        // The bytes of text: everything but markup, references counted as what they stand for.
+        assert_eq!(html_keys("<p>学<b>前</b>&amp;</p>").2, "学前&".len());
     }
 
     #[test]

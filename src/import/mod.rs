@@ -284,7 +284,7 @@ fn render_issue(
         };
         let unit = leading.as_ref().map(|l| l.unit.clone());
         let body = write::body_markdown(&a.blocks);
-        let body_text = crate::markdown::render(&body, false).text;
+        let body_text = crate::markdown::plain_text(&body);
         let choice = classifier.topics(&a.title, &body_text);
         if choice.defaulted {
             let mut help = String::from(

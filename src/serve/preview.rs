@@ -366,7 +366,6 @@ impl Preview {
         art.unit = la.unit.clone();
         art.summary = model::summary_of(la);
         art.html = la.body.html.clone();
-        art.text = la.body.text.clone();
         art.extra = la.extra.clone();
         let site = self.site.as_ref()?;
         let theme = self.theme.as_ref()?;

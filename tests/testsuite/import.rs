@@ -55,7 +55,7 @@ fn title_and_text(file: &str) -> String {
         .unwrap()
         .trim_matches('"');
     let body = file.splitn(3, "---\n").nth(2).unwrap();
-    format!("{title}{}", bulletin::markdown::render(body, false).text)
+    format!("{title}{}", bulletin::markdown::plain_text(body))
 }
 
 #[test]

@@ -108,6 +108,49 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     assert_eq!(read_char(&file, '橙'), Some((vec![0], vec![0])));
 }
 
+/// The index reads an article's text from its rendered body: a line break inside a paragraph
+/// between two Chinese characters joins them (in the page too), inline markup does not break a
+/// run, table cells and blocks do, an image is its alt text, and raw HTML's text is searched.
+#[test]
+fn the_text_is_read_from_the_rendered_body() {
+    let s = TestSite::new();
+    s.issue("2021-1", 1, "2021-01-04").file(
+        "content/2021-1/a.md",
+        "---\ntitle: 标题\ncounty: 于都县\ntopics: [教育]\n---\n\
+         学前\n教育，推进**农民**\n工就业。\n\n\
+         | 县 | 人数 |\n|---|---|\n| 于都 | 兴国 |\n\n\
+         ![脐橙丰收](a.png)\n\n\
+         <div>加装<em>电梯</em>&amp;GDP</div>\n",
+    );
+    s.build().success();
+    let page = s.read("issues/2021-1/a/index.html");
+    assert!(
+        page.contains("学前教育，推进<strong>农民</strong>工就业"),
+        "{page}"
+    );
+    let m = manifest(&s);
+    let buckets = m["buckets"].as_u64().unwrap() as usize;
+    let runs: Vec<usize> = m["shard_buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap() as usize)
+        .collect();
+    let has = |key: &str| {
+        let shard = shard_of(key, buckets, &runs);
+        let file = output_file(&s, &format!("search/s/{shard:04x}.bin"));
+        read_postings(&file, key).is_some()
+    };
+    for key in [
+        "前教", "民工", "工就", "脐橙", "橙丰", "装电", "电梯", "gdp", "于都", "兴国",
+    ] {
+        assert!(has(key), "{key} is indexed");
+    }
+    for key in ["都兴", "梯g", "png", "div", "em", "amp"] {
+        assert!(!has(key), "{key} is not");
+    }
+}
+
 #[test]
 fn the_index_is_the_same_on_every_build() {
     let s = fixture();
