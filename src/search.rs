@@ -1074,9 +1074,11 @@ impl Emit for Scanner<'_> {
 #[derive(Default)]
 #[repr(align(64))]
 struct Gathered {
-    /// Per article, the deltas of its positions (bigrams only).
+    /// Per article, the deltas of its positions (bigrams only): the piece being filled, the
+    /// full ones being in [`Group::spilled`].
     pos: Vec<u8>,
-    /// Per article: its id's delta from the previous one's, and count × 2 + in title.
+    /// Per article: its id's delta from the previous one's, and count × 2 + in title (the piece
+    /// being filled, as `pos`).
     list: Vec<u8>,
     /// The current article's: occurrences × 2 + whether the first was in the title (0: none
     /// yet), as the list holds it; and the last one's position.
@@ -1169,18 +1171,55 @@ struct Group {
     keys: Vec<Gathered>,
     /// The keys that the current article has.
     touched: Vec<u32>,
+    /// The most bytes a piece of postings holds ([`PIECE`]; tests use less).
+    piece: usize,
+    /// Full pieces of keys' postings ([`PIECE`]): the key, whether its positions (or its list),
+    /// and the bytes, in the order they filled.
+    spilled: Vec<(u32, bool, Vec<u8>)>,
+}
+
+/// Postings in pieces, in order.
+type Pieces = Vec<Vec<u8>>;
+
+/// A key's positions and list are each held in pieces of at most this many bytes (a full piece
+/// is moved aside and a new one begun), never in one long vector: a long vector grows by
+/// reallocating, and a large allocation is fresh memory that the system must zero, which on the
+/// machine measured cost more than all the copying (docs/search.md). Pieces of this size come
+/// from the allocator's pools, which the build's earlier stages have already touched.
+const PIECE: usize = 16 * 1024;
+
+/// Room for `need` more bytes at the end of `v`, key `k`'s positions (`is_pos`) or list: double
+/// it while it is under a piece of `piece` bytes, else move it to `spilled` and begin a new one.
+#[cold]
+#[inline(never)]
+fn make_room(
+    v: &mut Vec<u8>,
+    need: usize,
+    (k, is_pos): (u32, bool),
+    piece: usize,
+    spilled: &mut Vec<(u32, bool, Vec<u8>)>,
+) {
+    if v.capacity() >= piece {
+        let next = Vec::with_capacity(piece.max(need));
+        spilled.push((k, is_pos, std::mem::replace(v, next)));
+    } else {
+        let cap = (v.capacity() * 2).clamp(16, piece).max(v.len() + need);
+        v.reserve_exact(cap - v.len());
+    }
 }
 
 impl Group {
-    fn new(first: usize, end: usize) -> Self {
+    fn new(first: usize, end: usize, piece: usize) -> Self {
         Group {
             first,
             end,
+            piece,
             han_ids: Slots::new(),
             word_ids: Slots::new(),
             names: Vec::new(),
             keys: Vec::new(),
             touched: Vec::new(),
+            spilled: Vec::new(),
         }
     }
 
@@ -1218,6 +1257,9 @@ impl Group {
                 e.tf = u32::from(pos < title_end);
                 e.last_pos = 0;
             }
+            if e.pos.capacity() - e.pos.len() < 5 {
+                make_room(&mut e.pos, 5, (k, true), self.piece, &mut self.spilled);
+            }
             push_varint(&mut e.pos, u64::from(pos - e.last_pos));
             e.last_pos = pos;
             e.tf += 2;
@@ -1247,6 +1289,9 @@ impl Group {
         }
         for &k in &self.touched {
             let e = &mut self.keys[k as usize];
+            if e.list.capacity() - e.list.len() < 10 {
+                make_room(&mut e.list, 10, (k, false), self.piece, &mut self.spilled);
+            }
             push_varint(&mut e.list, u64::from(doc - e.last_doc));
             push_varint(&mut e.list, u64::from(e.tf));
             e.docs += 1;
@@ -1271,6 +1316,7 @@ impl Group {
             for v in [&mut e.pos, &mut e.list] {
                 if v.len() >= RESERVE_FROM {
                     let want = (v.len() as u64 * total as u64 / done as u64 * 9 / 8) as usize;
+                    let want = want.min(self.piece);
                     if want > v.capacity() {
                         v.reserve_exact(want - v.len());
                     }
@@ -1280,7 +1326,7 @@ impl Group {
     }
 
     /// The group's buckets, in order, each its keys sorted by their bytes. Each key's postings
-    /// move into its bucket (not copied): they are copied once, into the shard file.
+    /// (its pieces) move into its bucket (not copied): they are copied once, into the shard file.
     fn encode(self, buckets: usize) -> Vec<Bucket> {
         let names: Vec<([u8; 8], usize)> = self
             .names
@@ -1301,6 +1347,17 @@ impl Group {
             per_bucket[(fnv1a(name(k)) as usize & (buckets - 1)) - self.first].push(k);
         }
         let mut gathered: Vec<Option<Gathered>> = self.keys.into_iter().map(Some).collect();
+        // The full pieces of each key that has any, in order: its positions', its list's.
+        let mut pieces: Vec<(Pieces, Pieces)> = Vec::new();
+        let mut pieces_of: Vec<u32> = vec![u32::MAX; gathered.len()];
+        for (k, is_pos, bytes) in self.spilled {
+            if pieces_of[k as usize] == u32::MAX {
+                pieces_of[k as usize] = pieces.len() as u32;
+                pieces.push(Default::default());
+            }
+            let (pos, list) = &mut pieces[pieces_of[k as usize] as usize];
+            if is_pos { pos } else { list }.push(bytes);
+        }
         let mut out = Vec::with_capacity(per_bucket.len());
         for mut keys in per_bucket {
             keys.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
@@ -1313,15 +1370,23 @@ impl Group {
             };
             for &k in &keys {
                 let e = gathered[k as usize].take().expect("a key is in one bucket");
+                let (mut pos, mut list) = match pieces_of[k as usize] {
+                    u32::MAX => Default::default(),
+                    i => std::mem::take(&mut pieces[i as usize]),
+                };
+                pos.push(e.pos);
+                list.push(e.list);
+                let pos_len: usize = pos.iter().map(Vec::len).sum();
+                let list_len: usize = list.iter().map(Vec::len).sum();
                 let n = name(k);
                 push_varint(&mut bucket.header, n.len() as u64);
                 bucket.header.extend_from_slice(n);
                 push_varint(&mut bucket.header, u64::from(e.docs));
-                push_varint(&mut bucket.header, e.list.len() as u64);
-                push_varint(&mut bucket.header, e.pos.len() as u64);
-                bucket.bytes += e.list.len() + e.pos.len();
-                bucket.lists.push(e.list);
-                bucket.positions.push(e.pos);
+                push_varint(&mut bucket.header, list_len as u64);
+                push_varint(&mut bucket.header, pos_len as u64);
+                bucket.bytes += list_len + pos_len;
+                bucket.lists.extend(list);
+                bucket.positions.extend(pos);
             }
             bucket.bytes += bucket.header.len();
             out.push(bucket);
@@ -1335,8 +1400,9 @@ impl Group {
 struct Bucket {
     keys: usize,
     header: Vec<u8>,
-    lists: Vec<Vec<u8>>,
-    positions: Vec<Vec<u8>>,
+    /// The keys' lists and positions, each key's in one or more pieces, in order.
+    lists: Pieces,
+    positions: Pieces,
     /// Bytes in all.
     bytes: usize,
 }
@@ -1606,15 +1672,17 @@ pub fn bucket_count(bytes: usize) -> usize {
 /// Build the index of a site and hand its files to `sink`. Deterministic: the same site gives the
 /// same bytes.
 pub fn write(site: &Site, sink: &dyn Sink) -> io::Result<SearchStats> {
-    write_with(site, sink, PASS_BYTES, CHUNK)
+    write_with(site, sink, PASS_BYTES, CHUNK, PIECE)
 }
 
-/// [`write`] with passes of about `pass_bytes` and chunks of `chunk` articles.
+/// [`write`] with passes of about `pass_bytes`, chunks of `chunk` articles and postings in pieces
+/// of `piece` bytes.
 fn write_with(
     site: &Site,
     sink: &dyn Sink,
     pass_bytes: usize,
     chunk: usize,
+    piece: usize,
 ) -> io::Result<SearchStats> {
     let n = site.articles.len();
     let title_end = site
@@ -1660,7 +1728,7 @@ fn write_with(
         let mut groups: Vec<Group> = (0..pass.groups())
             .map(|g| {
                 let lo = first + g * pass.per_group;
-                Group::new(lo, (lo + pass.per_group).min(first + count))
+                Group::new(lo, (lo + pass.per_group).min(first + count), piece)
             })
             .collect();
         // Refilled by every chunk of the pass, and freed before the pass's buckets are encoded.
@@ -2019,12 +2087,12 @@ mod tests {
 
     /// Every file the index of the bundled sample writes, built in passes of `pass_bytes` and
     /// chunks of `chunk` articles.
-    fn sample_index(pass_bytes: usize, chunk: usize) -> Vec<(String, Vec<u8>)> {
+    fn sample_index(pass_bytes: usize, chunk: usize, piece: usize) -> Vec<(String, Vec<u8>)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let prepared = crate::build::prepare(&crate::build::BuildOptions::new(root))
             .unwrap_or_else(|_| panic!("the sample prepares"));
         let sink = crate::output::MemorySink::default();
-        write_with(&prepared.site, &sink, pass_bytes, chunk).unwrap();
+        write_with(&prepared.site, &sink, pass_bytes, chunk, piece).unwrap();
         let files = sink.files.read().unwrap();
         let mut out: Vec<(String, Vec<u8>)> =
             files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
@@ -2034,11 +2102,14 @@ mod tests {
 
     #[test]
     fn the_bytes_do_not_depend_on_passes_or_chunks() {
-        let one_pass = sample_index(PASS_BYTES, CHUNK);
+        let one_pass = sample_index(PASS_BYTES, CHUNK, PIECE);
         assert!(one_pass.iter().any(|(p, _)| p == "search/index.json"));
         // A pass per shard and an article per chunk: many passes, each reading every article.
-        assert_eq!(sample_index(1, 1), one_pass);
-        assert_eq!(sample_index(4096, 2), one_pass);
+        assert_eq!(sample_index(1, 1, PIECE), one_pass);
+        assert_eq!(sample_index(4096, 2, PIECE), one_pass);
+        // Postings in pieces of 16 bytes: every key of more than a few occurrences in several.
+        assert_eq!(sample_index(PASS_BYTES, CHUNK, 16), one_pass);
+        assert_eq!(sample_index(4096, 1, 16), one_pass);
     }
 
     #[test]
