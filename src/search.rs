@@ -35,14 +35,16 @@
 //! gathered, so they are never all held at once. They are built in **passes**, each over a
 //! range of buckets whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
 //! size of the text, later ones from the bytes per bucket so far). A pass reads every article, in
-//! id order, in chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles.
-//! The slices are tokenised in parallel, a task each, into the occurrences of the pass's keys,
+//! id order, in chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles; an
+//! article's body is read from its rendered HTML ([`Tokens::feed_html`]), so no plain-text copy
+//! of it is kept. The slices are tokenised in parallel, a task each, into the occurrences of the pass's keys,
 //! **laid out by bucket group**: per group, the bigrams of the slice's articles one after another
 //! (see [`Slice`]). Then every bucket group (a task each) reads its own buffers, slice after slice,
 //! and appends the chunk's occurrences of its keys, article by article, to each key's postings,
 //! **already in the bytes of the shard file** (the article delta and count go to the key's list,
-//! the position deltas to its positions). Only the chunk's occurrences are ever held besides the
-//! encoded postings. At the end of the pass each bucket is its keys sorted, the buckets are cut
+//! the position deltas to its positions), held in pieces of at most [`PIECE`] bytes rather than
+//! vectors that grow by reallocating (fresh memory is what costs: see [`PIECE`]). Only the
+//! chunk's occurrences are ever held besides the encoded postings. At the end of the pass each bucket is its keys sorted, the buckets are cut
 //! into shards ([`Packer`]), and each shard is a header, the lists and the positions copied one
 //! after another; it is written and its memory freed before the next pass. The single characters
 //! are gathered on the first pass, as one bit per article and character in each slice's table
