@@ -7,15 +7,15 @@
 #   bench/ab.sh --root bench/work/corpus-10000 --rounds 21 --out /mnt/fresh \
 #     "without=$B build --no-search" "with=$B build"
 #
-# Commands run from SITE, so give the binary's absolute path. Each round runs every COMMAND once, in the order given, from SITE, with `--output DIR/o`
-# appended; before each build the previous output is deleted, the file system synced and the
-# machine left alone for half a second, so every build writes into a folder that does not exist
-# on a file system with nothing left to write back. Times come from GNU time. The first LABEL is
-# the baseline: for every other one the report gives the difference of the medians and the median
-# (and range) of the round-by-round differences, which is what to quote on a noisy machine. It
-# also records how much CPU other processes used during each build (from /proc/stat) and reports
-# the quiet rounds apart: those in which, during every build, others used under a quarter of a
-# core on average.
+# Commands run from SITE, so give the binary's absolute path. Each round runs every COMMAND once,
+# in the order given, from SITE, with `--output DIR/o` appended; before each build the previous
+# output is deleted, the file system synced and the machine left alone for half a second, so every
+# build writes into a folder that does not exist on a file system with nothing left to write back.
+# Times come from GNU time. The first LABEL is the baseline: for every other one the report gives
+# the difference of the medians and the median (and range) of the round-by-round differences,
+# which is what to quote on a noisy machine. It also records how much CPU other processes used
+# during each build (from /proc/stat) and reports the quiet rounds apart: those in which, during
+# every build, others used under a quarter of a core on average.
 #
 # Put DIR on a freshly made file system (docs/performance.md, "Fresh output"): deleting outputs
 # on a non-journalled ext4 slows later builds for minutes.

@@ -32,24 +32,24 @@
 //! ## How it is built
 //!
 //! The postings of a large archive are several times the size of its text while they are being
-//! gathered, so they are never all held at once. They are built in **passes**, each over a
-//! range of buckets whose postings come to about [`PASS_BYTES`] (the first pass guesses from the
-//! size of the text, later ones from the bytes per bucket so far). A pass reads every article, in
-//! id order, in chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles; an
-//! article's body is read from its rendered HTML ([`Tokens::feed_html`]), so no plain-text copy
-//! of it is kept. The slices are tokenised in parallel, a task each, into the occurrences of the pass's keys,
-//! **laid out by bucket group**: per group, the bigrams of the slice's articles one after another
-//! (see [`Slice`]). Then every bucket group (a task each) reads its own buffers, slice after slice,
-//! and appends the chunk's occurrences of its keys, article by article, to each key's postings,
+//! gathered, so they are never all held at once. They are built in **passes**, each over a range of
+//! buckets whose postings come to about [`PASS_BYTES`] (the first pass guesses from the size of the
+//! text, later ones from the bytes per bucket so far). A pass reads every article, in id order, in
+//! chunks of [`CHUNK`], each cut into slices of [`SLICE`] consecutive articles; an article's body
+//! is read from its rendered HTML ([`Tokens::feed_html`]), so no plain-text copy of it is kept. The
+//! slices are tokenised in parallel, a task each, into the occurrences of the pass's keys, **laid
+//! out by bucket group**: per group, the bigrams of the slice's articles one after another (see
+//! [`Slice`]). Then every bucket group (a task each) reads its own buffers, slice after slice, and
+//! appends the chunk's occurrences of its keys, article by article, to each key's postings,
 //! **already in the bytes of the shard file** (the article delta and count go to the key's list,
 //! the position deltas to its positions), held in pieces of at most [`PIECE`] bytes rather than
-//! vectors that grow by reallocating (fresh memory is what costs: see [`PIECE`]). Only the
-//! chunk's occurrences are ever held besides the encoded postings. At the end of the pass each bucket is its keys sorted, the buckets are cut
-//! into shards ([`Packer`]), and each shard is a header, the lists and the positions copied one
-//! after another; it is written and its memory freed before the next pass. The single characters
-//! are gathered on the first pass, as one bit per article and character in each slice's table
-//! ([`Slice::masks`]), then per character as a delta list that becomes a bitmap once that is
-//! smaller ([`CharSets`]).
+//! vectors that grow by reallocating (fresh memory is what costs: see [`PIECE`]). Only the chunk's
+//! occurrences are ever held besides the encoded postings. At the end of the pass each bucket is
+//! its keys sorted, the buckets are cut into shards ([`Packer`]), and each shard is a header, the
+//! lists and the positions copied one after another; it is written and its memory freed before the
+//! next pass. The single characters are gathered on the first pass, as one bit per article and
+//! character in each slice's table ([`Slice::masks`]), then per character as a delta list that
+//! becomes a bitmap once that is smaller ([`CharSets`]).
 //!
 //! What makes it fast is mostly what it does not do per character. The tokeniser decodes the
 //! three-byte UTF-8 of the common Han block itself and classes it with one comparison; ASCII and
@@ -615,12 +615,17 @@ fn markup_at(html: &str, i: usize) -> (usize, Markup) {
                 .iter()
                 .any(|t| t.eq_ignore_ascii_case(name))
             {
-                // Raw text up to the element's end tag.
-                let lower = html[end..].to_ascii_lowercase();
-                let end = lower
-                    .find(&format!("</{}", name.to_ascii_lowercase()))
-                    .map_or(html.len(), |e| close(end + e + 2));
-                return (end, Markup::Break);
+                // Raw text up to the element's end tag, whatever its case.
+                let mut from = end;
+                while let Some(e) = html[from..].find("</") {
+                    let at = from + e + 2;
+                    let tag = bytes.get(at..at + name.len());
+                    if tag.is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes())) {
+                        return (close(at + name.len()), Markup::Break);
+                    }
+                    from = at;
+                }
+                return (html.len(), Markup::Break);
             }
             if is_inline(name) {
                 (end, Markup::Nothing)
