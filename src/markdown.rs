@@ -53,7 +53,7 @@ struct JoinBreaks<'a, I: Iterator<Item = Event<'a>>> {
 }
 
 /// Markup that a soft break is looked past, both ways.
-fn is_inline(event: &Event<'_>) -> bool {
+fn is_inline_markup(event: &Event<'_>) -> bool {
     matches!(
         event,
         Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
@@ -72,13 +72,13 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for JoinBreaks<'a, I> {
         match &event {
             Event::Text(t) | Event::Code(t) => self.last = t.chars().next_back().or(self.last),
             Event::SoftBreak => {
-                while self.pending.back().is_none_or(is_inline) {
+                while self.pending.back().is_none_or(is_inline_markup) {
                     match self.inner.next() {
                         Some(e) => self.pending.push_back(e),
                         None => break,
                     }
                 }
-                let next = match self.pending.iter().find(|e| !is_inline(e)) {
+                let next = match self.pending.iter().find(|e| !is_inline_markup(e)) {
                     Some(Event::Text(t) | Event::Code(t)) => t.chars().next(),
                     _ => None,
                 };
@@ -89,7 +89,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for JoinBreaks<'a, I> {
                 }
                 self.last = None;
             }
-            e if is_inline(e) => {}
+            e if is_inline_markup(e) => {}
             _ => self.last = None,
         }
         Some(event)

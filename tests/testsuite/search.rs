@@ -26,6 +26,18 @@ fn output_file(s: &TestSite, rel: &str) -> Vec<u8> {
     std::fs::read(s.path().join("output").join(rel)).unwrap()
 }
 
+/// The manifest's number of buckets, and how many buckets each shard holds.
+fn shard_layout(m: &Value) -> (usize, Vec<usize>) {
+    let buckets = m["buckets"].as_u64().unwrap() as usize;
+    let runs = m["shard_buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap() as usize)
+        .collect();
+    (buckets, runs)
+}
+
 #[test]
 fn build_writes_the_search_page_and_its_index() {
     let s = TestSite::sample();
@@ -59,13 +71,7 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     s.build().success();
     let m = manifest(&s);
     let shards = m["shards"].as_u64().unwrap() as usize;
-    let buckets = m["buckets"].as_u64().unwrap() as usize;
-    let runs: Vec<usize> = m["shard_buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_u64().unwrap() as usize)
-        .collect();
+    let (buckets, runs) = shard_layout(&m);
     // Every bucket is in exactly one shard, and every shard file is there.
     assert_eq!(runs.len(), shards);
     assert_eq!(runs.iter().sum::<usize>(), buckets);
@@ -128,14 +134,7 @@ fn the_text_is_read_from_the_rendered_body() {
         page.contains("学前教育，推进<strong>农民</strong>工就业"),
         "{page}"
     );
-    let m = manifest(&s);
-    let buckets = m["buckets"].as_u64().unwrap() as usize;
-    let runs: Vec<usize> = m["shard_buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_u64().unwrap() as usize)
-        .collect();
+    let (buckets, runs) = shard_layout(&manifest(&s));
     let has = |key: &str| {
         let shard = shard_of(key, buckets, &runs);
         let file = output_file(&s, &format!("search/s/{shard:04x}.bin"));
