@@ -242,6 +242,7 @@ pub fn render_outputs(
     let mut paths: Vec<String> = outputs.iter().map(|&o| site.file_path(o)).collect();
     if statics {
         paths.extend(theme.static_files.iter().map(|f| f.output.clone()));
+        paths.extend(site.assets.claims().map(|(path, _)| path));
     }
     let io_error = |e: std::io::Error| {
         let mut d = Diagnostics::new();
@@ -262,28 +263,40 @@ pub fn render_outputs(
             errs.push(d);
         }
     };
-    outputs
-        .par_iter()
-        .zip(paths.par_iter())
-        .for_each(|(&o, path)| {
-            match renderer.render(o) {
-                Ok(html) => {
-                    if o.is_html() {
-                        pages.fetch_add(1, Ordering::Relaxed);
+    // Photos are processed alongside the pages, on the same threads.
+    let (_, asset_files) = rayon::join(
+        || {
+            outputs
+                .par_iter()
+                .zip(paths.par_iter())
+                .for_each(|(&o, path)| {
+                    match renderer.render(o) {
+                        Ok(html) => {
+                            if o.is_html() {
+                                pages.fetch_add(1, Ordering::Relaxed);
+                            }
+                            bytes.fetch_add(html.len(), Ordering::Relaxed);
+                            if let Err(e) = sink.write(path, &html) {
+                                report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
+                                "check that the disk is not full and that the output folder is writable",
+                            ));
+                            }
+                        }
+                        Err(d) => report(d),
                     }
-                    bytes.fetch_add(html.len(), Ordering::Relaxed);
-                    if let Err(e) = sink.write(path, &html) {
-                        report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
-                        "check that the disk is not full and that the output folder is writable",
-                    ));
+                    if let Some(p) = progress {
+                        p.inc(1);
                     }
-                }
-                Err(d) => report(d),
+                });
+        },
+        || {
+            if statics {
+                publish_assets(site, sink, &bytes, &report)
+            } else {
+                0
             }
-            if let Some(p) = progress {
-                p.inc(1);
-            }
-        });
+        },
+    );
     if statics {
         theme
             .static_files
@@ -309,9 +322,54 @@ pub fn render_outputs(
     }
     Ok(Written {
         pages: pages.into_inner(),
-        files: outputs.len() + if statics { theme.static_files.len() } else { 0 },
+        files: outputs.len() + if statics { theme.static_files.len() } else { 0 } + asset_files,
         bytes: bytes.into_inner() as u64,
     })
+}
+
+/// The `assets` part of rendering: the photos and attachments of the issue folders, one task
+/// each (a photo is decoded once for all its copies, and its memory freed before the task ends,
+/// so memory grows with the threads, not the photos). A sink that discards (`check`) gets the
+/// paths without any pixel work. Returns the number of files written.
+fn publish_assets(
+    site: &Site,
+    sink: &dyn Sink,
+    bytes: &AtomicUsize,
+    report: &(dyn Fn(Diagnostic) + Sync),
+) -> usize {
+    let cache = crate::assets::image::Cache::of_site(&site.config.root);
+    let settings = &site.config.images;
+    let written = AtomicUsize::new(0);
+    site.assets.list.par_iter().for_each(|asset| {
+        let files = if sink.discards() {
+            Ok(asset
+                .outputs()
+                .into_iter()
+                .map(|(path, _)| (path, Vec::new()))
+                .collect())
+        } else {
+            crate::assets::image::publish(asset, settings, &cache)
+        };
+        match files {
+            Ok(files) => {
+                for (path, b) in files {
+                    bytes.fetch_add(b.len(), Ordering::Relaxed);
+                    written.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = sink.write(&path, &b) {
+                        report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
+                            "check that the disk is not full and that the output folder is writable",
+                        ));
+                    }
+                }
+            }
+            Err(p) => report(
+                Diagnostic::error(p.message)
+                    .with_path(format!("content/{}", asset.rel))
+                    .with_help(p.help),
+            ),
+        }
+    });
+    written.into_inner()
 }
 
 fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {

@@ -56,6 +56,8 @@ pub struct RawConfig {
     pub topics: Option<Vec<RawTerm>>,
     /// Settings of `bulletin import`.
     pub import: Option<ImportConfig>,
+    /// How photos next to articles are published.
+    pub images: Option<RawImages>,
     /// Anything else, handed to templates as `site.extra`.
     pub extra: Option<serde_json::Value>,
 }
@@ -87,6 +89,59 @@ pub struct ImportConfig {
     /// Extra keyword rules: `- {topic: 教育, keywords: [学校, 幼儿园]}`.
     #[serde(default)]
     pub rules: Vec<ImportRule>,
+}
+
+/// `images:` in site.yaml: how photos next to articles are published.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawImages {
+    /// The widths, in pixels, of the copies offered to browsers (`srcset`). Default
+    /// `[480, 800, 1200, 1600]`: a phone, the ~800 CSS px column at 1x, and the same at 1.5x and 2x.
+    pub widths: Option<Spanned<Vec<u32>>>,
+    /// JPEG quality, 1-100. Default 82.
+    pub quality: Option<Spanned<u8>>,
+    /// `auto` (default): JPEG for photos, PNG for PNG sources and transparent images; `jpeg`:
+    /// everything as JPEG.
+    pub format: Option<ImageFormat>,
+    /// The largest photo accepted, in pixels (width × height). Default 100,000,000.
+    pub max_pixels: Option<u64>,
+}
+
+/// The encoding of published photos.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    #[default]
+    Auto,
+    Jpeg,
+}
+
+/// How photos are published, every default filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Images {
+    /// Ascending, no repeats.
+    pub widths: Vec<u32>,
+    pub quality: u8,
+    pub format: ImageFormat,
+    pub max_pixels: u64,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 82,
+            format: ImageFormat::Auto,
+            max_pixels: 100_000_000,
+        }
+    }
+}
+
+impl Images {
+    /// No copy is wider than this: the widest of `widths`.
+    pub fn max_width(&self) -> u32 {
+        self.widths.last().copied().unwrap_or(1600)
+    }
 }
 
 /// A keyword rule of the importer.
@@ -152,6 +207,7 @@ pub struct Config {
     pub counties: Option<Vocabulary>,
     pub topics: Option<Vocabulary>,
     pub import: ImportConfig,
+    pub images: Images,
     pub extra: serde_json::Value,
 }
 
@@ -250,6 +306,7 @@ impl Config {
             let first = cities.next()?;
             cities.next().is_none().then(|| first.name.clone())
         });
+        let images = resolve_images(raw.images.unwrap_or_default(), text, diags);
         let title = raw
             .title
             .or_else(|| raw.series.clone())
@@ -272,6 +329,7 @@ impl Config {
             counties,
             topics,
             import: raw.import.unwrap_or_default(),
+            images,
             extra: raw
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),
@@ -291,6 +349,45 @@ impl Config {
             self.base_url.push('/');
         }
     }
+}
+
+/// `images:` checked: widths between 16 and 8000 pixels, quality 1-100.
+fn resolve_images(raw: RawImages, text: &str, diags: &mut Diagnostics) -> Images {
+    let mut images = Images::default();
+    if let Some(w) = raw.widths {
+        let mut widths = w.value.clone();
+        widths.sort_unstable();
+        widths.dedup();
+        if widths.is_empty() || widths.iter().any(|&x| !(16..=8000).contains(&x)) {
+            diags.push(
+                Diagnostic::error("`images.widths` must list widths between 16 and 8000 pixels")
+                    .with_path(CONFIG_FILE)
+                    .with_location(span_location(text, &w.referenced, 1))
+                    .with_help("e.g. `images: {widths: [480, 800, 1200, 1600]}`"),
+            );
+        } else {
+            images.widths = widths;
+        }
+    }
+    if let Some(q) = raw.quality {
+        if (1..=100).contains(&q.value) {
+            images.quality = q.value;
+        } else {
+            diags.push(
+                Diagnostic::error("`images.quality` must be between 1 and 100")
+                    .with_path(CONFIG_FILE)
+                    .with_location(span_location(text, &q.referenced, 1))
+                    .with_help("82 keeps photos sharp at a third of the size of 95"),
+            );
+        }
+    }
+    if let Some(f) = raw.format {
+        images.format = f;
+    }
+    if let Some(p) = raw.max_pixels {
+        images.max_pixels = p.max(1);
+    }
+    images
 }
 
 /// The path of a base URL, always starting and ending with `/`.

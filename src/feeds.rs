@@ -145,11 +145,46 @@ fn atom(site: &Site, title: &str, feed: Output, entries: &[usize]) -> String {
             esc(&format!("{series} {} · {}", issue.title, art.summary))
         );
         x.push_str("    <content type=\"html\">");
-        xml_escape(&art.html, &mut x);
+        xml_escape(
+            &absolute_links(&art.html, &c.base_url, c.base_path()),
+            &mut x,
+        );
         x.push_str("</content>\n  </entry>\n");
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// A body links to the photos and attachments next to its article from the site root
+/// (`/jianbao/issues/2021-125/xianchang.jpg`), which works on every page; a feed is read away from
+/// the site, so those links get base_url's scheme and host in front. Only attribute values are
+/// touched: an address right after `="`, `='`, `=` or, inside `srcset`, after `, `.
+pub fn absolute_links<'h>(
+    html: &'h str,
+    base_url: &str,
+    base_path: &str,
+) -> std::borrow::Cow<'h, str> {
+    let origin = base_url.strip_suffix(base_path).unwrap_or("");
+    let needle = format!("{base_path}issues/");
+    if !origin.contains("://") || !html.contains(&needle) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut last = 0;
+    for (at, _) in html.match_indices(&needle) {
+        let before = &html.as_bytes()[..at];
+        let in_attribute = matches!(
+            before,
+            [.., b'=', b'"' | b'\''] | [.., b'='] | [.., b',', b' ']
+        );
+        if in_attribute {
+            out.push_str(&html[last..at]);
+            out.push_str(origin);
+            last = at;
+        }
+    }
+    out.push_str(&html[last..]);
+    std::borrow::Cow::Owned(out)
 }
 
 fn sitemap(site: &Site) -> String {

@@ -8,6 +8,7 @@
 //! `main.rs` and `cmd/` sits at the edge and only resolves options and prints. The importer
 //! ([`import`]), which turns bulletin texts as received into content/, sits at the other edge.
 
+pub mod assets;
 pub mod build;
 pub mod config;
 pub mod diagnostics;

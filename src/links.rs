@@ -243,6 +243,10 @@ impl Sink for LinkScanner<'_> {
     fn prepare(&self, paths: &[String]) -> io::Result<()> {
         self.inner.prepare(paths)
     }
+
+    fn discards(&self) -> bool {
+        self.inner.discards()
+    }
 }
 
 /// Check the links of `pages` against `files`.

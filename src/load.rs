@@ -5,11 +5,14 @@
 //! front matter checked field by field and county and topic names resolved against site.yaml's
 //! vocabularies. Nothing here knows about URLs or pages; the model stage puts the pieces together.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::assets::Assets;
 use crate::config::{Config, Vocabulary};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest, display_path};
 use crate::frontmatter::{self, Date, Fields, SplitError};
@@ -83,6 +86,8 @@ pub struct Loaded {
     pub articles: Vec<LoadedArticle>,
     /// Source files seen, drafts included.
     pub files: usize,
+    /// The photos and attachments of the issue folders.
+    pub assets: Arc<Assets>,
 }
 
 /// What one file turned out to be.
@@ -106,13 +111,16 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
         );
         return Err(diags);
     }
-    let files = find_markdown(root, &content, &mut diags);
+    let sources = find_sources(root, &content, &mut diags);
+    let assets = Arc::new(scan_assets(config, &sources, &mut diags));
+    let files = sources.markdown;
     let results: Vec<(LoadedItem, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_one(config, root, path, include_drafts))
+        .map(|path| load_one(config, &assets, root, path, include_drafts))
         .collect();
     let mut loaded = Loaded {
         files: files.len(),
+        assets,
         ..Loaded::default()
     };
     for (one, ds) in results {
@@ -130,11 +138,43 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
     }
 }
 
+/// The files under content/: Markdown, and everything else (photos, attachments).
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub markdown: Vec<PathBuf>,
+    pub other: Vec<PathBuf>,
+}
+
 /// Every `.md` file under `content`, sorted by path so the build is the same on every machine.
-/// Hidden files and folders, editor backups and symlinks are skipped (symlinks with a warning:
-/// following them could read outside the site or loop forever).
 pub fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+    find_sources(root, content, diags).markdown
+}
+
+/// The photos and attachments among `sources`, with their problems added to `diags`.
+pub fn scan_assets(config: &Config, sources: &Sources, diags: &mut Diagnostics) -> Assets {
+    let content = config.root.join(CONTENT_DIR);
+    let issue_dirs: BTreeSet<PathBuf> = sources
+        .markdown
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == ISSUE_FILE))
+        .filter_map(|p| {
+            p.parent()?
+                .strip_prefix(&content)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    let (assets, problems) = Assets::scan(config, &sources.other, &issue_dirs);
+    diags.extend(problems);
+    assets
+}
+
+/// Every file under `content`, Markdown apart, sorted by path so the build is the same on every
+/// machine. Hidden files and folders, editor backups and symlinks are skipped (symlinks with a
+/// warning: following them could read outside the site or loop forever).
+pub fn find_sources(root: &Path, content: &Path, diags: &mut Diagnostics) -> Sources {
+    let mut out = Sources::default();
     for entry in walk_sources(content) {
         match entry {
             Ok(e) => {
@@ -148,8 +188,12 @@ pub fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Ve
                     );
                     continue;
                 }
-                if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
-                    out.push(e.into_path());
+                if e.file_type().is_file() {
+                    if e.path().extension().is_some_and(|x| x == "md") {
+                        out.markdown.push(e.into_path());
+                    } else {
+                        out.other.push(e.into_path());
+                    }
                 }
             }
             Err(err) => {
@@ -223,6 +267,7 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
 /// Load one file (`path` under `config.root`), as [`load`] does for each.
 pub fn load_one(
     config: &Config,
+    assets: &Assets,
     root: &Path,
     path: &Path,
     include_drafts: bool,
@@ -312,9 +357,14 @@ pub fn load_one(
         let (Some((number, _)), Some(date)) = (number, date) else {
             return (LoadedItem::Skipped, diags);
         };
-        let mut intro = markdown::render(split.body, config.trust_html);
+        let mut intro = render_body(config, assets, &dir, &split);
+        let mut diags = diags;
+        diags.extend(body_problems(&intro, &split, &text, &rel));
         if let Some(d) = too_deep(&intro, &rel) {
             return (LoadedItem::Skipped, vec![d]);
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return (LoadedItem::Skipped, diags);
         }
         minify_body(&mut intro, config);
         return (
@@ -422,11 +472,14 @@ pub fn load_one(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // An article's whole text is only for the search index.
-    let mut body = markdown::render(split.body, config.trust_html);
+    let mut body = render_body(config, assets, &dir, &split);
+    let mut diags = diags;
+    diags.extend(body_problems(&body, &split, &text, &rel));
     if let Some(d) = too_deep(&body, &rel) {
-        let mut diags = diags;
         diags.push(d);
+        return (LoadedItem::Skipped, diags);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
         return (LoadedItem::Skipped, diags);
     }
     minify_body(&mut body, config);
@@ -450,6 +503,61 @@ pub fn load_one(
         })),
         diags,
     )
+}
+
+/// Render the body of a file in folder `dir` (relative to content/), its relative links resolved
+/// against the site's photos and attachments.
+fn render_body(
+    config: &Config,
+    assets: &Assets,
+    dir: &Path,
+    split: &frontmatter::Split<'_>,
+) -> Rendered {
+    let dir = dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let context = markdown::Context {
+        assets,
+        dir: &dir,
+        base_path: config.base_path(),
+    };
+    markdown::render_in(split.body, config.trust_html, Some(&context))
+}
+
+/// The problems of a rendered body as diagnostics, each placed at the first place in the body
+/// where the address it is about is written.
+fn body_problems(
+    body: &Rendered,
+    split: &frontmatter::Split<'_>,
+    text: &str,
+    rel: &Path,
+) -> Vec<Diagnostic> {
+    let body_start = (split.body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    body.problems
+        .iter()
+        .map(|p| {
+            let mut d = if p.error {
+                Diagnostic::error(p.message.clone())
+            } else {
+                Diagnostic::warning(p.message.clone())
+            }
+            .with_path(rel)
+            .with_label(p.label.clone())
+            .with_help(p.help.clone());
+            if let Some(at) = split.body.find(p.needle.as_str())
+                && body_start + at <= text.len()
+            {
+                let start = body_start + at;
+                d = d.with_location(Location::from_byte_range(
+                    text,
+                    start..start + p.needle.len(),
+                ));
+            }
+            d
+        })
+        .collect()
 }
 
 /// Bodies are minified once, here, rather than on every page that shows them (`crate::minify`).

@@ -9,10 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::assets::Assets;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::Date;
 use crate::load::{Loaded, LoadedArticle};
+use crate::markdown::Attachment;
 use crate::slug;
 
 /// One issue (期) of the bulletin.
@@ -49,6 +51,8 @@ pub struct Article {
     pub position: usize,
     /// The body, rendered and minified. The search index reads its text from here too.
     pub html: Arc<str>,
+    /// The files next to it that its body links to (not photos).
+    pub attachments: Vec<Attachment>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub path: PathBuf,
     pub draft: bool,
@@ -117,6 +121,8 @@ pub struct Site {
     pub articles: Vec<Article>,
     pub counties: Vec<Term>,
     pub topics: Vec<Term>,
+    /// The photos and attachments of the issue folders, published with them.
+    pub assets: Arc<Assets>,
 }
 
 impl Site {
@@ -264,7 +270,8 @@ impl Site {
                 static_files
                     .iter()
                     .map(|f| (f.clone(), format!("the static file {f}"))),
-            );
+            )
+            .chain(self.assets.claims());
         for (path, source) in claims {
             let key = path.to_lowercase();
             if let Some(prev) = seen.get(&key) {
@@ -304,11 +311,7 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
                 .file_name()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let slug = if slug::is_valid_slug(&folder) {
-                folder
-            } else {
-                slug::slugify(&folder)
-            };
+            let slug = slug::of_folder(&folder);
             Issue {
                 slug,
                 number: li.number,
@@ -518,6 +521,7 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
             issue,
             position: position[p],
             html: la.body.html,
+            attachments: la.body.attachments,
             extra: la.extra,
             path: la.path,
             draft: la.draft,
@@ -552,6 +556,7 @@ pub fn build(config: Config, loaded: Loaded) -> Result<Site, Diagnostics> {
         articles,
         counties,
         topics,
+        assets: loaded.assets,
     };
     if diags.has_errors() {
         return Err(diags);
@@ -657,6 +662,7 @@ mod tests {
                 issue,
                 position: i % 2 + 1,
                 html: "".into(),
+                attachments: Vec::new(),
                 extra: Default::default(),
                 path: PathBuf::new(),
                 draft: false,
@@ -670,6 +676,7 @@ mod tests {
             articles: arts,
             counties,
             topics,
+            assets: Default::default(),
         }
     }
 

@@ -30,6 +30,11 @@ pub trait Sink: Sync {
     fn prepare(&self, _paths: &[String]) -> io::Result<()> {
         Ok(())
     }
+    /// Whether the bytes are thrown away (`bulletin check`): then work that only makes bytes,
+    /// such as encoding photos, can be skipped; the paths are still written.
+    fn discards(&self) -> bool {
+        false
+    }
 }
 
 /// Discards everything (`bulletin check`).
@@ -38,6 +43,9 @@ pub struct NullSink;
 impl Sink for NullSink {
     fn write(&self, _path: &str, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
+    }
+    fn discards(&self) -> bool {
+        true
     }
 }
 
@@ -149,6 +157,10 @@ impl Sink for Precompress<'_> {
 
     fn prepare(&self, paths: &[String]) -> io::Result<()> {
         self.inner.prepare(paths)
+    }
+
+    fn discards(&self) -> bool {
+        self.inner.discards()
     }
 }
 

@@ -202,8 +202,31 @@ impl<'s> Renderer<'s> {
             .set("position", art.position)
             .set_value("issue", self.issues[art.issue].clone())
             .set("draft", art.draft)
+            .set("attachments", self.attachments(a))
             .set_value("extra", json_map(&art.extra))
             .build()
+    }
+
+    /// The files an article's body links to, for a list under it: 附件1：实施方案（PDF，1.2 MB）.
+    fn attachments(&self, a: usize) -> Vec<Value> {
+        let base = &self.site.config.base_url;
+        let origin = base
+            .strip_suffix(self.site.config.base_path())
+            .unwrap_or_default();
+        self.site.articles[a]
+            .attachments
+            .iter()
+            .map(|f| {
+                Obj::new()
+                    .set("title", f.title.as_str())
+                    .set("url", f.url.as_str())
+                    .set("permalink", format!("{origin}{}", f.url))
+                    .set("type", f.kind.as_str())
+                    .set("size", f.size)
+                    .set("size_text", crate::assets::size_text(f.size))
+                    .build()
+            })
+            .collect()
     }
 
     /// An article without its body, as lists show it.

@@ -1610,7 +1610,7 @@ impl CharSet {
     /// bitmap takes a whole byte-aligned mask at once.
     fn add_mask(&mut self, first: u32, mut mask: u32, bitmap_len: usize) {
         while mask != 0 {
-            if self.bitmap && first % 8 == 0 {
+            if self.bitmap && first.is_multiple_of(8) {
                 let at = first as usize / 8;
                 for (b, m) in self.body[at..].iter_mut().zip(mask.to_le_bytes()) {
                     *b |= m;
@@ -2130,8 +2130,8 @@ mod tests {
         // its title when also d % 3 == 0: some characters in nearly every article (bitmaps),
         // some rare (lists), some turning into a bitmap part-way through a slice.
         let (n, chars) = (200u32, 40u32);
-        let has = |d: u32, i: u32| (d * 7 + i * 13) % (i + 2) == 0;
-        let in_title = |d: u32, i: u32| has(d, i) && d % 3 == 0;
+        let has = |d: u32, i: u32| (d * 7 + i * 13).is_multiple_of(i + 2);
+        let in_title = |d: u32, i: u32| has(d, i) && d.is_multiple_of(3);
         let c = |i: u32| char::from_u32(HAN_FIRST + i * 97).unwrap();
         let mut by_article = CharSets::new(n as usize);
         for d in 0..n {

@@ -153,6 +153,16 @@ fn push_parts(text: &str, parts: &mut Vec<String>) {
     }
 }
 
+/// The URL slug of an issue folder: its name when that is a valid slug, else the name's pinyin
+/// slug. Issue pages and the files of the folder are published under it.
+pub fn of_folder(folder: &str) -> String {
+    if is_valid_slug(folder) {
+        folder.to_string()
+    } else {
+        slugify(folder)
+    }
+}
+
 /// Whether `s` may be used as it is as one path segment of a URL we write: lower-case ASCII
 /// letters, digits, `-` and `_`, starting with a letter or digit, at most 100 bytes. Such a
 /// segment can never be `.`/`..`, hold a separator, or differ from another only in letter case.

@@ -64,6 +64,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/partials/article_list.html"),
     ),
     (
+        "templates/partials/attachments.html",
+        include_bytes!("../themes/default/templates/partials/attachments.html"),
+    ),
+    (
         "templates/partials/pagination.html",
         include_bytes!("../themes/default/templates/partials/pagination.html"),
     ),

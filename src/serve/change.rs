@@ -13,6 +13,8 @@ pub enum ChangeKind {
     Config,
     /// A Markdown file under content/ (path relative to the site root).
     Content(String),
+    /// Any other file under content/: a photo or attachment (path relative to the site root).
+    Asset(String),
     /// A template of the theme or the site (its name, e.g. `partials/pagination.html`).
     Template(String),
     /// A static file of the theme or the site (its path in the output, e.g. `style.css`).
@@ -40,6 +42,11 @@ pub fn classify(root: &Path, theme: &str, path: &Path) -> ChangeKind {
         "content" if parts.len() > 1 && parts.last().is_some_and(|f| f.ends_with(".md")) => {
             ChangeKind::Content(rest(0))
         }
+        // A photo or attachment. A name without an extension is an editor's probe (vim writes
+        // `4913` to test that a folder is writable), never a file an article links to.
+        "content" if parts.len() > 1 && parts.last().is_some_and(|f| f.contains('.')) => {
+            ChangeKind::Asset(rest(0))
+        }
         "templates" if parts.len() > 1 => ChangeKind::Template(rest(1)),
         "static" if parts.len() > 1 => ChangeKind::Static(rest(1)),
         "themes" if parts.len() > 3 && parts[1] == theme => match parts[2].as_str() {
@@ -58,6 +65,8 @@ pub struct Plan {
     pub full: bool,
     /// Markdown files to reload, relative to the site root.
     pub content: BTreeSet<String>,
+    /// Photos and attachments added, changed or removed, relative to the site root.
+    pub assets: BTreeSet<String>,
     pub templates: BTreeSet<String>,
     pub statics: BTreeSet<String>,
 }
@@ -71,6 +80,9 @@ impl Plan {
                 ChangeKind::Config => plan.full = true,
                 ChangeKind::Content(p) => {
                     plan.content.insert(p);
+                }
+                ChangeKind::Asset(p) => {
+                    plan.assets.insert(p);
                 }
                 ChangeKind::Template(t) => {
                     plan.templates.insert(t);
@@ -87,6 +99,7 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         !self.full
             && self.content.is_empty()
+            && self.assets.is_empty()
             && self.templates.is_empty()
             && self.statics.is_empty()
     }
@@ -95,6 +108,7 @@ impl Plan {
     pub fn css_only(&self) -> bool {
         !self.full
             && self.content.is_empty()
+            && self.assets.is_empty()
             && self.templates.is_empty()
             && !self.statics.is_empty()
             && self.statics.iter().all(|s| s.ends_with(".css"))
@@ -109,6 +123,7 @@ impl Plan {
             .content
             .iter()
             .cloned()
+            .chain(self.assets.iter().cloned())
             .chain(self.templates.iter().map(|t| format!("template {t}")))
             .chain(self.statics.iter().map(|s| format!("static {s}")))
             .collect();
@@ -183,7 +198,10 @@ mod tests {
             ("/site/content/2021-1/.a.md.swp", ChangeKind::Ignored),
             ("/site/content/2021-1/a.md~", ChangeKind::Ignored),
             ("/site/content/2021-1/4913", ChangeKind::Ignored),
-            ("/site/content/2021-1/image.png", ChangeKind::Ignored),
+            (
+                "/site/content/2021-1/image.png",
+                ChangeKind::Asset("content/2021-1/image.png".into()),
+            ),
             (
                 "/site/templates/base.html",
                 ChangeKind::Template("base.html".into()),

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::assets::Assets;
 use crate::build::render_outputs;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -48,6 +49,10 @@ pub struct Preview {
     items: BTreeMap<PathBuf, LoadedItem>,
     /// Files that failed to load, with why.
     broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The photos and attachments of the issue folders.
+    assets: Arc<Assets>,
+    /// Problems with them (a photo that does not decode, a file outside an issue folder).
+    asset_problems: Vec<Diagnostic>,
     site: Option<Site>,
     /// What is being served: path in the site → bytes.
     pub files: Files,
@@ -71,6 +76,8 @@ impl Preview {
             theme: None,
             items: BTreeMap::new(),
             broken: BTreeMap::new(),
+            assets: Arc::default(),
+            asset_problems: Vec::new(),
             site: None,
             files: HashMap::new(),
             version: 0,
@@ -106,17 +113,22 @@ impl Preview {
         }
         let content = self.root.join(load::CONTENT_DIR);
         let mut walk_diags = Diagnostics::new();
-        let paths = if content.is_dir() {
-            load::find_markdown(&self.root, &content, &mut walk_diags)
+        let sources = if content.is_dir() {
+            load::find_sources(&self.root, &content, &mut walk_diags)
         } else {
-            Vec::new()
+            load::Sources::default()
         };
+        self.rescan_assets(config.clone(), &sources);
+        diags.extend(self.asset_problems.iter().filter(|d| d.is_error()).cloned());
+        let paths = sources.markdown;
         diags.extend(walk_diags.into_iter().filter(Diagnostic::is_error));
+        let config = self.config.as_ref().expect("set above");
+        let assets = self.assets.clone();
         use rayon::prelude::*;
         let results: Vec<(PathBuf, LoadedItem, Vec<Diagnostic>)> = paths
             .par_iter()
             .map(|p| {
-                let (item, d) = load::load_one(config, &self.root, p, self.drafts);
+                let (item, d) = load::load_one(config, &assets, &self.root, p, self.drafts);
                 (crate::diagnostics::display_path(&self.root, p), item, d)
             })
             .collect();
@@ -127,6 +139,13 @@ impl Preview {
             return Outcome::Failed(diags);
         }
         self.render(None)
+    }
+
+    /// Read the photos' and attachments' headers again (cheap: no pixels are decoded).
+    fn rescan_assets(&mut self, config: Config, sources: &load::Sources) {
+        let mut diags = Diagnostics::new();
+        self.assets = Arc::new(load::scan_assets(&config, sources, &mut diags));
+        self.asset_problems = diags.into_iter().collect();
     }
 
     fn record(&mut self, rel: PathBuf, item: LoadedItem, diags: Vec<Diagnostic>) {
@@ -151,6 +170,36 @@ impl Preview {
             return self.full_rebuild();
         }
         let config = self.config.clone().expect("checked");
+        // A photo or attachment came, went or changed: read the files' headers again, and reload
+        // the Markdown files of the folders it is in, whose links and photos may now resolve
+        // differently. Only the changed photo is processed again (the others come from the cache).
+        let widened;
+        let plan = if plan.assets.is_empty() {
+            plan
+        } else {
+            let content = self.root.join(load::CONTENT_DIR);
+            let mut walk = Diagnostics::new();
+            let sources = load::find_sources(&self.root, &content, &mut walk);
+            self.rescan_assets(config.clone(), &sources);
+            let folders: BTreeSet<PathBuf> = plan
+                .assets
+                .iter()
+                .filter_map(|a| Path::new(a).parent().map(Path::to_path_buf))
+                .collect();
+            let mut p = plan.clone();
+            for md in &sources.markdown {
+                let rel = crate::diagnostics::display_path(&self.root, md);
+                if rel
+                    .parent()
+                    .is_some_and(|d| folders.iter().any(|f| f.starts_with(d) || d.starts_with(f)))
+                {
+                    p.content.insert(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+            widened = p;
+            &widened
+        };
+        let assets = self.assets.clone();
         let mut templates_changed = false;
         if !plan.templates.is_empty() || !plan.statics.is_empty() {
             match theme::load_with(&config, false) {
@@ -192,7 +241,7 @@ impl Preview {
             let full = self.root.join(&rel_path);
             let was_article = matches!(self.items.get(&rel_path), Some(LoadedItem::Article(_)));
             if full.is_file() {
-                let (item, d) = load::load_one(&config, &self.root, &full, self.drafts);
+                let (item, d) = load::load_one(&config, &assets, &self.root, &full, self.drafts);
                 let is_article = matches!(item, LoadedItem::Article(_));
                 if !(was_article && is_article) {
                     structural = true;
@@ -211,15 +260,24 @@ impl Preview {
                 self.broken.remove(&rel_path);
             }
         }
-        if plan.content.len() > 1 {
+        // A new or changed photo is published with the whole site (from the cache but for it).
+        if plan.content.len() > 1 || !plan.assets.is_empty() {
             structural = true;
         }
-        if !self.broken.is_empty() {
-            let mut d = Diagnostics(self.broken.values().flatten().cloned().collect());
+        let asset_errors = self.asset_problems.iter().filter(|d| d.is_error());
+        if !self.broken.is_empty() || asset_errors.clone().next().is_some() {
+            let mut d = Diagnostics(
+                self.broken
+                    .values()
+                    .flatten()
+                    .chain(asset_errors)
+                    .cloned()
+                    .collect(),
+            );
             d.sort();
             return Outcome::Failed(d);
         }
-        if plan.content.is_empty() && !templates_changed {
+        if plan.content.is_empty() && plan.assets.is_empty() && !templates_changed {
             return if plan.css_only() {
                 self.version += 1;
                 Outcome::Css
@@ -252,7 +310,10 @@ impl Preview {
     fn render(&mut self, scope: Option<Scope>) -> Outcome {
         let config = self.config.clone().expect("config loaded");
         let theme = self.theme.as_ref().expect("theme loaded");
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            assets: self.assets.clone(),
+            ..Loaded::default()
+        };
         for item in self.items.values() {
             match item {
                 LoadedItem::Issue(i) => loaded.issues.push((**i).clone()),
@@ -366,6 +427,7 @@ impl Preview {
         art.unit = la.unit.clone();
         art.summary = model::summary_of(la);
         art.html = la.body.html.clone();
+        art.attachments = la.body.attachments.clone();
         art.extra = la.extra.clone();
         let site = self.site.as_ref()?;
         let theme = self.theme.as_ref()?;

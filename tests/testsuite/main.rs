@@ -11,6 +11,7 @@ mod feeds;
 mod hardening;
 mod import;
 mod links;
+mod photos;
 mod publish;
 mod sample;
 mod search;

@@ -120,6 +120,11 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
 #[test]
 fn the_text_is_read_from_the_rendered_body() {
     let s = TestSite::new();
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([200, 120, 0]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    s.file("content/2021-1/a.png", png);
     s.issue("2021-1", 1, "2021-01-04").file(
         "content/2021-1/a.md",
         "---\ntitle: 标题\ncounty: 于都县\ntopics: [教育]\n---\n\

@@ -1,0 +1,388 @@
+//! The pixel work on photos: decode within a pixel limit, turn upright, resize, re-encode with no
+//! metadata, and keep the results in a cache so that a rebuild with unchanged photos does none of it.
+//!
+//! Re-encoding from the pixels alone is what removes the metadata: the encoders write no EXIF, XMP,
+//! IPTC or ICC block, so the GPS position, camera serial, date and maker notes of a phone photo
+//! cannot reach the published copies, whatever the source held. The EXIF orientation is applied to
+//! the pixels first, so a photo taken upright shows upright in every browser, with no tag left to
+//! honour.
+//!
+//! The cache (`.bulletin/cache/images/` under the site root, never inside the output) holds each
+//! encoded copy under a name made of a hash of the source's bytes and of every setting that shapes
+//! the result, so a changed photo or setting misses and an unchanged one hits. Entries are written
+//! to a temporary name and renamed into place, so a build killed midway leaves no half-written
+//! entry under a real name. The folder can be deleted at any time. A photo whose copies are all in
+//! the cache is not decoded at all.
+
+use std::io::{BufReader, Cursor};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader, Limits};
+
+use super::{Asset, Format, ImageInfo, Kind};
+use crate::config::Images;
+
+/// Bumped when the encoding changes in a way the settings do not show, to miss old entries.
+const CACHE_VERSION: u32 = 1;
+
+/// The cache folder under the site root.
+pub const CACHE_DIR: &str = ".bulletin/cache/images";
+
+/// A problem with one photo: what is wrong and what would be right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+}
+
+fn problem(message: impl Into<String>, help: impl Into<String>) -> Problem {
+    Problem {
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+/// Read a photo's header: its size, orientation and encoding, without decoding the pixels.
+pub fn read_header(path: &Path, settings: &Images) -> Result<ImageInfo, Problem> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        problem(
+            format!("cannot read photo: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    let reader = ImageReader::new(BufReader::new(file))
+        .with_guessed_format()
+        .map_err(|e| {
+            problem(
+                format!("cannot read photo: {e}"),
+                "check the file's permissions",
+            )
+        })?;
+    let Some(format) = reader.format().filter(|f| {
+        matches!(
+            f,
+            image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP
+        )
+    }) else {
+        return Err(not_an_image(path));
+    };
+    let mut decoder = reader.into_decoder().map_err(|e| {
+        problem(
+            format!("the photo cannot be read as {}: {e}", format_name(format)),
+            "open it in an image viewer and save it again as JPEG, or remove it",
+        )
+    })?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, settings)?;
+    let alpha = decoder.color_type().has_alpha();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let (width, height) = if turns_sideways(orientation) {
+        (h, w)
+    } else {
+        (w, h)
+    };
+    let largest = width.min(settings.max_width());
+    let mut widths: Vec<u32> = settings
+        .widths
+        .iter()
+        .copied()
+        .filter(|&x| x < largest)
+        .collect();
+    widths.push(largest);
+    Ok(ImageInfo {
+        width,
+        height,
+        orientation: orientation_number(orientation),
+        format: super::format_for(format, alpha, settings.format),
+        widths,
+    })
+}
+
+fn format_name(f: image::ImageFormat) -> &'static str {
+    match f {
+        image::ImageFormat::Png => "PNG",
+        image::ImageFormat::WebP => "WebP",
+        _ => "JPEG",
+    }
+}
+
+fn not_an_image(path: &Path) -> Problem {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_uppercase())
+        .unwrap_or_default();
+    problem(
+        format!("the file is named like a photo (.{ext}) but is not a JPEG, PNG or WebP image"),
+        "it may be damaged or another kind of file renamed; open it, save it as JPEG, or give it its real extension",
+    )
+}
+
+/// A photo over the pixel limit is refused before any pixel is decoded, so a decompression bomb
+/// (a small file that claims 30000 × 30000 pixels) costs nothing.
+fn check_pixels(w: u32, h: u32, settings: &Images) -> Result<(), Problem> {
+    let pixels = u64::from(w) * u64::from(h);
+    if w == 0 || h == 0 {
+        return Err(problem(
+            "the photo has no pixels (0 wide or 0 high)",
+            "save it again from an image viewer",
+        ));
+    }
+    if pixels > settings.max_pixels {
+        return Err(problem(
+            format!(
+                "the photo is {w} × {h} pixels ({} megapixels); at most {} megapixels are accepted",
+                pixels / 1_000_000,
+                settings.max_pixels / 1_000_000
+            ),
+            "make it smaller in an image editor first (web pages show at most 1600 pixels wide), or raise `images: {max_pixels: …}` in site.yaml",
+        ));
+    }
+    Ok(())
+}
+
+fn turns_sideways(o: Orientation) -> bool {
+    matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+fn orientation_number(o: Orientation) -> u8 {
+    match o {
+        Orientation::NoTransforms => 1,
+        Orientation::FlipHorizontal => 2,
+        Orientation::Rotate180 => 3,
+        Orientation::FlipVertical => 4,
+        Orientation::Rotate90FlipH => 5,
+        Orientation::Rotate90 => 6,
+        Orientation::Rotate270FlipH => 7,
+        Orientation::Rotate270 => 8,
+    }
+}
+
+/// Where encoded copies are kept between builds.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Cache {
+    /// The cache of the site at `root`.
+    pub fn of_site(root: &Path) -> Cache {
+        Cache {
+            dir: Some(root.join(CACHE_DIR)),
+        }
+    }
+
+    /// No cache: every photo is processed (tests, and sites whose folder is read-only).
+    pub fn none() -> Cache {
+        Cache { dir: None }
+    }
+
+    fn entry(&self, key: &str, width: u32, format: Format) -> Option<PathBuf> {
+        self.dir
+            .as_ref()
+            .map(|d| d.join(format!("{key}-{width}.{}", format.extension())))
+    }
+
+    fn read(&self, key: &str, width: u32, format: Format) -> Option<Vec<u8>> {
+        std::fs::read(self.entry(key, width, format)?).ok()
+    }
+
+    /// Store an entry: written to a temporary name, then renamed, so no reader ever sees half of
+    /// one. A cache that cannot be written is no error: the build just does the work next time too.
+    fn store(&self, key: &str, width: u32, format: Format, bytes: &[u8]) {
+        let Some(path) = self.entry(key, width, format) else {
+            return;
+        };
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = dir.join(format!(
+            ".tmp-{}-{}-{key}-{width}",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// The cache key of a photo: its bytes and everything that shapes its copies.
+pub fn cache_key(source: &[u8], info: &ImageInfo, settings: &Images) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(source);
+    h.update(
+        format!(
+            "v{CACHE_VERSION};q{};f{:?};o{};w{:?}",
+            settings.quality, info.format, info.orientation, info.widths
+        )
+        .as_bytes(),
+    );
+    h.finalize().to_hex()[..32].to_string()
+}
+
+/// The published files of one asset, with their bytes: a file as it is, a photo's copies from the
+/// cache or freshly made (and then cached).
+pub fn publish(
+    asset: &Asset,
+    settings: &Images,
+    cache: &Cache,
+) -> Result<Vec<(String, Vec<u8>)>, Problem> {
+    let source = std::fs::read(&asset.source).map_err(|e| {
+        problem(
+            format!("cannot read file: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    let info = match &asset.kind {
+        Kind::File => return Ok(vec![(asset.outputs().remove(0).0, source)]),
+        Kind::Image(info) => info,
+    };
+    let key = cache_key(&source, info, settings);
+    let outputs = asset.outputs();
+    let cached: Option<Vec<(String, Vec<u8>)>> = outputs
+        .iter()
+        .map(|(path, w)| {
+            let w = w.unwrap_or(info.largest());
+            cache.read(&key, w, info.format).map(|b| (path.clone(), b))
+        })
+        .collect();
+    if let Some(files) = cached {
+        return Ok(files);
+    }
+    let upright = decode_upright(&source, info, settings)?;
+    drop(source);
+    let mut files = Vec::with_capacity(outputs.len());
+    for (path, w) in outputs {
+        let w = w.unwrap_or(info.largest());
+        let bytes = encode(&upright, w, info, settings)?;
+        cache.store(&key, w, info.format, &bytes);
+        files.push((path, bytes));
+    }
+    Ok(files)
+}
+
+/// Decode `source` within the pixel limit and turn it upright, in the colour layout its format
+/// is published in (RGB for JPEG, RGB or RGBA for PNG).
+pub fn decode_upright(
+    source: &[u8],
+    info: &ImageInfo,
+    settings: &Images,
+) -> Result<DynamicImage, Problem> {
+    let mut reader = ImageReader::new(Cursor::new(source))
+        .with_guessed_format()
+        .map_err(|e| problem(format!("cannot read photo: {e}"), "save it again as JPEG"))?;
+    let mut limits = Limits::default();
+    let side = u32::try_from(settings.max_pixels.min(u64::from(u32::MAX))).unwrap_or(u32::MAX);
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    // The decoded pixels, with room for one conversion.
+    limits.max_alloc = Some(
+        settings
+            .max_pixels
+            .saturating_mul(8)
+            .saturating_add(1 << 20),
+    );
+    reader.limits(limits);
+    let decode_error = |e: image::ImageError| {
+        problem(
+            format!("the photo cannot be decoded: {e}"),
+            "it may be truncated or damaged; open it in an image viewer and save it again as JPEG",
+        )
+    };
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, settings)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    img.apply_orientation(orientation);
+    Ok(match info.format {
+        Format::Jpeg if img.color().has_alpha() => {
+            // Transparency flattened onto white, as a page would show it.
+            let rgba = img.into_rgba8();
+            let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
+            for (dst, src) in rgb.pixels_mut().zip(rgba.pixels()) {
+                let a = u32::from(src[3]);
+                for c in 0..3 {
+                    dst[c] = ((u32::from(src[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+                }
+            }
+            DynamicImage::ImageRgb8(rgb)
+        }
+        Format::Jpeg => DynamicImage::ImageRgb8(img.into_rgb8()),
+        Format::Png if img.color().has_alpha() => DynamicImage::ImageRgba8(img.into_rgba8()),
+        Format::Png => DynamicImage::ImageRgb8(img.into_rgb8()),
+    })
+}
+
+/// One copy `width` pixels wide, encoded with no metadata.
+pub fn encode(
+    upright: &DynamicImage,
+    width: u32,
+    info: &ImageInfo,
+    settings: &Images,
+) -> Result<Vec<u8>, Problem> {
+    let height = info.height_at(width);
+    let resized;
+    let img = if width == upright.width() && height == upright.height() {
+        upright
+    } else {
+        let mut dst = match upright {
+            DynamicImage::ImageRgba8(_) => {
+                DynamicImage::ImageRgba8(image::RgbaImage::new(width, height))
+            }
+            _ => DynamicImage::ImageRgb8(image::RgbImage::new(width, height)),
+        };
+        let options = fast_image_resize::ResizeOptions::new().resize_alg(
+            fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3),
+        );
+        fast_image_resize::Resizer::new()
+            .resize(upright, &mut dst, &options)
+            .map_err(|e| {
+                problem(
+                    format!("cannot resize the photo: {e}"),
+                    "report this as a bug",
+                )
+            })?;
+        resized = dst;
+        &resized
+    };
+    let mut out = Vec::new();
+    let result = match info.format {
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, settings.quality).write_image(
+            img.as_bytes(),
+            img.width(),
+            img.height(),
+            img.color().into(),
+        ),
+        Format::Png => {
+            PngEncoder::new_with_quality(&mut out, CompressionType::Best, PngFilter::Adaptive)
+                .write_image(
+                    img.as_bytes(),
+                    img.width(),
+                    img.height(),
+                    img.color().into(),
+                )
+        }
+    };
+    result.map_err(|e| {
+        problem(
+            format!("cannot encode the photo: {e}"),
+            "report this as a bug",
+        )
+    })?;
+    Ok(out)
+}
