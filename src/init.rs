@@ -42,7 +42,8 @@ topics:
 **二、第二部分**。正文段落。
 "#;
 
-const GITIGNORE: &str = "/output\n";
+/// The output and the photo cache (`.bulletin/cache/`, safe to delete) are never committed.
+const GITIGNORE: &str = "/output\n/.bulletin/\n";
 
 /// Create a site in `dir`, which must not exist or be empty. Returns the files written.
 pub fn init(dir: &Path) -> io::Result<Vec<PathBuf>> {

@@ -732,4 +732,43 @@ mod tests {
             ChangeKind::Static(_)
         ));
     }
+
+    #[test]
+    fn adding_the_photo_an_article_names_fixes_it_and_publishes_the_photo() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut p = preview(root);
+        assert!(matches!(p.full_rebuild(), Outcome::Reload { .. }));
+        let text = article(
+            "于都县",
+            "教育",
+            "于都1",
+            "正文\n\n![于都县幼儿园](xianchang.png)",
+        );
+        let Outcome::Failed(d) = edit(&mut p, root, "content/2021-1/a.md", &text) else {
+            panic!("a missing photo is an error");
+        };
+        assert!(format!("{d:?}").contains("xianchang.png"), "{d:?}");
+        let mut png = Vec::new();
+        ::image::RgbImage::from_pixel(40, 30, ::image::Rgb([1, 2, 3]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut png),
+                ::image::ImageFormat::Png,
+            )
+            .unwrap();
+        let rel = "content/2021-1/xianchang.png";
+        std::fs::write(root.join(rel), &png).unwrap();
+        assert_eq!(
+            plan(root, rel).assets.into_iter().collect::<Vec<_>>(),
+            vec![rel.to_string()]
+        );
+        assert!(
+            matches!(p.apply(&plan(root, rel)), Outcome::Reload { .. }),
+            "the article is reloaded with its photo"
+        );
+        assert!(p.files.contains_key("issues/2021-1/xianchang.png"));
+        let page = String::from_utf8_lossy(&p.files["issues/2021-1/a/index.html"]).into_owned();
+        assert!(page.contains("width=\"40\" height=\"30\""), "{page}");
+        assert_same_as_full(&mut p, root);
+    }
 }
