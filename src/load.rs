@@ -518,10 +518,12 @@ fn render_body(
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    let content = config.root.join(CONTENT_DIR);
     let context = markdown::Context {
         assets,
         dir: &dir,
         base_path: config.base_path(),
+        content: &content,
     };
     markdown::render_in(split.body, config.trust_html, Some(&context))
 }

@@ -62,6 +62,8 @@ pub struct Context<'a> {
     pub dir: &'a str,
     /// The path of base_url (`/`, `/jianbao/`).
     pub base_path: &'a str,
+    /// The content folder on disk, to tell a missing file from one that is not published.
+    pub content: &'a std::path::Path,
 }
 
 /// The deepest nesting an article body may have. Real bulletins nest a few levels; thousands are a
@@ -395,7 +397,15 @@ fn find<'c>(
                 && !last.ends_with(".md")
                 && !last.ends_with(".html")
                 && !last.ends_with(".htm");
-            if is_image || looks_like_file {
+            if (is_image || looks_like_file) && cx.content.join(&rel).is_file() {
+                problems.push(Problem {
+                    error: true,
+                    message: format!("`{dest}` is not published: it is not in an issue folder"),
+                    label: "not published".into(),
+                    help: "only files in an issue folder (the folder with the _index.md, or one below it) are published; move it next to the article".into(),
+                    needle: dest.to_string(),
+                });
+            } else if is_image || looks_like_file {
                 let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
                 let help = match crate::diagnostics::closest(name, cx.assets.names_in(dir)) {
                     Some(c) => format!(
@@ -767,5 +777,126 @@ mod tests {
         let long = "这是第一句话，内容比较长。这是第二句话，也比较长一些。";
         assert_eq!(summarize(long, 20), "这是第一句话，内容比较长。");
         assert_eq!(summarize("一二三四五六七八九十", 5), "一二三四五…");
+    }
+
+    fn with_files(body: &str) -> Rendered {
+        use crate::assets::{Asset, Assets, Format, ImageInfo, Kind};
+        let assets = Assets::from_list(vec![
+            Asset {
+                rel: "2021-125/xianchang.jpg".into(),
+                source: Default::default(),
+                issue_slug: "2021-125".into(),
+                in_issue: "xianchang.jpg".into(),
+                size: 1,
+                kind: Kind::Image(ImageInfo {
+                    width: 1000,
+                    height: 500,
+                    orientation: 1,
+                    format: Format::Jpeg,
+                    widths: vec![480, 800, 1000],
+                }),
+            },
+            Asset {
+                rel: "2021-125/附件.xlsx".into(),
+                source: Default::default(),
+                issue_slug: "2021-125".into(),
+                in_issue: "附件.xlsx".into(),
+                size: 2048,
+                kind: Kind::File,
+            },
+        ]);
+        let cx = Context {
+            assets: &assets,
+            dir: "2021-125",
+            base_path: "/jb/",
+            content: std::path::Path::new("/nonexistent"),
+        };
+        render_in(body, false, Some(&cx))
+    }
+
+    #[test]
+    fn a_titled_photo_alone_in_its_paragraph_is_a_figure() {
+        let r = with_files("![现场](xianchang.jpg \"图1 现场\")\n");
+        assert!(r.html.starts_with("<figure class=\"photo\"><a class=\"photo-link\" href=\"/jb/issues/2021-125/xianchang.jpg\"><img src=\"/jb/issues/2021-125/xianchang-800w.jpg\" srcset=\"/jb/issues/2021-125/xianchang-480w.jpg 480w, /jb/issues/2021-125/xianchang-800w.jpg 800w, /jb/issues/2021-125/xianchang.jpg 1000w\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("width=\"1000\" height=\"500\" alt=\"现场\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<figcaption>图1 现场</figcaption></figure>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<p>"), "{}", r.html);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+    }
+
+    #[test]
+    fn a_photo_inside_text_stays_inline_and_links_to_files_are_attachments() {
+        let r = with_files(
+            "见图![现场](./xianchang.jpg)和[附件：统计表](附件.xlsx)。\n\n| a |\n|---|\n| 1 |\n",
+        );
+        assert!(
+            r.html.starts_with("<p>见图<a class=\"photo-link\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "<a href=\"/jb/issues/2021-125/%E9%99%84%E4%BB%B6.xlsx\">附件：统计表</a>"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.attachments.len(), 1);
+        assert_eq!(
+            (
+                r.attachments[0].title.as_str(),
+                r.attachments[0].kind.as_str(),
+                r.attachments[0].size
+            ),
+            ("附件：统计表", "Excel", 2048)
+        );
+        assert!(r.html.contains("<div class=\"table-scroll\" role=\"region\" aria-label=\"表格\" tabindex=\"0\"><table>"), "{}", r.html);
+    }
+
+    #[test]
+    fn missing_files_are_errors_and_a_photo_without_alt_text_a_warning() {
+        let r = with_files(
+            "![](xianchang.jpg)\n\n![x](xianchang.png)\n\n[a](a.pdf) [b](../other/) [c](https://x.cn/a.pdf)\n",
+        );
+        let got: Vec<(bool, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.error, p.needle.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (false, "xianchang.jpg"),
+                (true, "xianchang.png"),
+                (true, "a.pdf")
+            ]
+        );
+        assert!(
+            r.problems[1].help.contains("did you mean `xianchang.jpg`"),
+            "{:?}",
+            r.problems[1]
+        );
+    }
+
+    #[test]
+    fn code_in_a_link_to_an_outside_path_is_refused_not_defused_silently() {
+        let r = with_files("![x](file:///etc/passwd) [y](javascript:alert(1))\n");
+        assert!(
+            r.problems[0]
+                .message
+                .contains("outside the site's content folder")
+        );
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("file:"), "{}", r.html);
     }
 }

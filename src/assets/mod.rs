@@ -338,6 +338,17 @@ impl Assets {
         (assets, diags)
     }
 
+    /// Assets from a list (tests, and tools that know their files).
+    pub fn from_list(mut list: Vec<Asset>) -> Assets {
+        list.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut assets = Assets {
+            list,
+            by_rel: HashMap::new(),
+        };
+        assets.reindex();
+        assets
+    }
+
     fn reindex(&mut self) {
         self.by_rel = self
             .list
