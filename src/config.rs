@@ -142,6 +142,21 @@ impl Images {
     pub fn max_width(&self) -> u32 {
         self.widths.last().copied().unwrap_or(1600)
     }
+
+    /// The widths a photo `width` pixels wide is served at, ascending: those of `widths` below
+    /// its own, then the largest copy (its own width, or the widest setting if it is wider).
+    /// Nothing is upscaled.
+    pub fn served_widths(&self, width: u32) -> Vec<u32> {
+        let largest = width.min(self.max_width());
+        let mut widths: Vec<u32> = self
+            .widths
+            .iter()
+            .copied()
+            .filter(|&w| w < largest)
+            .collect();
+        widths.push(largest);
+        widths
+    }
 }
 
 /// A keyword rule of the importer.

@@ -85,20 +85,12 @@ pub fn read_header(path: &Path, settings: &Images) -> Result<ImageInfo, Problem>
     } else {
         (w, h)
     };
-    let largest = width.min(settings.max_width());
-    let mut widths: Vec<u32> = settings
-        .widths
-        .iter()
-        .copied()
-        .filter(|&x| x < largest)
-        .collect();
-    widths.push(largest);
     Ok(ImageInfo {
         width,
         height,
         orientation: orientation_number(orientation),
         format: super::format_for(format, alpha, settings.format),
-        widths,
+        widths: settings.served_widths(width),
     })
 }
 

@@ -54,15 +54,7 @@ fn relative_paths_resolve_inside_content_and_never_above_it() {
 }
 
 fn photo(in_issue: &str, width: u32, height: u32, format: Format) -> Asset {
-    let settings = crate::config::Images::default();
-    let largest = width.min(settings.max_width());
-    let mut widths: Vec<u32> = settings
-        .widths
-        .iter()
-        .copied()
-        .filter(|&w| w < largest)
-        .collect();
-    widths.push(largest);
+    let widths = crate::config::Images::default().served_widths(width);
     Asset {
         rel: format!("2021-125/{in_issue}"),
         source: PathBuf::new(),
