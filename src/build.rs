@@ -341,21 +341,32 @@ fn publish_assets(
     let settings = &site.config.images;
     let written = AtomicUsize::new(0);
     site.assets.list.par_iter().for_each(|asset| {
+        use crate::assets::image::Published;
         let files = if sink.discards() {
             Ok(asset
                 .outputs()
                 .into_iter()
-                .map(|(path, _)| (path, Vec::new()))
+                .map(|(path, _)| (path, Published::Bytes(Vec::new())))
                 .collect())
         } else {
             crate::assets::image::publish(asset, settings, &cache)
         };
         match files {
             Ok(files) => {
-                for (path, b) in files {
-                    bytes.fetch_add(b.len(), Ordering::Relaxed);
+                for (path, content) in files {
                     written.fetch_add(1, Ordering::Relaxed);
-                    if let Err(e) = sink.write(&path, &b) {
+                    let result = match content {
+                        Published::Bytes(b) => {
+                            bytes.fetch_add(b.len(), Ordering::Relaxed);
+                            sink.write(&path, &b)
+                        }
+                        Published::File(f) => {
+                            let len = std::fs::metadata(&f).map_or(0, |m| m.len());
+                            bytes.fetch_add(len as usize, Ordering::Relaxed);
+                            sink.write_file(&path, &f)
+                        }
+                    };
+                    if let Err(e) = result {
                         report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
                             "check that the disk is not full and that the output folder is writable",
                         ));

@@ -247,6 +247,17 @@ impl Sink for LinkScanner<'_> {
     fn discards(&self) -> bool {
         self.inner.discards()
     }
+
+    fn write_file(&self, path: &str, source: &std::path::Path) -> io::Result<()> {
+        if path.ends_with(".html") {
+            return self.write(path, &std::fs::read(source)?);
+        }
+        self.files
+            .lock()
+            .expect("files lock")
+            .insert(path.to_string());
+        self.inner.write_file(path, source)
+    }
 }
 
 /// Check the links of `pages` against `files`.

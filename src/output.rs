@@ -35,6 +35,11 @@ pub trait Sink: Sync {
     fn discards(&self) -> bool {
         false
     }
+    /// Write the file at `source` (a photo's copy in the cache, an attachment) at `path`. A folder
+    /// links or copies it without reading it through memory; other sinks read it.
+    fn write_file(&self, path: &str, source: &Path) -> io::Result<()> {
+        self.write(path, &std::fs::read(source)?)
+    }
 }
 
 /// Discards everything (`bulletin check`).
@@ -58,6 +63,19 @@ impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let full = self.root.join(path);
         std::fs::write(&full, bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", full.display())))
+    }
+
+    /// A hard link when it can (the cache and the output are on one disk, and a build never
+    /// changes a file it wrote: the next build writes a new tree), else a copy, which the system
+    /// does without bringing the bytes through this process.
+    fn write_file(&self, path: &str, source: &Path) -> io::Result<()> {
+        let full = self.root.join(path);
+        if std::fs::hard_link(source, &full).is_ok() {
+            return Ok(());
+        }
+        std::fs::copy(source, &full)
+            .map(|_| ())
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", full.display())))
     }
 
@@ -161,6 +179,15 @@ impl Sink for Precompress<'_> {
 
     fn discards(&self) -> bool {
         self.inner.discards()
+    }
+
+    fn write_file(&self, path: &str, source: &Path) -> io::Result<()> {
+        let len = std::fs::metadata(source)?.len();
+        if is_compressible(path, usize::try_from(len).unwrap_or(usize::MAX)) {
+            self.write(path, &std::fs::read(source)?)
+        } else {
+            self.inner.write_file(path, source)
+        }
     }
 }
 

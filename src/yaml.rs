@@ -112,10 +112,11 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        let started = std::time::Instant::now();
+        // 10^12 nodes if the aliases were expanded: an error (rather than a test that never ends or
+        // runs out of memory) is the proof that the expansion limit held. No clock here: a timed
+        // assertion fails on a busy machine, not on a broken limit.
         let res = from_str::<serde_json::Value>(&doc);
         assert!(res.is_err());
-        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

@@ -186,30 +186,37 @@ impl Cache {
             .map(|d| d.join(format!("{key}-{width}.{}", format.extension())))
     }
 
-    fn read(&self, key: &str, width: u32, format: Format) -> Option<Vec<u8>> {
-        std::fs::read(self.entry(key, width, format)?).ok()
+    /// The entry, if the cache has it.
+    fn find(&self, key: &str, width: u32, format: Format) -> Option<PathBuf> {
+        self.entry(key, width, format).filter(|p| p.is_file())
     }
 
     /// Store an entry: written to a temporary name, then renamed, so no reader ever sees half of
-    /// one. A cache that cannot be written is no error: the build just does the work next time too.
-    fn store(&self, key: &str, width: u32, format: Format, bytes: &[u8]) {
-        let Some(path) = self.entry(key, width, format) else {
-            return;
-        };
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
+    /// one. A cache that cannot be written is no error: the build just does the work next time
+    /// too. Returns where the entry is, once stored.
+    fn store(&self, key: &str, width: u32, format: Format, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.entry(key, width, format)?;
+        let dir = path.parent()?;
+        std::fs::create_dir_all(dir).ok()?;
         let tmp = dir.join(format!(
             ".tmp-{}-{}-{key}-{width}",
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
-            return;
+            return Some(path);
         }
         let _ = std::fs::remove_file(&tmp);
+        None
     }
+}
+
+/// One published file's content: bytes made now, or a file on disk (a cache entry, an
+/// attachment) that a folder can link or copy without reading it.
+#[derive(Debug)]
+pub enum Published {
+    Bytes(Vec<u8>),
+    File(PathBuf),
 }
 
 /// The cache key of a photo: its bytes and everything that shapes its copies.
@@ -232,24 +239,28 @@ pub fn publish(
     asset: &Asset,
     settings: &Images,
     cache: &Cache,
-) -> Result<Vec<(String, Vec<u8>)>, Problem> {
+) -> Result<Vec<(String, Published)>, Problem> {
+    let info = match &asset.kind {
+        Kind::File => {
+            let path = asset.outputs().remove(0).0;
+            return Ok(vec![(path, Published::File(asset.source.clone()))]);
+        }
+        Kind::Image(info) => info,
+    };
     let source = std::fs::read(&asset.source).map_err(|e| {
         problem(
             format!("cannot read file: {e}"),
             "check the file's permissions",
         )
     })?;
-    let info = match &asset.kind {
-        Kind::File => return Ok(vec![(asset.outputs().remove(0).0, source)]),
-        Kind::Image(info) => info,
-    };
     let key = cache_key(&source, info, settings);
     let outputs = asset.outputs();
-    let cached: Option<Vec<(String, Vec<u8>)>> = outputs
+    let cached: Option<Vec<(String, Published)>> = outputs
         .iter()
         .map(|(path, w)| {
             let w = w.unwrap_or(info.largest());
-            cache.read(&key, w, info.format).map(|b| (path.clone(), b))
+            let entry = cache.find(&key, w, info.format)?;
+            Some((path.clone(), Published::File(entry)))
         })
         .collect();
     if let Some(files) = cached {
@@ -261,8 +272,11 @@ pub fn publish(
     for (path, w) in outputs {
         let w = w.unwrap_or(info.largest());
         let bytes = encode(&upright, w, info, settings)?;
-        cache.store(&key, w, info.format, &bytes);
-        files.push((path, bytes));
+        let content = match cache.store(&key, w, info.format, &bytes) {
+            Some(entry) => Published::File(entry),
+            None => Published::Bytes(bytes),
+        };
+        files.push((path, content));
     }
     Ok(files)
 }
