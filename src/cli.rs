@@ -26,6 +26,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Turn bulletin texts as received (from the printed PDF or Word file) into issue folders.
     Import(ImportArgs),
+    /// Count articles per county, unit or topic and period, for the quarterly report.
+    Stats(StatsArgs),
 }
 
 /// Options shared by commands that read a site.
@@ -119,4 +121,46 @@ pub struct ImportArgs {
     /// Print what would be written; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// What the rows are.
+    #[arg(long, value_enum, default_value_t = StatsBy::County)]
+    pub by: StatsBy,
+    /// Count articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Count articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    /// What the columns are.
+    #[arg(long, value_enum, default_value_t = StatsPeriod::Year)]
+    pub period: StatsPeriod,
+    /// A table aligned for the terminal, CSV (UTF-8 with a BOM, for Excel) or JSON.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatsBy {
+    County,
+    Unit,
+    Topic,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatsPeriod {
+    Year,
+    Quarter,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Csv,
+    Json,
 }

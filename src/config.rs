@@ -38,6 +38,9 @@ pub struct RawConfig {
     pub minify: Option<bool>,
     /// Write the search index, the `/search/` page and the search box. Default true.
     pub search: Option<bool>,
+    /// Write `/stats/` (tables, charts, CSV) and the charts on county, topic and home pages.
+    /// Default true.
+    pub stats: Option<bool>,
     /// The bulletin's series name, the default for every issue's `series`.
     pub series: Option<String>,
     /// The editing office, the default for every issue's `editor`.
@@ -213,6 +216,7 @@ pub struct Config {
     pub paginate: usize,
     pub minify: bool,
     pub search: bool,
+    pub stats: bool,
     pub series: Option<String>,
     pub editor: Option<String>,
     pub city: Option<String>,
@@ -336,6 +340,7 @@ impl Config {
             paginate,
             minify: raw.minify.unwrap_or(true),
             search: raw.search.unwrap_or(true),
+            stats: raw.stats.unwrap_or(true),
             series: raw.series,
             editor: raw.editor,
             city,

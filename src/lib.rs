@@ -27,5 +27,6 @@ pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod slug;
+pub mod stats;
 pub mod theme;
 pub mod yaml;

@@ -101,6 +101,17 @@ pub enum LoadedItem {
 /// Read every Markdown file under `root/content`. Problems are collected, not fatal one by one:
 /// warnings come back with the result, and any error fails the stage with the full list.
 pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostics), Diagnostics> {
+    load_with(config, include_drafts, true)
+}
+
+/// [`load`], with `bodies: false` reading front matter only: every body and issue introduction
+/// is left empty and photos and attachments are not looked at (`bulletin stats` counts from front
+/// matter and has no use for Markdown).
+pub fn load_with(
+    config: &Config,
+    include_drafts: bool,
+    bodies: bool,
+) -> Result<(Loaded, Diagnostics), Diagnostics> {
     let root = &config.root;
     let content = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
@@ -112,11 +123,15 @@ pub fn load(config: &Config, include_drafts: bool) -> Result<(Loaded, Diagnostic
         return Err(diags);
     }
     let sources = find_sources(root, &content, &mut diags);
-    let assets = Arc::new(scan_assets(config, &sources, &mut diags));
+    let assets = Arc::new(if bodies {
+        scan_assets(config, &sources, &mut diags)
+    } else {
+        Assets::default()
+    });
     let files = sources.markdown;
     let results: Vec<(LoadedItem, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_one(config, &assets, root, path, include_drafts))
+        .map(|path| load_one_with(config, &assets, root, path, include_drafts, bodies))
         .collect();
     let mut loaded = Loaded {
         files: files.len(),
@@ -272,6 +287,17 @@ pub fn load_one(
     path: &Path,
     include_drafts: bool,
 ) -> (LoadedItem, Vec<Diagnostic>) {
+    load_one_with(config, assets, root, path, include_drafts, true)
+}
+
+fn load_one_with(
+    config: &Config,
+    assets: &Assets,
+    root: &Path,
+    path: &Path,
+    include_drafts: bool,
+    bodies: bool,
+) -> (LoadedItem, Vec<Diagnostic>) {
     let rel = display_path(root, path);
     let rel_str = rel.to_string_lossy().into_owned();
     let bytes = match std::fs::read(path) {
@@ -357,9 +383,12 @@ pub fn load_one(
         let (Some((number, _)), Some(date)) = (number, date) else {
             return (LoadedItem::Skipped, diags);
         };
-        let mut intro = render_body(config, assets, &dir, &split);
+        let mut intro = Rendered::default();
         let mut diags = diags;
-        diags.extend(body_problems(&intro, &split, &text, &rel));
+        if bodies {
+            intro = render_body(config, assets, &dir, &split);
+            diags.extend(body_problems(&intro, &split, &text, &rel));
+        }
         if let Some(d) = too_deep(&intro, &rel) {
             return (LoadedItem::Skipped, vec![d]);
         }
@@ -472,9 +501,12 @@ pub fn load_one(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut body = render_body(config, assets, &dir, &split);
+    let mut body = Rendered::default();
     let mut diags = diags;
-    diags.extend(body_problems(&body, &split, &text, &rel));
+    if bodies {
+        body = render_body(config, assets, &dir, &split);
+        diags.extend(body_problems(&body, &split, &text, &rel));
+    }
     if let Some(d) = too_deep(&body, &rel) {
         diags.push(d);
         return (LoadedItem::Skipped, diags);

@@ -102,12 +102,19 @@ pub enum Output {
     Feed(Option<(Taxonomy, usize)>),
     Sitemap,
     Robots,
+    /// `/stats/`: counts per county, unit and topic (see [`crate::stats`]).
+    Stats,
+    /// A CSV file of `/stats/`.
+    StatsCsv(crate::stats::pages::CsvFile),
 }
 
 impl Output {
     /// Whether this output is an HTML page (rendered through a template and listed in the sitemap).
     pub fn is_html(self) -> bool {
-        !matches!(self, Output::Feed(_) | Output::Sitemap | Output::Robots)
+        !matches!(
+            self,
+            Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_)
+        )
     }
 }
 
@@ -158,6 +165,8 @@ impl Site {
             Output::Feed(Some((t, i))) => format!("{}/{}/feed.xml", t.dir(), self.terms(t)[i].slug),
             Output::Sitemap => "sitemap.xml".into(),
             Output::Robots => "robots.txt".into(),
+            Output::Stats => crate::stats::pages::url(),
+            Output::StatsCsv(f) => format!("{}/{}", crate::stats::pages::DIR, f.file_name()),
         }
     }
 
@@ -179,6 +188,10 @@ impl Site {
         }
         out.extend([Output::Sitemap, Output::Robots]);
         out.push(Output::Feed(None));
+        if self.config.stats {
+            out.push(Output::Stats);
+            out.extend(crate::stats::pages::CsvFile::ALL.map(Output::StatsCsv));
+        }
         for n in 1..=self.page_count(self.issues.len()) {
             out.push(Output::IssueList(n));
         }
@@ -225,6 +238,11 @@ impl Site {
         }
         out.push(Output::IssueList(art.issue / self.config.paginate + 1));
         out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
+        if self.config.stats {
+            // Its date, county, unit or topics may have changed any count.
+            out.push(Output::Stats);
+            out.extend(crate::stats::pages::CsvFile::ALL.map(Output::StatsCsv));
+        }
         out.sort();
         out.dedup();
         out
@@ -670,6 +688,7 @@ mod tests {
         }
         let mut config = Config::default_for(std::path::Path::new("/"));
         config.paginate = 1;
+        config.stats = false;
         Site {
             config,
             issues,

@@ -27,7 +27,8 @@ pub fn template_of(o: Output) -> Option<&'static str> {
         Output::Term(Taxonomy::Topics, _, _) => "topic.html",
         Output::NotFound => "404.html",
         Output::Search => "search.html",
-        Output::Feed(_) | Output::Sitemap | Output::Robots => return None,
+        Output::Stats => STATS_TEMPLATE,
+        Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_) => return None,
     })
 }
 
@@ -45,6 +46,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "search.html",
 ];
 
+/// The template of `/stats/`, required when the site has `stats` on (the default).
+pub const STATS_TEMPLATE: &str = "stats.html";
+
 /// Renders the outputs of one site. Cheap to share between threads.
 pub struct Renderer<'s> {
     pub site: &'s Site,
@@ -59,6 +63,8 @@ pub struct Renderer<'s> {
     issues: Vec<Value>,
     counties: Vec<Value>,
     topics: Vec<Value>,
+    /// The statistics' values and CSV files, when the site has `stats` on.
+    stats: Option<crate::stats::pages::SitePages>,
 }
 
 fn key(k: &'static str) -> tera::value::Key<'static> {
@@ -122,7 +128,11 @@ impl<'s> Renderer<'s> {
             issues: Vec::new(),
             counties: Vec::new(),
             topics: Vec::new(),
+            stats: None,
         };
+        if site.config.stats {
+            r.stats = Some(crate::stats::pages::build(site, crate::stats::today()));
+        }
         r.counties = (0..site.counties.len())
             .map(|i| r.term_value(Taxonomy::Counties, i))
             .collect();
@@ -276,6 +286,11 @@ impl<'s> Renderer<'s> {
             .set("issue_count", self.site.issues.len())
             .set("article_count", self.site.articles.len())
             .set("search", c.search)
+            .set(
+                "stats_url",
+                c.stats
+                    .then(|| format!("{}{}", c.base_path(), crate::stats::pages::url())),
+            )
             .set("generator", concat!("bulletin ", env!("CARGO_PKG_VERSION")))
             .set_value("extra", Value::from_serializable(&c.extra))
             .build()
@@ -321,6 +336,7 @@ impl<'s> Renderer<'s> {
             Output::Term(Taxonomy::Topics, ..) => "topic",
             Output::NotFound => "404",
             Output::Search => "search",
+            Output::Stats => "stats",
             _ => "file",
         };
         Obj::new()
@@ -392,6 +408,8 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("latest_issue", latest);
                 let recent: Vec<Value> = self.issues.iter().take(10).cloned().collect();
                 ctx.insert_value("recent_issues", Value::from(recent));
+                let glance = self.stats.as_ref().map(|s| s.glance.clone());
+                ctx.insert_value("stats_glance", glance.unwrap_or_else(Value::none));
             }
             Output::IssueList(n) => {
                 let total = site.page_count(site.issues.len());
@@ -484,6 +502,11 @@ impl<'s> Renderer<'s> {
                     Taxonomy::Topics => "topic",
                 };
                 ctx.insert_value(name, term_value.clone());
+                let term_stats = self.stats.as_ref().map(|s| match t {
+                    Taxonomy::Counties => s.counties[i].clone(),
+                    Taxonomy::Topics => s.topics[i].clone(),
+                });
+                ctx.insert_value("term_stats", term_stats.unwrap_or_else(Value::none));
                 ctx.insert_value("term", term_value);
                 ctx.insert_value(
                     "paginator",
@@ -497,7 +520,12 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("page", self.page_value(o, "搜索", None));
                 ctx.insert_value("search", self.search_value());
             }
-            Output::Feed(_) | Output::Sitemap | Output::Robots => {}
+            Output::Stats => {
+                ctx.insert_value("page", self.page_value(o, "统计", None));
+                let stats = self.stats.as_ref().map(|s| s.stats.clone());
+                ctx.insert_value("stats", stats.unwrap_or_else(Value::none));
+            }
+            Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_) => {}
         }
         ctx
     }
@@ -517,7 +545,10 @@ impl<'s> Renderer<'s> {
                 }
                 Ok(buf)
             }
-            None => Ok(crate::feeds::render(self.site, o).into_bytes()),
+            None => match (o, &self.stats) {
+                (Output::StatsCsv(f), Some(s)) => Ok(s.csv(f).into_bytes()),
+                _ => Ok(crate::feeds::render(self.site, o).into_bytes()),
+            },
         }
     }
 
@@ -646,6 +677,14 @@ fn build_tera(site: &Site, theme: &Theme, minify: bool) -> Result<Tera, Diagnost
                     .with_help(format!("add templates/{name} to the theme or to the site")),
             );
         }
+    }
+    if site.config.stats && !tera.contains_template(STATS_TEMPLATE) {
+        diags.push(
+            Diagnostic::error(format!("the theme has no `{STATS_TEMPLATE}` template"))
+                .with_help(format!(
+                    "add templates/{STATS_TEMPLATE} to the theme or to the site, or set `stats: false` in site.yaml"
+                )),
+        );
     }
     if diags.has_errors() {
         Err(diags)

@@ -72,8 +72,16 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/partials/pagination.html"),
     ),
     (
+        "templates/partials/stats_table.html",
+        include_bytes!("../themes/default/templates/partials/stats_table.html"),
+    ),
+    (
         "templates/search.html",
         include_bytes!("../themes/default/templates/search.html"),
+    ),
+    (
+        "templates/stats.html",
+        include_bytes!("../themes/default/templates/stats.html"),
     ),
     (
         "static/search.js",

@@ -7,6 +7,7 @@ mod import;
 mod init;
 #[cfg(feature = "serve")]
 mod serve;
+mod stats;
 
 use std::io::IsTerminal;
 
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> i32 {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
+        Command::Stats(args) => stats::run(args),
     }
 }
 

@@ -1,0 +1,626 @@
+//! What templates see of the statistics: the `stats` value of `/stats/`, `term_stats` on county
+//! and topic pages and `stats_glance` on the home page (names documented in docs/templates.md),
+//! and the CSV files linked from `/stats/`. Built once per site, before pages are rendered.
+//!
+//! Every count that is a number of articles carries a `url` to the list of those articles where
+//! one exists: a county's or topic's page for its total, the search page filtered by county or
+//! topic and year (`search/?county=SLUG&year=2021`) for one year, the search page filtered by year
+//! for a year's total. Quarters, months and units have no list to link to (the search page
+//! filters by year only, and units have no pages), so their counts have no `url`.
+
+use serde::Serialize;
+use tera::Value;
+
+use super::{By, Period, PeriodKey, Place, Query, Table, chart, count, count_where, rank};
+use crate::frontmatter::Date;
+use crate::model::{Output, Site};
+
+/// The CSV files of `/stats/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CsvFile {
+    /// Articles per county per year.
+    CountyYear,
+    /// Articles per topic per year.
+    TopicYear,
+    /// Articles per unit per year.
+    UnitYear,
+    /// Articles per county per quarter of the latest year.
+    CountyQuarter,
+    /// Articles per county per month of the latest year.
+    CountyMonth,
+}
+
+impl CsvFile {
+    pub const ALL: [CsvFile; 5] = [
+        CsvFile::CountyYear,
+        CsvFile::TopicYear,
+        CsvFile::UnitYear,
+        CsvFile::CountyQuarter,
+        CsvFile::CountyMonth,
+    ];
+
+    /// The file's name under `stats/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            CsvFile::CountyYear => "county-year.csv",
+            CsvFile::TopicYear => "topic-year.csv",
+            CsvFile::UnitYear => "unit-year.csv",
+            CsvFile::CountyQuarter => "county-quarter.csv",
+            CsvFile::CountyMonth => "county-month.csv",
+        }
+    }
+}
+
+/// The URL folder of the statistics.
+pub const DIR: &str = "stats";
+
+/// The statistics of one site, ready for templates.
+pub struct SitePages {
+    /// `stats` on `/stats/`.
+    pub stats: Value,
+    /// `term_stats` on each county's pages, in `Site::counties` order.
+    pub counties: Vec<Value>,
+    /// `term_stats` on each topic's pages, in `Site::topics` order.
+    pub topics: Vec<Value>,
+    /// `stats_glance` on the home page.
+    pub glance: Value,
+    tables: [Table; 5],
+}
+
+impl SitePages {
+    /// The text of a CSV file.
+    pub fn csv(&self, f: CsvFile) -> String {
+        super::csv::table(&self.tables[f as usize])
+    }
+}
+
+#[derive(Serialize)]
+struct Cell {
+    count: u64,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Column {
+    /// `2021`, `2021Q3`, `2021-07`.
+    key: String,
+    /// `2021年`, `2021年第三季度`, `2021年7月`.
+    label: String,
+    /// `2021`, `第三季度`, `7月`.
+    short: String,
+}
+
+#[derive(Serialize)]
+struct RowValue {
+    name: String,
+    url: Option<String>,
+    cells: Vec<Cell>,
+    total: Cell,
+}
+
+#[derive(Serialize)]
+struct TableValue {
+    heading: &'static str,
+    columns: Vec<Column>,
+    rows: Vec<RowValue>,
+    totals: RowValue,
+    csv_url: String,
+    chart_name: String,
+    chart: String,
+}
+
+#[derive(Serialize)]
+struct PlaceValue {
+    rank: usize,
+    name: String,
+    count: u64,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RankingValue {
+    /// `quarter` or `year`.
+    period: &'static str,
+    /// `2021年第三季度`, `2021年`.
+    label: String,
+    from: String,
+    to: String,
+    counties: Vec<PlaceValue>,
+    counties_chart: String,
+    /// The first `paginate` units.
+    units: Vec<PlaceValue>,
+    units_chart: String,
+    /// Units left out of `units` (they are in unit-year.csv).
+    units_more: usize,
+}
+
+#[derive(Serialize)]
+struct CsvLink {
+    name: &'static str,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct StatsValue {
+    url: String,
+    year: Option<i32>,
+    total: u64,
+    counties: TableValue,
+    topics: TableValue,
+    quarters: Option<TableValue>,
+    months: Option<TableValue>,
+    rankings: Vec<RankingValue>,
+    units_csv_url: String,
+    csv: Vec<CsvLink>,
+}
+
+#[derive(Serialize)]
+struct YearCount {
+    year: i32,
+    count: u64,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TermStats {
+    years: Vec<YearCount>,
+    chart: String,
+    chart_name: String,
+    /// On a topic page: the counties that wrote on it, most first.
+    counties: Option<Vec<PlaceValue>>,
+    counties_chart: Option<String>,
+    counties_chart_name: Option<String>,
+    stats_url: String,
+}
+
+#[derive(Serialize)]
+struct Glance {
+    year: i32,
+    total: u64,
+    months: Vec<YearMonth>,
+    chart: String,
+    chart_name: String,
+    url: String,
+    year_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct YearMonth {
+    month: u32,
+    label: String,
+    count: u64,
+}
+
+struct Links<'s> {
+    site: &'s Site,
+    base: String,
+}
+
+impl Links<'_> {
+    fn page(&self, o: Output) -> String {
+        format!("{}{}", self.base, self.site.url(o))
+    }
+
+    /// The search page filtered by `key=slug` (or nothing) and `year`, when the site has search.
+    fn search(&self, filter: Option<(&str, &str)>, year: Option<i32>) -> Option<String> {
+        if !self.site.config.search {
+            return None;
+        }
+        let mut q = Vec::new();
+        if let Some((k, slug)) = filter {
+            q.push(format!("{k}={slug}"));
+        }
+        if let Some(y) = year {
+            q.push(format!("year={y}"));
+        }
+        Some(format!("{}search/?{}", self.base, q.join("&")))
+    }
+
+    fn term(&self, by: By, i: usize) -> String {
+        let t = super::taxonomy(by).expect("counties or topics");
+        self.page(Output::Term(t, i, 1))
+    }
+
+    fn csv(&self, f: CsvFile) -> String {
+        format!("{}{DIR}/{}", self.base, f.file_name())
+    }
+}
+
+/// The URL of `/stats/`, relative to the base.
+pub fn url() -> String {
+    format!("{DIR}/")
+}
+
+fn table_value(
+    l: &Links<'_>,
+    t: &Table,
+    csv: CsvFile,
+    chart_name: String,
+    per_year_links: bool,
+) -> TableValue {
+    let term_key = match t.by {
+        By::County => Some("county"),
+        By::Topic => Some("topic"),
+        By::Unit => None,
+    };
+    let year_of = |k: &PeriodKey| (per_year_links && k.period == Period::Year).then_some(k.year);
+    let rows: Vec<RowValue> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let slug = r
+                .term
+                .and_then(|i| super::taxonomy(t.by).map(|tx| &l.site.terms(tx)[i].slug));
+            let url = r.term.map(|i| l.term(t.by, i));
+            let cells = r
+                .counts
+                .iter()
+                .zip(&t.columns)
+                .map(|(&c, k)| Cell {
+                    count: c,
+                    url: match (c, year_of(k), term_key, slug) {
+                        (1.., Some(y), Some(key), Some(slug)) => l.search(Some((key, slug)), Some(y)),
+                        _ => None,
+                    },
+                })
+                .collect();
+            // A quarter or month table covers one year: its row total is that year's.
+            let total_url = match (r.total, t.period, term_key, slug) {
+                (0, ..) => None,
+                (_, Period::Year, _, _) => url.clone(),
+                (_, _, Some(key), Some(slug)) => {
+                    l.search(Some((key, slug)), t.columns.first().map(|k| k.year))
+                }
+                _ => None,
+            };
+            RowValue {
+                name: r.name.clone(),
+                url,
+                cells,
+                total: Cell {
+                    count: r.total,
+                    url: total_url,
+                },
+            }
+        })
+        .collect();
+    let totals = RowValue {
+        name: "合计".into(),
+        url: None,
+        cells: t
+            .column_totals
+            .iter()
+            .zip(&t.columns)
+            .map(|(&c, k)| Cell {
+                count: c,
+                url: match (c, year_of(k)) {
+                    (1.., Some(y)) => l.search(None, Some(y)),
+                    _ => None,
+                },
+            })
+            .collect(),
+        total: Cell {
+            count: t.total,
+            url: match (t.period, t.columns.first()) {
+                (Period::Year, _) | (_, None) => None,
+                (_, Some(k)) if t.total > 0 => l.search(None, Some(k.year)),
+                _ => None,
+            },
+        },
+    };
+    let names: Vec<String> = t.rows.iter().map(|r| r.name.clone()).collect();
+    let cols: Vec<String> = t
+        .columns
+        .iter()
+        .map(|k| match k.period {
+            Period::Year => k.year.to_string(),
+            _ => k.short_zh(),
+        })
+        .collect();
+    let cells: Vec<Vec<u64>> = t.rows.iter().map(|r| r.counts.clone()).collect();
+    TableValue {
+        heading: t.by.heading(),
+        columns: t
+            .columns
+            .iter()
+            .map(|k| Column {
+                key: k.label(),
+                label: k.label_zh(),
+                short: k.short_zh(),
+            })
+            .collect(),
+        rows,
+        totals,
+        csv_url: l.csv(csv),
+        chart: chart::grid(&chart_name, &names, &cols, &cells),
+        chart_name,
+    }
+}
+
+fn places(l: &Links<'_>, by: By, list: &[Place], year: Option<i32>) -> Vec<PlaceValue> {
+    let key = match by {
+        By::County => Some("county"),
+        By::Topic => Some("topic"),
+        By::Unit => None,
+    };
+    list.iter()
+        .map(|p| {
+            let slug = p
+                .term
+                .and_then(|i| super::taxonomy(by).map(|t| &l.site.terms(t)[i].slug));
+            PlaceValue {
+                rank: p.rank,
+                name: p.name.clone(),
+                count: p.count,
+                url: match (p.count, key, slug, year) {
+                    (1.., Some(k), Some(s), Some(y)) => l.search(Some((k, s)), Some(y)),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
+fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
+    let site = l.site;
+    let (from, to) = k.days();
+    let counties = count(site, &Query::new(By::County, Period::Year).between(from, to));
+    // The city's departments: units of the city's articles (every unit when no city is known).
+    let city = site.config.city.as_deref();
+    let units = count_where(
+        site,
+        &Query::new(By::Unit, Period::Year).between(from, to),
+        |a| {
+            let county = site.counties[a.county].name.as_str();
+            city.is_none_or(|c| c == county) && a.unit.as_deref().is_some_and(|u| u != county)
+        },
+    );
+    let year_link = (k.period == Period::Year).then_some(k.year);
+    let county_places = rank(&counties);
+    let mut unit_places = rank(&units);
+    let units_more = unit_places
+        .len()
+        .saturating_sub(site.config.paginate);
+    unit_places.truncate(site.config.paginate);
+    let label = k.label_zh();
+    let chart_of = |what: &str, list: &[Place]| {
+        let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
+        let values: Vec<u64> = list.iter().map(|p| p.count).collect();
+        chart::bars(&format!("{label}各{what}信息采用篇数排名"), &names, &values)
+    };
+    RankingValue {
+        period: k.period.name(),
+        counties_chart: chart_of("县区", &county_places),
+        units_chart: chart_of("单位", &unit_places),
+        counties: places(l, By::County, &county_places, year_link),
+        units: places(l, By::Unit, &unit_places, None),
+        units_more,
+        from: from.iso(),
+        to: to.iso(),
+        label,
+    }
+}
+
+/// Everything templates see of the statistics of `site`, measured against `today` for "the latest
+/// complete quarter and year".
+pub fn build(site: &Site, today: Date) -> SitePages {
+    let l = Links {
+        site,
+        base: site.config.base_path().to_string(),
+    };
+    let county_year = count(site, &Query::new(By::County, Period::Year));
+    let topic_year = count(site, &Query::new(By::Topic, Period::Year));
+    let unit_year = count(site, &Query::new(By::Unit, Period::Year));
+    let year = site.articles.iter().map(|a| a.date.year).max();
+    let in_year = |p: Period| {
+        let y = year.unwrap_or(0);
+        let q = Query::new(By::County, p).between(
+            Date {
+                year: y,
+                month: 1,
+                day: 1,
+            },
+            Date {
+                year: y,
+                month: 12,
+                day: 31,
+            },
+        );
+        count(site, &q)
+    };
+    let county_quarter = in_year(Period::Quarter);
+    let county_month = in_year(Period::Month);
+
+    let counties = table_value(
+        &l,
+        &county_year,
+        CsvFile::CountyYear,
+        "各县区历年信息采用篇数".into(),
+        true,
+    );
+    let topics = table_value(
+        &l,
+        &topic_year,
+        CsvFile::TopicYear,
+        "各专题历年文章篇数".into(),
+        true,
+    );
+    let (quarters, months) = match year {
+        Some(y) => (
+            Some(table_value(
+                &l,
+                &county_quarter,
+                CsvFile::CountyQuarter,
+                format!("{y}年各县区分季度信息采用篇数"),
+                false,
+            )),
+            Some(table_value(
+                &l,
+                &county_month,
+                CsvFile::CountyMonth,
+                format!("{y}年各县区分月信息采用篇数"),
+                false,
+            )),
+        ),
+        None => (None, None),
+    };
+    let rankings: Vec<RankingValue> = [Period::Quarter, Period::Year]
+        .into_iter()
+        .filter_map(|p| super::latest_complete(site, p, today))
+        .map(|k| ranking(&l, k))
+        .collect();
+    let csv = CsvFile::ALL
+        .iter()
+        .map(|&f| CsvLink {
+            name: f.file_name(),
+            title: match f {
+                CsvFile::CountyYear => "各县区历年篇数".to_string(),
+                CsvFile::TopicYear => "各专题历年篇数".to_string(),
+                CsvFile::UnitYear => "各单位历年篇数".to_string(),
+                CsvFile::CountyQuarter => format!("{}年各县区分季度篇数", year.unwrap_or(0)),
+                CsvFile::CountyMonth => format!("{}年各县区分月篇数", year.unwrap_or(0)),
+            },
+            url: l.csv(f),
+        })
+        .collect();
+    let stats_url = format!("{}{}", l.base, url());
+    let stats = StatsValue {
+        url: stats_url.clone(),
+        year,
+        total: county_year.total,
+        counties,
+        topics,
+        quarters,
+        months,
+        rankings,
+        units_csv_url: l.csv(CsvFile::UnitYear),
+        csv,
+    };
+
+    let term_values = |by: By, table: &Table| -> Vec<Value> {
+        let tx = super::taxonomy(by).expect("counties or topics");
+        let key = if by == By::County { "county" } else { "topic" };
+        let mut out: Vec<Value> = vec![Value::none(); site.terms(tx).len()];
+        for r in &table.rows {
+            let Some(i) = r.term else { continue };
+            let term = &site.terms(tx)[i];
+            let years: Vec<YearCount> = r
+                .counts
+                .iter()
+                .zip(&table.columns)
+                .map(|(&c, k)| YearCount {
+                    year: k.year,
+                    count: c,
+                    url: (c > 0)
+                        .then(|| l.search(Some((key, &term.slug)), Some(k.year)))
+                        .flatten(),
+                })
+                .collect();
+            let labels: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
+            let values: Vec<u64> = years.iter().map(|y| y.count).collect();
+            let chart_name = format!("{}历年文章篇数", term.name);
+            let (counties, counties_chart, counties_chart_name) = if by == By::Topic {
+                let mut per: Vec<u64> = vec![0; site.counties.len()];
+                for &a in &term.articles {
+                    per[site.articles[a].county] += 1;
+                }
+                let mut list: Vec<Place> = Vec::new();
+                let mut order: Vec<usize> = (0..per.len()).filter(|&c| per[c] > 0).collect();
+                order.sort_by(|&a, &b| per[b].cmp(&per[a]));
+                for c in order {
+                    let rank = match list.last() {
+                        Some(p) if p.count == per[c] => p.rank,
+                        _ => list.len() + 1,
+                    };
+                    list.push(Place {
+                        rank,
+                        name: site.counties[c].name.clone(),
+                        term: Some(c),
+                        count: per[c],
+                    });
+                }
+                let name = format!("各县区“{}”专题文章篇数", term.name);
+                let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
+                let values: Vec<u64> = list.iter().map(|p| p.count).collect();
+                let chart = chart::bars(&name, &names, &values);
+                let places: Vec<PlaceValue> = list
+                    .iter()
+                    .map(|p| PlaceValue {
+                        rank: p.rank,
+                        name: p.name.clone(),
+                        count: p.count,
+                        url: p.term.and_then(|c| {
+                            let county = &site.counties[c].slug;
+                            if site.config.search {
+                                Some(format!(
+                                    "{}search/?county={county}&topic={}",
+                                    l.base, term.slug
+                                ))
+                            } else {
+                                None
+                            }
+                        }),
+                    })
+                    .collect();
+                (Some(places), Some(chart), Some(name))
+            } else {
+                (None, None, None)
+            };
+            out[i] = Value::from_serializable(&TermStats {
+                chart: chart::columns(&chart_name, &labels, &values),
+                chart_name,
+                years,
+                counties,
+                counties_chart,
+                counties_chart_name,
+                stats_url: stats_url.clone(),
+            });
+        }
+        out
+    };
+    let county_values = term_values(By::County, &county_year);
+    let topic_values = term_values(By::Topic, &topic_year);
+
+    let glance = match year {
+        Some(y) => {
+            let months: Vec<YearMonth> = county_month
+                .columns
+                .iter()
+                .zip(&county_month.column_totals)
+                .map(|(k, &c)| YearMonth {
+                    month: k.part,
+                    label: k.short_zh(),
+                    count: c,
+                })
+                .collect();
+            let labels: Vec<String> = months.iter().map(|m| m.label.clone()).collect();
+            let values: Vec<u64> = months.iter().map(|m| m.count).collect();
+            let chart_name = format!("{y}年各月文章篇数");
+            Value::from_serializable(&Glance {
+                year: y,
+                total: county_month.total,
+                chart: chart::columns(&chart_name, &labels, &values),
+                chart_name,
+                months,
+                url: stats_url,
+                year_url: l.search(None, Some(y)),
+            })
+        }
+        None => Value::none(),
+    };
+
+    SitePages {
+        stats: Value::from_serializable(&stats),
+        counties: county_values,
+        topics: topic_values,
+        glance,
+        tables: [
+            county_year,
+            topic_year,
+            unit_year,
+            county_quarter,
+            county_month,
+        ],
+    }
+}
