@@ -165,7 +165,7 @@ pub fn bars(name: &str, labels: &[String], values: &[u64]) -> String {
         .fold(0.0, f64::max);
     let value_w = text_width(&max.to_string(), FONT);
     let row = FONT + 10.0;
-    let plot_w = 240.0;
+    let plot_w = 200.0;
     let w = label_w + 8.0 + plot_w + 6.0 + value_w + 4.0;
     let h = row * labels.len().max(1) as f64 + 2.0;
     let mut out = String::with_capacity(256 + labels.len() * 240);
@@ -290,7 +290,11 @@ pub fn grid(name: &str, rows: &[String], cols: &[String], cells: &[Vec<u64>]) ->
                 n(cell_w - 2.0),
                 n(cell_h - 2.0)
             );
-            let class = if share > 0.5 { "value on-dark" } else { "value" };
+            let class = if share > 0.5 {
+                "value on-dark"
+            } else {
+                "value"
+            };
             let _ = write!(
                 out,
                 "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{v}</text>",

@@ -278,10 +278,9 @@ pub fn count_where(site: &Site, q: &Query, keep: impl Fn(&Article) -> bool) -> T
         .from
         .or_else(|| articles.iter().map(|a| a.date).min())
         .map(|d| q.period.of(d));
-    let last = q
-        .to
-        .or_else(|| articles.iter().map(|a| a.date).max())
-        .map(|d| q.period.of(d));
+    let last =
+        q.to.or_else(|| articles.iter().map(|a| a.date).max())
+            .map(|d| q.period.of(d));
     let mut columns = Vec::new();
     if let (Some(mut k), Some(last)) = (first, last) {
         while k.ordinal() <= last.ordinal() {
@@ -458,7 +457,11 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
         Date::parse(s.trim()).map(Some).ok_or_else(|| {
             Diagnostic::error(format!("`{flag} {s}` is not a date")).with_help(format!(
                 "write a day that exists as YYYY-MM-DD, e.g. `{flag} {}`",
-                if flag == "--from" { "2021-07-01" } else { "2021-09-30" }
+                if flag == "--from" {
+                    "2021-07-01"
+                } else {
+                    "2021-09-30"
+                }
             ))
         })
     };
@@ -632,7 +635,10 @@ pub(crate) mod tests {
             &Query::new(By::County, Period::Month).between(d("2021-03-31"), d("2021-07-01")),
         );
         let labels: Vec<String> = m.columns.iter().map(|k| k.label()).collect();
-        assert_eq!(labels, ["2021-03", "2021-04", "2021-05", "2021-06", "2021-07"]);
+        assert_eq!(
+            labels,
+            ["2021-03", "2021-04", "2021-05", "2021-06", "2021-07"]
+        );
         // Both ends are inclusive.
         assert_eq!(m.column_totals, [1, 0, 0, 0, 1]);
     }
@@ -643,7 +649,12 @@ pub(crate) mod tests {
         let names: Vec<(&str, u64)> = t.rows.iter().map(|r| (r.name.as_str(), r.total)).collect();
         assert_eq!(
             names,
-            [("于都县", 2), ("定南县", 1), ("市人社局", 1), ("市住建局", 1)]
+            [
+                ("于都县", 2),
+                ("定南县", 1),
+                ("市人社局", 1),
+                ("市住建局", 1)
+            ]
         );
     }
 
@@ -679,9 +690,15 @@ pub(crate) mod tests {
         let e = msg(parse_range(None, Some("2021/09/30")));
         assert!(e.contains("`--to 2021/09/30` is not a date"), "{e}");
         let e = msg(parse_range(Some("2021-07-01"), Some("2021-06-30")));
-        assert!(e.contains("`--to 2021-06-30` is before `--from 2021-07-01`"), "{e}");
+        assert!(
+            e.contains("`--to 2021-06-30` is before `--from 2021-07-01`"),
+            "{e}"
+        );
         let q = parse_range(Some("2021-07-01"), Some("2021-07-01")).unwrap();
-        assert_eq!((q.from, q.to), (Some(d("2021-07-01")), Some(d("2021-07-01"))));
+        assert_eq!(
+            (q.from, q.to),
+            (Some(d("2021-07-01")), Some(d("2021-07-01")))
+        );
     }
 
     #[test]
@@ -690,7 +707,10 @@ pub(crate) mod tests {
         assert_eq!(k.label_zh(), "2020年第一季度");
         assert_eq!(k.days(), (d("2020-01-01"), d("2020-03-31")));
         let m = Period::Month.of(d("2021-02-03"));
-        assert_eq!((m.label(), m.short_zh()), ("2021-02".to_string(), "2月".to_string()));
+        assert_eq!(
+            (m.label(), m.short_zh()),
+            ("2021-02".to_string(), "2月".to_string())
+        );
         assert_eq!(m.days().1, d("2021-02-28"));
         assert_eq!(Period::Month.of(d("2021-12-01")).next().label(), "2022-01");
         assert_eq!(Period::Year.of(d("2021-12-01")).next().label(), "2022");

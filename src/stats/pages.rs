@@ -260,7 +260,9 @@ fn table_value(
                 .map(|(&c, k)| Cell {
                     count: c,
                     url: match (c, year_of(k), term_key, slug) {
-                        (1.., Some(y), Some(key), Some(slug)) => l.search(Some((key, slug)), Some(y)),
+                        (1.., Some(y), Some(key), Some(slug)) => {
+                            l.search(Some((key, slug)), Some(y))
+                        }
                         _ => None,
                     },
                 })
@@ -365,7 +367,10 @@ fn places(l: &Links<'_>, by: By, list: &[Place], year: Option<i32>) -> Vec<Place
 fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
     let site = l.site;
     let (from, to) = k.days();
-    let counties = count(site, &Query::new(By::County, Period::Year).between(from, to));
+    let counties = count(
+        site,
+        &Query::new(By::County, Period::Year).between(from, to),
+    );
     // The city's departments: units of the city's articles (every unit when no city is known).
     let city = site.config.city.as_deref();
     let units = count_where(
@@ -379,9 +384,7 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
     let year_link = (k.period == Period::Year).then_some(k.year);
     let county_places = rank(&counties);
     let mut unit_places = rank(&units);
-    let units_more = unit_places
-        .len()
-        .saturating_sub(site.config.paginate);
+    let units_more = unit_places.len().saturating_sub(site.config.paginate);
     unit_places.truncate(site.config.paginate);
     let label = k.label_zh();
     let chart_of = |what: &str, list: &[Place]| {

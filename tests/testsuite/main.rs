@@ -16,3 +16,4 @@ mod publish;
 mod sample;
 mod search;
 mod serve;
+mod stats;
