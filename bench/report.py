@@ -21,6 +21,7 @@ TOOLS = [
     ("bulletin", "bulletin (minified)"),
     ("bulletin-nominify", "bulletin --no-minify"),
     ("bulletin-nosearch", "bulletin --no-search"),
+    ("bulletin-nostats", "bulletin --no-stats"),
     ("hugo-minify", "Hugo --minify"),
     ("hugo", "Hugo"),
     ("zola", "Zola"),
@@ -129,25 +130,29 @@ def main():
                 f"{label}: wall {wall:.3f} (1/{1 / wall:.1f}), CPU {cpu:.3f} (1/{1 / cpu:.1f}), "
                 f"peak RSS {rss:.3f} (1/{1 / rss:.1f})"
             )
-        a, b = runs.get((size, "bulletin")), runs.get((size, "bulletin-nosearch"))
-        if a and b:
-            cost = med(a, "wall") - med(b, "wall")
-            line = (
-                f"the search index adds {cost:.2f} s wall ({cost / med(a, 'wall'):.0%} of the build), "
-                f"{med(a, 'cpu') - med(b, 'cpu'):.2f} s CPU"
-            )
-            # The same run by run (the two builds of a round ran a few seconds apart): how much
-            # of that figure is the machine's noise.
-            without = {r["run"]: r["wall"] for r in b}
-            rounds = sorted(
-                (r["wall"] - without[r["run"]]) / r["wall"] for r in a if r["run"] in without
-            )
-            if len(rounds) > 1:
-                line += (
-                    f"; round by round {statistics.median(rounds):.0%} median, "
-                    f"{rounds[0]:.0%} to {rounds[-1]:.0%}"
+        for without_tool, what in (
+            ("bulletin-nosearch", "the search index"),
+            ("bulletin-nostats", "the statistics"),
+        ):
+            a, b = runs.get((size, "bulletin")), runs.get((size, without_tool))
+            if a and b:
+                cost = med(a, "wall") - med(b, "wall")
+                line = (
+                    f"{what} adds {cost:.2f} s wall ({cost / med(a, 'wall'):.1%} of the build), "
+                    f"{med(a, 'cpu') - med(b, 'cpu'):.2f} s CPU"
                 )
-            ratios.append(line)
+                # The same run by run (the two builds of a round ran a few seconds apart): how much
+                # of that figure is the machine's noise.
+                without = {r["run"]: r["wall"] for r in b}
+                rounds = sorted(
+                    (r["wall"] - without[r["run"]]) / r["wall"] for r in a if r["run"] in without
+                )
+                if len(rounds) > 1:
+                    line += (
+                        f"; round by round {statistics.median(rounds):.1%} median, "
+                        f"{rounds[0]:.1%} to {rounds[-1]:.1%}"
+                    )
+                ratios.append(line)
         if ratios:
             print()
             for line in ratios:

@@ -21,9 +21,10 @@ usage: bench/run.sh [options]
   --work DIR         corpora, outputs and results                (default bench/work, gitignored)
   --hugo-max N       skip Hugo above N articles                  (default: no limit)
   --zola-max N       skip Zola above N articles                  (default: no limit)
-  --no-hugo, --no-zola, --no-nominify, --no-nosearch, --no-floor
+  --no-hugo, --no-zola, --no-nominify, --no-nosearch, --no-nostats, --no-floor
                      leave a comparison out (--no-nosearch: the build without the search
-                     index, which gives what the index costs)
+                     index, which gives what the index costs; --no-nostats likewise for
+                     the statistics)
   --no-identity      skip the check that output is byte-identical at 1, 2 and 3 threads
   --serve-size N     corpus size for the serve edit timing       (default 10000; 0 skips)
   --quiet-load X     before each size, wait (up to 15 min) until the 1-minute load average
@@ -43,6 +44,7 @@ DO_HUGO=1
 DO_ZOLA=1
 DO_NOMINIFY=1
 DO_NOSEARCH=1
+DO_NOSTATS=1
 DO_FLOOR=1
 DO_IDENTITY=1
 SERVE_SIZE=10000
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
     --no-zola) DO_ZOLA=0 ;;
     --no-nominify) DO_NOMINIFY=0 ;;
     --no-nosearch) DO_NOSEARCH=0 ;;
+    --no-nostats) DO_NOSTATS=0 ;;
     --no-floor) DO_FLOOR=0 ;;
     --no-identity) DO_IDENTITY=0 ;;
     --serve-size) SERVE_SIZE=$2; shift ;;
@@ -308,6 +311,9 @@ for n in "${SIZE_LIST[@]}"; do
     fi
     if [ "$DO_NOSEARCH" = 1 ]; then
       measure bulletin-nosearch "$n" "$r" "$o/nosearch-$r" "$BULLETIN" build --no-search --root "$src" --output "$o/nosearch-$r"
+    fi
+    if [ "$DO_NOSTATS" = 1 ]; then
+      measure bulletin-nostats "$n" "$r" "$o/nostats-$r" "$BULLETIN" build --no-stats --root "$src" --output "$o/nostats-$r"
     fi
     if [ "$DO_NOMINIFY" = 1 ]; then
       measure bulletin-nominify "$n" "$r" "$o/nominify-$r" "$BULLETIN" build --no-minify --root "$src" --output "$o/nominify-$r"

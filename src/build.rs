@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub minify: Option<bool>,
     /// Replaces site.yaml's `search`.
     pub search: Option<bool>,
+    /// Replaces site.yaml's `stats`.
+    pub stats: Option<bool>,
     /// Show a progress bar (only drawn on an interactive terminal).
     pub progress: bool,
     /// Check that every internal link and anchor resolves (always on for `check`).
@@ -54,6 +56,7 @@ impl BuildOptions {
             drafts: false,
             minify: None,
             search: None,
+            stats: None,
             progress: false,
             check_links: false,
             precompress: false,
@@ -127,6 +130,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Diagnostics> {
     }
     if let Some(s) = opts.search {
         config.search = s;
+    }
+    if let Some(s) = opts.stats {
+        config.stats = s;
     }
     prepare_with_config(config, opts.drafts, timings)
 }

@@ -61,6 +61,10 @@ pub struct BuildArgs {
     /// site.yaml).
     #[arg(long)]
     pub no_search: bool,
+    /// Do not write /stats/, its CSV files or the charts on county, topic and home pages
+    /// (overrides `stats` in site.yaml).
+    #[arg(long)]
+    pub no_stats: bool,
     /// Fail the build if an internal link or anchor does not resolve.
     #[arg(long)]
     pub check_links: bool,

@@ -76,6 +76,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/partials/stats_table.html"),
     ),
     (
+        "templates/partials/term_stats.html",
+        include_bytes!("../themes/default/templates/partials/term_stats.html"),
+    ),
+    (
         "templates/search.html",
         include_bytes!("../themes/default/templates/search.html"),
     ),

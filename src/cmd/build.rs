@@ -13,6 +13,7 @@ pub fn run(args: BuildArgs) -> i32 {
         drafts: args.site.drafts,
         minify: args.no_minify.then_some(false),
         search: args.no_search.then_some(false),
+        stats: args.no_stats.then_some(false),
         progress: true,
         check_links: args.check_links,
         precompress: args.precompress,

@@ -48,20 +48,10 @@ fn shorten(s: &str) -> String {
     out
 }
 
-/// Text escaped for XML content and attribute values.
+/// Text escaped for XML content and attribute values (as feeds escape it).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
+    crate::feeds::xml_escape(s, &mut out);
     out
 }
 
@@ -323,7 +313,10 @@ mod tests {
     #[test]
     fn the_accessible_name_is_escaped() {
         let svg = columns("A&B \"图\"", &["2021".into()], &[3]);
-        assert!(svg.contains("aria-label=\"A&amp;B &quot;图&quot;\""));
+        assert!(
+            svg.contains("aria-label=\"A&amp;B &quot;图&quot;\""),
+            "{svg}"
+        );
         assert!(svg.contains("<title>A&amp;B &quot;图&quot;</title>"));
         assert!(svg.contains("role=\"img\""));
     }

@@ -28,6 +28,19 @@ fn line<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mut String) {
     out.push_str("\r\n");
 }
 
+/// One line: a name, its counts, their total.
+fn counts(name: &str, counts: &[u64], total: u64, out: &mut String) {
+    let nums: Vec<String> = counts
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(u64::to_string)
+        .collect();
+    line(
+        std::iter::once(name).chain(nums.iter().map(String::as_str)),
+        out,
+    );
+}
+
 /// The table as CSV: the name column (县区, 单位 or 专题), one column per period, 合计; one line per
 /// row, then a 合计 line of articles per period.
 pub fn table(t: &Table) -> String {
@@ -41,27 +54,9 @@ pub fn table(t: &Table) -> String {
         &mut out,
     );
     for r in &t.rows {
-        let nums: Vec<String> = r
-            .counts
-            .iter()
-            .chain(std::iter::once(&r.total))
-            .map(u64::to_string)
-            .collect();
-        line(
-            std::iter::once(r.name.as_str()).chain(nums.iter().map(String::as_str)),
-            &mut out,
-        );
+        counts(&r.name, &r.counts, r.total, &mut out);
     }
-    let nums: Vec<String> = t
-        .column_totals
-        .iter()
-        .chain(std::iter::once(&t.total))
-        .map(u64::to_string)
-        .collect();
-    line(
-        std::iter::once("合计").chain(nums.iter().map(String::as_str)),
-        &mut out,
-    );
+    counts("合计", &t.column_totals, t.total, &mut out);
     out
 }
 
