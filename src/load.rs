@@ -300,7 +300,12 @@ fn load_one_with(
 ) -> (LoadedItem, Vec<Diagnostic>) {
     let rel = display_path(root, path);
     let rel_str = rel.to_string_lossy().into_owned();
-    let bytes = match std::fs::read(path) {
+    let read = if bodies {
+        std::fs::read(path)
+    } else {
+        read_front_matter(path)
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             return (
@@ -592,6 +597,42 @@ fn body_problems(
             d
         })
         .collect()
+}
+
+/// The start of a file up to the end of its front matter's closing `---` line, or the whole file
+/// when it has no front matter or no closing line: all that counting needs, without reading
+/// (and checking as UTF-8) bodies that are a hundred times longer.
+fn read_front_matter(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut line_start = 0;
+    let mut first = true;
+    loop {
+        let at = buf.len();
+        buf.resize(at + 4096, 0);
+        let n = file.read(&mut buf[at..])?;
+        buf.truncate(at + n);
+        if n == 0 {
+            return Ok(buf);
+        }
+        while let Some(i) = buf[line_start..].iter().position(|&b| b == b'\n') {
+            let end = line_start + i + 1;
+            let line = buf[line_start..end].trim_ascii_end();
+            if first {
+                first = false;
+                let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+                if line != b"---" {
+                    file.read_to_end(&mut buf)?;
+                    return Ok(buf);
+                }
+            } else if line == b"---" || line == b"..." {
+                buf.truncate(end);
+                return Ok(buf);
+            }
+            line_start = end;
+        }
+    }
 }
 
 /// Bodies are minified once, here, rather than on every page that shows them (`crate::minify`).

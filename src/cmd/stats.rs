@@ -6,7 +6,7 @@ use std::io::Write;
 use bulletin::diagnostics::Diagnostics;
 use bulletin::stats::{self, By, Period};
 
-use super::{FAILED, OK, print_diagnostics};
+use super::{FAILED, OK, human_duration, print_diagnostics};
 use crate::cli::{StatsArgs, StatsBy, StatsFormat, StatsPeriod};
 
 pub fn run(args: StatsArgs) -> i32 {
@@ -27,7 +27,8 @@ pub fn run(args: StatsArgs) -> i32 {
         StatsPeriod::Quarter => Period::Quarter,
         StatsPeriod::Month => Period::Month,
     };
-    let (site, warnings) = match stats::load_site(&args.site.root, args.site.drafts) {
+    let mut timings = Vec::new();
+    let (site, warnings) = match stats::load_site(&args.site.root, args.site.drafts, &mut timings) {
         Ok(s) => s,
         Err(d) => {
             print_diagnostics(&d);
@@ -35,7 +36,9 @@ pub fn run(args: StatsArgs) -> i32 {
         }
     };
     print_diagnostics(&warnings);
+    let start = std::time::Instant::now();
     let table = stats::count(&site, &query);
+    timings.push(("count", start.elapsed()));
     let text = match args.format {
         StatsFormat::Table => stats::text::aligned(&table),
         StatsFormat::Csv => stats::csv::table(&table),
@@ -45,6 +48,11 @@ pub fn run(args: StatsArgs) -> i32 {
             query.to.map(|d| d.iso()),
         ),
     };
+    if args.site.verbose {
+        for (stage, t) in &timings {
+            eprintln!("  {stage:<8} {}", human_duration(*t));
+        }
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => OK,

@@ -487,13 +487,22 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
 
 /// The site at `root` read for counting: site.yaml, and front matter only (no Markdown is
 /// rendered and no page is built), with drafts when `drafts`.
-pub fn load_site(root: &std::path::Path, drafts: bool) -> Result<(Site, Diagnostics), Diagnostics> {
+/// The time of each step is added to `timings`.
+pub fn load_site(
+    root: &std::path::Path,
+    drafts: bool,
+    timings: &mut Vec<(&'static str, std::time::Duration)>,
+) -> Result<(Site, Diagnostics), Diagnostics> {
+    let start = std::time::Instant::now();
     let config = crate::config::Config::load(root)?;
     let (loaded, warnings) = crate::load::load_with(&config, drafts, false)?;
+    timings.push(("load", start.elapsed()));
+    let start = std::time::Instant::now();
     let site = crate::model::build(config, loaded).map_err(|mut d| {
         d.extend(warnings.clone());
         d
     })?;
+    timings.push(("model", start.elapsed()));
     Ok((site, warnings))
 }
 
@@ -699,6 +708,65 @@ pub(crate) mod tests {
             (q.from, q.to),
             (Some(d("2021-07-01")), Some(d("2021-07-01")))
         );
+    }
+
+    #[test]
+    fn front_matter_only_loading_reads_what_full_loading_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "content/2021-1/_index.md",
+            "---\nnumber: 1\ndate: 2021-07-29\n---\n按语。\n",
+        );
+        let body = "正文。\n\n---\n\ncounty: 不是前言\n".repeat(2000);
+        // A byte-order mark and CRLF line ends, a long body with `---` lines in it.
+        write(
+            "content/2021-1/a.md",
+            &format!(
+                "\u{feff}---\r\ntitle: 甲\r\ncounty: 于都县\r\ntopics: [教育, 医疗]\r\n---\r\n{body}"
+            ),
+        );
+        write(
+            "content/2021-1/b.md",
+            &format!(
+                "---\ntitle: 乙\ncounty: 定南县\nunit: 市人社局\ntopics: [就业]\ndate: 2021-08-01\n---\n{body}"
+            ),
+        );
+        write(
+            "content/2021-1/c.md",
+            "---\ntitle: 丙\ncounty: 赣州市\ntopics: [教育]\n---",
+        );
+        let config = Config::default_for(root);
+        let facts = |bodies: bool| {
+            let (loaded, _) = crate::load::load_with(&config, false, bodies).unwrap();
+            let site = crate::model::build(config.clone(), loaded).unwrap();
+            site.articles
+                .iter()
+                .map(|a| {
+                    let topics: Vec<&str> = a
+                        .topics
+                        .iter()
+                        .map(|&t| site.topics[t].name.as_str())
+                        .collect();
+                    format!(
+                        "{} {} {:?} {:?} {}",
+                        a.title,
+                        site.counties[a.county].name,
+                        a.unit,
+                        topics,
+                        a.date.iso()
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let full = facts(true);
+        assert_eq!(full.len(), 3);
+        assert_eq!(facts(false), full);
     }
 
     #[test]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The pages checked by the Nu HTML checker (vnu.jar) and by axe-core in headless Chromium: the
+# home page, /stats/, a county page and a topic page of the sample site, built under a base path.
+#
+#   tests/validate/validate.sh            # needs java, node/npm (once, to fetch vnu-jar and
+#                                         # axe-core into tests/validate/node_modules), python3,
+#                                         # chromium and chromedriver
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+cd "$HERE"
+[ -f node_modules/vnu-jar/build/dist/vnu.jar ] && [ -f node_modules/axe-core/axe.min.js ] ||
+  npm install --no-audit --no-fund --no-save vnu-jar axe-core >/dev/null
+WORK=$(mktemp -d)
+trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cp -r "$ROOT/content" "$ROOT/site.yaml" "$WORK/"
+cargo run --quiet --manifest-path "$ROOT/Cargo.toml" --bin bulletin -- \
+  build --root "$WORK" --base-url https://example.gov.cn/jianbao/ >/dev/null 2>&1
+mkdir -p "$WORK/www"
+ln -s "$WORK/output" "$WORK/www/jianbao"
+PORT=${PORT:-8799}
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
+SERVER=$!
+sleep 1
+PAGES=(index.html stats/index.html counties/yudu-xian/index.html topics/jiaoyu/index.html)
+echo "--- Nu HTML checker"
+java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "${PAGES[@]/#/$WORK/output/}"
+echo "    no errors"
+echo "--- axe-core"
+URLS=()
+for p in "${PAGES[@]}"; do URLS+=("http://127.0.0.1:$PORT/jianbao/${p%index.html}"); done
+python3 axe.py node_modules/axe-core/axe.min.js "${URLS[@]}"
