@@ -292,26 +292,39 @@ pub fn count_where(site: &Site, q: &Query, keep: impl Fn(&Article) -> bool) -> T
     let col = |d: Date| (q.period.of(d).ordinal() - base) as usize;
 
     let mut rows = row_skeleton(site, q.by, &articles);
-    let index: HashMap<RowKey, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.clone(), i))
-        .collect();
+    // Each article's row without hashing: terms by index, units by name (looked up borrowed).
+    let term_count = match q.by {
+        By::County => site.counties.len(),
+        By::Topic => site.topics.len(),
+        By::Unit => 0,
+    };
+    let mut term_row = vec![0usize; term_count];
+    let mut unit_row: HashMap<&str, usize> = HashMap::new();
+    for (i, (k, _)) in rows.iter().enumerate() {
+        match k {
+            RowKey::Term(t) => term_row[*t] = i,
+            RowKey::Unit(u) => {
+                unit_row.insert(u.as_str(), i);
+            }
+            RowKey::Unused(_) => {}
+        }
+    }
     let mut counts = vec![vec![0u64; columns.len()]; rows.len()];
     let mut column_totals = vec![0u64; columns.len()];
     for a in &articles {
         let c = col(a.date);
         column_totals[c] += 1;
         match q.by {
-            By::County => counts[index[&RowKey::Term(a.county)]][c] += 1,
+            By::County => counts[term_row[a.county]][c] += 1,
             By::Topic => {
                 for &t in &a.topics {
-                    counts[index[&RowKey::Term(t)]][c] += 1;
+                    counts[term_row[t]][c] += 1;
                 }
             }
-            By::Unit => counts[index[&RowKey::Unit(unit_of(site, a).to_string())]][c] += 1,
+            By::Unit => counts[unit_row[unit_of(site, a)]][c] += 1,
         }
     }
+    drop(unit_row);
     let mut out: Vec<Row> = rows
         .drain(..)
         .zip(counts)

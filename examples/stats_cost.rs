@@ -1,0 +1,49 @@
+//! What the statistics cost a build, measured directly rather than as the difference of two noisy
+//! builds: the site is loaded once, then everything `/stats/` and the charts need (counting, the
+//! SVG charts, the template values) is built `--runs` times, and each CSV file written to memory.
+//! Used for the figure in docs/performance.md:
+//!
+//!   cargo run --release --example stats_cost -- bench/work/corpus-10000 --runs 20
+
+use std::time::Instant;
+
+use bulletin::build::{BuildOptions, prepare};
+use bulletin::stats::pages::{self, CsvFile};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = args.next().expect("usage: stats_cost SITE_DIR [--runs N]");
+    let runs: usize = match (args.next().as_deref(), args.next()) {
+        (Some("--runs"), Some(n)) => n.parse().expect("--runs N"),
+        _ => 10,
+    };
+    let start = Instant::now();
+    let prepared = match prepare(&BuildOptions::new(&root)) {
+        Ok(p) => p,
+        Err(d) => {
+            eprint!("{}", d.render(false));
+            std::process::exit(1);
+        }
+    };
+    let load = start.elapsed();
+    let site = &prepared.site;
+    let today = bulletin::stats::today();
+    let mut times = Vec::with_capacity(runs);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let p = pages::build(site, today);
+        bytes = CsvFile::ALL.iter().map(|&f| p.csv(f).len()).sum::<usize>();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "{} articles: load+model {:.0} ms; statistics (counting, charts, template values, CSV) median {:.2} ms over {runs} runs (min {:.2}, max {:.2}); CSV {bytes} bytes",
+        site.articles.len(),
+        load.as_secs_f64() * 1e3,
+        median.as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3,
+    );
+}
