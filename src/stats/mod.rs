@@ -414,7 +414,7 @@ pub struct Place {
 /// Rows of a one-column count, most articles first (ties in the table's order), ranked.
 pub fn rank(table: &Table) -> Vec<Place> {
     let mut rows: Vec<&Row> = table.rows.iter().collect();
-    rows.sort_by(|a, b| b.total.cmp(&a.total));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.total));
     let mut out: Vec<Place> = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let rank = match out.last() {

@@ -530,7 +530,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                 }
                 let mut list: Vec<Place> = Vec::new();
                 let mut order: Vec<usize> = (0..per.len()).filter(|&c| per[c] > 0).collect();
-                order.sort_by(|&a, &b| per[b].cmp(&per[a]));
+                order.sort_by_key(|&c| std::cmp::Reverse(per[c]));
                 for c in order {
                     let rank = match list.last() {
                         Some(p) if p.count == per[c] => p.rank,

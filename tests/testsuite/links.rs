@@ -20,6 +20,8 @@ fn broken_links(s: &TestSite, base_path: &str) -> Vec<String> {
             let (path, fragment) = link
                 .split_once('#')
                 .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            // A query (`search/?county=…&year=…`, from the statistics) is read by the page.
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
             let target = if path.is_empty() {
                 rel.clone()
             } else if let Some(inside) = path.strip_prefix(base_path) {
