@@ -186,6 +186,48 @@ impl Cache {
             .map(|d| d.join(format!("{key}-{width}.{}", format.extension())))
     }
 
+    /// A name for a photo file as it is on disk now: its path, size and modification time, and
+    /// the settings. `None` when the file cannot be looked at (then nothing is remembered).
+    fn stamp(&self, asset: &Asset, info: &ImageInfo, settings: &Images) -> Option<String> {
+        self.dir.as_ref()?;
+        let meta = std::fs::metadata(&asset.source).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let mut h = blake3::Hasher::new();
+        h.update(asset.source.to_string_lossy().as_bytes());
+        h.update(
+            format!(
+                "\0{};{};{};v{CACHE_VERSION};q{};f{:?};o{};w{:?}",
+                meta.len(),
+                modified.as_secs(),
+                modified.subsec_nanos(),
+                settings.quality,
+                info.format,
+                info.orientation,
+                info.widths
+            )
+            .as_bytes(),
+        );
+        Some(h.finalize().to_hex()[..32].to_string())
+    }
+
+    /// The content key remembered for a stamp.
+    fn recall(&self, stamp: &str) -> Option<String> {
+        let path = self.dir.as_ref()?.join("stamps").join(stamp);
+        let key = std::fs::read_to_string(path).ok()?;
+        (key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit())).then_some(key)
+    }
+
+    /// Remember the content key of a stamp (atomically, like every entry).
+    fn remember(&self, stamp: &str, key: &str) {
+        if let Some(dir) = self.dir.as_ref() {
+            write_atomically(&dir.join("stamps"), stamp, key.as_bytes());
+        }
+    }
+
     /// The entry, if the cache has it.
     fn find(&self, key: &str, width: u32, format: Format) -> Option<PathBuf> {
         self.entry(key, width, format).filter(|p| p.is_file())
@@ -196,19 +238,27 @@ impl Cache {
     /// too. Returns where the entry is, once stored.
     fn store(&self, key: &str, width: u32, format: Format, bytes: &[u8]) -> Option<PathBuf> {
         let path = self.entry(key, width, format)?;
-        let dir = path.parent()?;
-        std::fs::create_dir_all(dir).ok()?;
-        let tmp = dir.join(format!(
-            ".tmp-{}-{}-{key}-{width}",
-            std::process::id(),
-            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
-            return Some(path);
-        }
-        let _ = std::fs::remove_file(&tmp);
-        None
+        let name = path.file_name()?.to_str()?;
+        write_atomically(path.parent()?, name, bytes).then_some(path.clone())
     }
+}
+
+/// Write `dir/name` through a temporary file renamed into place, so no reader ever sees half of
+/// it. Whether it worked.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> bool {
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}-{name}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, dir.join(name)).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    false
 }
 
 /// One published file's content: bytes made now, or a file on disk (a cache entry, an
@@ -247,6 +297,25 @@ pub fn publish(
         }
         Kind::Image(info) => info,
     };
+    let outputs = asset.outputs();
+    let all_cached = |key: &str| -> Option<Vec<(String, Published)>> {
+        outputs
+            .iter()
+            .map(|(path, w)| {
+                let w = w.unwrap_or(info.largest());
+                let entry = cache.find(key, w, info.format)?;
+                Some((path.clone(), Published::File(entry)))
+            })
+            .collect()
+    };
+    // The key remembered for this file as it is now (same path, size and modification time)
+    // saves reading and hashing the whole photo on a rebuild.
+    let stamp = cache.stamp(asset, info, settings);
+    if let Some(key) = stamp.as_ref().and_then(|s| cache.recall(s))
+        && let Some(files) = all_cached(&key)
+    {
+        return Ok(files);
+    }
     let source = std::fs::read(&asset.source).map_err(|e| {
         problem(
             format!("cannot read file: {e}"),
@@ -254,29 +323,23 @@ pub fn publish(
         )
     })?;
     let key = cache_key(&source, info, settings);
-    let outputs = asset.outputs();
-    let cached: Option<Vec<(String, Published)>> = outputs
-        .iter()
-        .map(|(path, w)| {
-            let w = w.unwrap_or(info.largest());
-            let entry = cache.find(&key, w, info.format)?;
-            Some((path.clone(), Published::File(entry)))
-        })
-        .collect();
-    if let Some(files) = cached {
+    if let Some(s) = &stamp {
+        cache.remember(s, &key);
+    }
+    if let Some(files) = all_cached(&key) {
         return Ok(files);
     }
     let upright = decode_upright(&source, info, settings)?;
     drop(source);
     let mut files = Vec::with_capacity(outputs.len());
-    for (path, w) in outputs {
+    for (path, w) in &outputs {
         let w = w.unwrap_or(info.largest());
         let bytes = encode(&upright, w, info, settings)?;
         let content = match cache.store(&key, w, info.format, &bytes) {
             Some(entry) => Published::File(entry),
             None => Published::Bytes(bytes),
         };
-        files.push((path, content));
+        files.push((path.clone(), content));
     }
     Ok(files)
 }

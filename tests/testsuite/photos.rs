@@ -166,13 +166,26 @@ fn a_rebuild_takes_photos_from_the_cache_and_writes_the_same_bytes() {
     s.build().success();
     let first = s.snapshot();
     let cache = s.path().join(".bulletin/cache/images");
-    let entries = std::fs::read_dir(&cache).unwrap().count();
+    let entries = std::fs::read_dir(&cache)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_file())
+        .count();
     assert_eq!(entries, 2, "one entry per served width");
     s.build().success();
     assert_eq!(first, s.snapshot(), "rebuild with the cache");
     std::fs::remove_dir_all(s.path().join(".bulletin")).unwrap();
     s.build().success();
     assert_eq!(first, s.snapshot(), "rebuild after deleting the cache");
+    // A photo replaced under the same name is processed again, not served from the cache.
+    s.file(
+        "content/2021-125/images/现场 照片.jpg",
+        phone_jpeg(300, 200, 1),
+    );
+    s.build().success();
+    let upright = image::load_from_memory(&read_bytes(&s, "issues/2021-125/images/现场 照片.jpg"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!((upright.width(), upright.height()), (160, 107));
 }
 
 #[test]
