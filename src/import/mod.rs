@@ -4,7 +4,7 @@
 //! The stages, each a submodule with its own tests:
 //! [`decode`] (UTF-8, GB18030, UTF-16 → text) → [`parse`] (header, footer, editor's note, titles,
 //! paragraphs, sections) → [`classify`] (county, unit and topics of each article, from site.yaml)
-//! → [`write`] (front matter and Markdown). This module ties them together: it plans every file of
+//! → [`markdown`] (front matter and Markdown). This module ties them together: it plans every file of
 //! every input, checks the plan against what is on disk, and writes only when nothing is wrong.
 //!
 //! Two guarantees are checked, not hoped for:
@@ -16,9 +16,9 @@
 
 pub mod classify;
 pub mod decode;
+pub mod markdown;
 pub mod parse;
 pub mod text;
-pub mod write;
 
 use std::path::{Path, PathBuf};
 
@@ -283,7 +283,7 @@ fn render_issue(
             },
         };
         let unit = leading.as_ref().map(|l| l.unit.clone());
-        let body = write::body_markdown(&a.blocks);
+        let body = markdown::body_markdown(&a.blocks);
         let body_text = crate::markdown::plain_text(&body);
         let choice = classifier.topics(&a.title, &body_text);
         if choice.defaulted {
@@ -307,8 +307,8 @@ fn render_issue(
             );
         }
         // Nothing lost: the file's title and body hold every character of the input's lines.
-        let got = write::letters(&format!("{}{}", a.title, body_text));
-        if got != write::letters(&a.source) {
+        let got = markdown::letters(&format!("{}{}", a.title, body_text));
+        if got != markdown::letters(&a.source) {
             diags.push(
                 Diagnostic::error("the generated article would not hold the input's text exactly")
                     .with_path(file)
@@ -334,7 +334,7 @@ fn render_issue(
         );
         slugs.push(slug.clone());
         let name = format!("{:0width$}-{slug}.md", i + 1);
-        let text = write::article_file(a, &county, unit.as_deref(), &choice.topics);
+        let text = markdown::article_file(a, &county, unit.as_deref(), &choice.topics);
         reports.push(ArticleReport {
             file: name.clone(),
             title: a.title.clone(),
@@ -404,19 +404,19 @@ fn index_file(p: &Parsed) -> String {
     out.push_str(&format!("number: {}\n", p.number));
     out.push_str(&format!("date: {}\n", p.date));
     if let Some(s) = &p.series {
-        out.push_str(&format!("series: {}\n", write::yaml_scalar(s)));
+        out.push_str(&format!("series: {}\n", markdown::yaml_scalar(s)));
     }
     if let Some(e) = &p.editor {
-        out.push_str(&format!("editor: {}\n", write::yaml_scalar(e)));
+        out.push_str(&format!("editor: {}\n", markdown::yaml_scalar(e)));
     }
     for (k, v) in &p.extra {
         match v {
-            Value::Text(t) => out.push_str(&format!("{k}: {}\n", write::yaml_scalar(t))),
+            Value::Text(t) => out.push_str(&format!("{k}: {}\n", markdown::yaml_scalar(t))),
             Value::Number(n) => out.push_str(&format!("{k}: {n}\n")),
         }
     }
     out.push_str("---\n");
-    out.push_str(&write::body_markdown(&p.intro));
+    out.push_str(&markdown::body_markdown(&p.intro));
     out
 }
 

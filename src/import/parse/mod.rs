@@ -19,7 +19,7 @@
 //!   read as a paragraph, with a warning. Consecutive title lines are one title printed over
 //!   several lines, joined with a space.
 //! - **Sections**: a line `一、…` or `（一）…` without a full stop is a heading; a paragraph that
-//!   starts with one is a paragraph with a lead-in (see `write`).
+//!   starts with one is a paragraph with a lead-in (see `markdown`).
 //! - Text between the header and the first title is the introduction (`【编者按】`).
 
 mod body;
