@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Block, ParsedArticle, at};
+use super::{Block, LineHint, ParsedArticle, at};
 use crate::diagnostics::Diagnostic;
 use crate::import::text::{self, Marker};
 
@@ -14,6 +14,7 @@ pub(super) struct Frag {
     pub(super) indented: bool,
     /// A blank line, page number or rule came before it.
     pub(super) gap_before: bool,
+    pub(super) hint: LineHint,
 }
 
 /// Labels of an editor's note.
@@ -43,7 +44,8 @@ fn title_score(
 ) -> Option<i32> {
     let t = f.text.as_str();
     let n = text::len(t);
-    if !(4..=50).contains(&n)
+    if f.hint.body
+        || !(4..=50).contains(&n)
         || t.contains(['。', '；', ';'])
         || text::ends_sentence(t)
         || text::section_marker(t).is_some()
@@ -59,6 +61,9 @@ fn title_score(
         score -= 1;
     }
     if is_named(t) {
+        score += 2;
+    }
+    if f.hint.title {
         score += 2;
     }
     if n > 40 {
@@ -147,6 +152,14 @@ pub(super) fn parse_body(
     let mut open = Open::Closed;
     let mut seen_title = false;
     for (k, f) in frags.iter().enumerate() {
+        if let Some(n) = f.hint.object {
+            items.push(Item::Block {
+                block: Block::Object(n),
+                source: String::new(),
+            });
+            open = Open::Closed;
+            continue;
+        }
         let next = frags.get(k + 1);
         let score = title_score(f, next, indent_mode, is_named);
         let is_title = score.is_some_and(|s| s >= 1);
@@ -155,19 +168,23 @@ pub(super) fn parse_body(
             text::section_marker(&f.text),
             Some((Marker::Chapter | Marker::Section, _))
         );
-        let continues = match open {
-            Open::Closed => false,
-            Open::Hard => {
-                !(f.gap_before && (strong || marker_start)) && !(indent_mode && f.indented)
-            }
-            Open::Soft => !f.indented && !is_title && !marker_start,
-        };
+        let continues = !f.hint.starts_paragraph
+            && match open {
+                Open::Closed => false,
+                Open::Hard => {
+                    !(f.gap_before && (strong || marker_start)) && !(indent_mode && f.indented)
+                }
+                Open::Soft => !f.indented && !is_title && !marker_start,
+            };
         if continues
             && let Some(Item::Block {
-                block: Block::Paragraph(p),
+                block: Block::Paragraph(p) | Block::BoldLead(p, _),
                 source,
             }) = items.last_mut()
         {
+            if f.hint.space_before && !p.ends_with(' ') {
+                p.push(' ');
+            }
             text::join(p, &f.text);
             source.push_str(&f.text);
             open = paragraph_state(p, indent_mode);
@@ -217,8 +234,13 @@ pub(super) fn parse_body(
                     .with_help("if it is a title, start it with the reporting county or unit (于都县…, 市人社局…) and import again"),
             );
         }
+        let block = if f.hint.bold_lead > 0 {
+            Block::BoldLead(f.text.clone(), f.hint.bold_lead)
+        } else {
+            Block::Paragraph(f.text.clone())
+        };
         items.push(Item::Block {
-            block: Block::Paragraph(f.text.clone()),
+            block,
             source: f.text.clone(),
         });
         open = if text::is_parenthesized(&f.text) {

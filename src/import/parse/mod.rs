@@ -52,8 +52,33 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     Paragraph(String),
+    /// A paragraph whose first characters (this many, whitespace aside) the input set in bold: a
+    /// Word file's bold lead-in.
+    BoldLead(String, usize),
     /// A section heading on a line of its own: `一、统一人员聘用`.
     Heading(Marker, String),
+    /// A table or picture of the input, by the number its [`LineHint`] gave it.
+    Object(usize),
+}
+
+/// What the input knows about a line beyond its text: a Word file knows where its paragraphs
+/// start, which characters are bold, which paragraphs are headings, and where its tables and
+/// pictures stand. Plain text has none of it (every hint is the default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineHint {
+    /// The line starts a paragraph of its own: it never continues the one before.
+    pub starts_paragraph: bool,
+    /// How many of its non-space characters from the start are bold.
+    pub bold_lead: usize,
+    /// It is set as a title: a heading or title style, centered and bold, or larger than the text.
+    pub title: bool,
+    /// It is set as body text (a PDF's indented first line of a paragraph): never a title.
+    pub body: bool,
+    /// A space stood between it and the line before (a PDF line wrapped at a space): when it
+    /// continues that line's paragraph, the space is kept.
+    pub space_before: bool,
+    /// It stands for a table or picture (its text is only a placeholder for messages).
+    pub object: Option<usize>,
 }
 
 /// One article as found in the text.
@@ -91,6 +116,8 @@ enum Kind {
     /// A rule or a page number: dropped.
     Furniture,
     Text,
+    /// A table or picture.
+    Object(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -99,14 +126,18 @@ struct Line {
     text: String,
     indented: bool,
     kind: Kind,
+    hint: LineHint,
 }
 
-fn lines_of(src: &str) -> Vec<Line> {
+fn lines_of(src: &str, hints: &[LineHint]) -> Vec<Line> {
     src.split('\n')
         .enumerate()
         .map(|(i, raw)| {
             let (text, indented) = text::clean_line(raw);
-            let kind = if text.is_empty() {
+            let hint = hints.get(i).copied().unwrap_or_default();
+            let kind = if let Some(k) = hint.object {
+                Kind::Object(k)
+            } else if text.is_empty() {
                 Kind::Blank
             } else if text::is_rule(&text) || text::is_page_number(&text) {
                 Kind::Furniture
@@ -118,6 +149,7 @@ fn lines_of(src: &str) -> Vec<Line> {
                 text,
                 indented,
                 kind,
+                hint,
             }
         })
         .collect()
@@ -139,7 +171,18 @@ pub fn parse(
     path: &Path,
     is_named: &dyn Fn(&str) -> bool,
 ) -> Result<Parsed, Diagnostic> {
-    let lines = lines_of(src);
+    parse_with_hints(src, &[], path, is_named)
+}
+
+/// Parse a bulletin whose lines come with hints (`hints[i]` for line `i + 1`), as read from a Word
+/// file.
+pub fn parse_with_hints(
+    src: &str,
+    hints: &[LineHint],
+    path: &Path,
+    is_named: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, Diagnostic> {
+    let lines = lines_of(src, hints);
     let header = parse_header(&lines, src, path)?;
     let mut extra: Vec<(&'static str, Value)> = Vec::new();
     let mut warnings = Vec::new();
@@ -189,8 +232,19 @@ pub fn parse(
                     line: l.no,
                     indented: l.indented,
                     gap_before: gap,
+                    hint: l.hint,
                 });
                 gap = false;
+            }
+            Kind::Object(_) => {
+                frags.push(Frag {
+                    text: l.text.clone(),
+                    line: l.no,
+                    indented: false,
+                    gap_before: gap,
+                    hint: l.hint,
+                });
+                gap = true;
             }
             Kind::Blank | Kind::Furniture => gap = true,
         }

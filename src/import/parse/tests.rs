@@ -17,7 +17,8 @@ fn paragraphs(a: &ParsedArticle) -> Vec<&str> {
     a.blocks
         .iter()
         .map(|b| match b {
-            Block::Paragraph(p) | Block::Heading(_, p) => p.as_str(),
+            Block::Paragraph(p) | Block::BoldLead(p, _) | Block::Heading(_, p) => p.as_str(),
+            Block::Object(_) => "",
         })
         .collect()
 }
