@@ -18,7 +18,10 @@
 //! Bad input: an encrypted PDF, a PDF without a text layer (a scan: OCR is out of scope) and a
 //! PDF whose fonts have no Unicode mapping (its text would come out as garbage) are each an error
 //! saying so. pdf-extract may panic on malformed files; that is caught and reported as a damaged
-//! file. Files over [`SIZE_LIMIT`] are refused before parsing.
+//! file. Files over [`SIZE_LIMIT`] are refused before parsing, and a file whose Flate streams
+//! inflate to more than 64 MiB each or 256 MiB in all before any is inflated whole. (lopdf
+//! inflates object streams, `/Type /ObjStm`, while it loads the file, before that check: a bomb
+//! there is not bounded by us.)
 
 use std::path::Path;
 
@@ -196,6 +199,46 @@ enum Failure {
     Damaged(String),
 }
 
+/// The most one stream may inflate to, and all of them together.
+const STREAM_LIMIT: u64 = 64 << 20;
+const STREAMS_LIMIT: u64 = 256 << 20;
+
+/// Refuse a PDF whose Flate streams inflate beyond the limits (a compression bomb), before
+/// pdf-extract inflates any of them whole. Each is inflated into nothing, counting bytes.
+fn check_stream_sizes(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    let mut total = 0u64;
+    for object in doc.objects.values() {
+        let pdf_extract::Object::Stream(stream) = object else {
+            continue;
+        };
+        let flate = stream.filters().is_ok_and(|f| {
+            f.first()
+                .is_some_and(|n| *n == b"FlateDecode" || *n == b"Fl")
+        });
+        if !flate {
+            continue;
+        }
+        let mut decoder = std::io::Read::take(
+            flate2::read::ZlibDecoder::new(&stream.content[..]),
+            STREAM_LIMIT + 1,
+        );
+        // A damaged stream is pdf-extract's to report; only its size matters here.
+        let n = std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+        total += n;
+        if n > STREAM_LIMIT || total > STREAMS_LIMIT {
+            return Err(Failure::Damaged(format!(
+                "its compressed streams inflate to more than {} MiB: damaged, or a compression bomb",
+                if n > STREAM_LIMIT {
+                    STREAM_LIMIT
+                } else {
+                    STREAMS_LIMIT
+                } >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
     let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| match e {
         pdf_extract::Error::Decryption(_) | pdf_extract::Error::InvalidPassword => {
@@ -206,6 +249,7 @@ fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
     if doc.is_encrypted() {
         return Err(Failure::Encrypted);
     }
+    check_stream_sizes(&doc)?;
     let mut c = Collector::default();
     pdf_extract::output_doc(&doc, &mut c).map_err(|e| Failure::Damaged(e.to_string()))?;
     Ok(c.pages)

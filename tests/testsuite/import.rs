@@ -503,6 +503,10 @@ fn broken_word_and_pdf_files_are_clear_errors_and_nothing_is_written() {
             "no-unicode.pdf",
             "no-unicode.pdf has fonts without a Unicode mapping",
         ),
+        (
+            "pdf-bomb.pdf",
+            "pdf-bomb.pdf is not a readable PDF: its compressed streams inflate to more than 64 MiB",
+        ),
     ] {
         let run = s.run(&["import", &fixture(file)]);
         run.failure()
