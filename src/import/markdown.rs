@@ -355,6 +355,53 @@ mod tests {
     }
 
     #[test]
+    fn a_bold_lead_of_the_input_is_written_as_the_text_rules_write_one() {
+        let lead = |p: &str, n| body_markdown(&[Block::BoldLead(p.into(), n)]);
+        assert_eq!(
+            lead("加强组织领导。成立专班。", 6),
+            "**加强组织领导**。成立专班。\n"
+        );
+        // The stop inside the bold run goes outside the stars, as the text rules put it.
+        assert_eq!(
+            lead("加强组织领导：成立专班。", 7),
+            "**加强组织领导**：成立专班。\n"
+        );
+        // A section lead: the text rule's span, the same either way.
+        assert_eq!(
+            lead("一、引导就业。畅通渠道。", 6),
+            body_markdown(&[p("一、引导就业。畅通渠道。")])
+        );
+        // All bold, or ending in a quote right before a letter (CommonMark would not close the
+        // stars there): left plain.
+        assert_eq!(lead("全文加粗的一段", 7), "全文加粗的一段\n");
+        assert_eq!(
+            lead("推行“链长制”为产业护航。", 7),
+            "推行“链长制”为产业护航。\n"
+        );
+    }
+
+    #[test]
+    fn tables_and_pictures_are_written_where_their_blocks_stand() {
+        let rows = vec![
+            vec!["产业".to_string(), "企业|集团".to_string()],
+            vec!["显示".to_string(), "*同兴达*".to_string()],
+        ];
+        let t = table(&rows);
+        assert_eq!(
+            t,
+            "| 产业 | 企业\\|集团 |\n| --- | --- |\n| 显示 | \\*同兴达\\* |"
+        );
+        let text = crate::markdown::plain_text(&t);
+        assert_eq!(text, "产业 企业|集团 \n显示 *同兴达* \n");
+        let blocks = [p("前。"), Block::Object(0), Block::Object(1), p("后。")];
+        let md = body_markdown_with(&blocks, &|k| {
+            (k == 0).then(|| picture("图为[现场]", "01-a-1.jpg"))
+        });
+        assert_eq!(md, "前。\n\n![图为\\[现场\\]](01-a-1.jpg)\n\n后。\n");
+        assert_eq!(body_markdown(&blocks), "前。\n\n后。\n");
+    }
+
+    #[test]
     fn markdown_in_the_text_is_shown_as_written() {
         let md = body_markdown(&[p("1. 第*一*条<b>"), p("一、加强_领导。正文")]);
         assert_eq!(md, "1\\. 第\\*一\\*条\\<b>\n\n**一、加强\\_领导**。正文\n");

@@ -230,3 +230,105 @@ fn ordinal_leads_are_recognised() {
     assert!(!ordinal_lead("统一是"));
     assert!(!ordinal_lead("一体化"));
 }
+
+/// Parse `lines` (one per line) with hints.
+fn parse_hinted(lines: &[(&str, LineHint)]) -> Parsed {
+    let src: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
+    let hints: Vec<LineHint> = lines.iter().map(|(_, h)| *h).collect();
+    parse_with_hints(&src, &hints, Path::new("in.docx"), &named)
+        .unwrap_or_else(|d| panic!("{}", d.render(false)))
+}
+
+const PARA: LineHint = LineHint {
+    starts_paragraph: true,
+    bold_lead: 0,
+    title: false,
+    body: false,
+    space_before: false,
+    object: None,
+};
+
+fn head() -> Vec<(&'static str, LineHint)> {
+    vec![
+        ("工作简报", PARA),
+        ("第 125 期", PARA),
+        ("2021 年 7 月 29 日", PARA),
+    ]
+}
+
+#[test]
+fn a_paragraph_of_a_word_file_is_never_joined_to_the_next() {
+    let mut lines = head();
+    lines.extend([
+        ("于都县推进学前教育", PARA),
+        ("一是建园，没有句号", PARA),
+        ("二是配师。", PARA),
+        // A line break inside a paragraph: the next line continues it.
+        ("第一行，", PARA),
+        ("第二行。", LineHint::default()),
+    ]);
+    let p = parse_hinted(&lines);
+    assert_eq!(
+        paragraphs(&p.articles[0]),
+        ["一是建园，没有句号", "二是配师。", "第一行，第二行。"]
+    );
+}
+
+#[test]
+fn hints_give_bold_leads_objects_titles_and_kept_spaces() {
+    let mut lines = head();
+    lines.extend([
+        ("于都县推进学前教育", PARA),
+        (
+            "强化组织领导。成立专班。",
+            LineHint {
+                bold_lead: 6,
+                ..PARA
+            },
+        ),
+        (
+            "[图片 1]",
+            LineHint {
+                object: Some(0),
+                ..PARA
+            },
+        ),
+        ("投入", PARA),
+        (
+            "2331.76 万元。",
+            LineHint {
+                space_before: true,
+                ..LineHint::default()
+            },
+        ),
+        // With a comma and no county, a title only because the file sets it as one.
+        (
+            "强化措施，狠抓落实",
+            LineHint {
+                title: true,
+                ..PARA
+            },
+        ),
+        ("正文。", PARA),
+        // Set as body text: a paragraph though it reads like a title.
+        (
+            "定南县创新乡村一体化运行机制",
+            LineHint { body: true, ..PARA },
+        ),
+    ]);
+    let p = parse_hinted(&lines);
+    assert_eq!(p.articles.len(), 2, "{:?}", p.articles);
+    assert_eq!(
+        p.articles[0].blocks,
+        [
+            Block::BoldLead("强化组织领导。成立专班。".into(), 6),
+            Block::Object(0),
+            Block::Paragraph("投入 2331.76 万元。".into()),
+        ]
+    );
+    assert_eq!(p.articles[1].title, "强化措施，狠抓落实");
+    assert_eq!(
+        paragraphs(&p.articles[1]),
+        ["正文。", "定南县创新乡村一体化运行机制"]
+    );
+}
