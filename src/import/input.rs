@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::docx::{self, Object, Picture, Table};
-use super::parse::LineHint;
+use super::parse::{self, LineHint};
 use super::{decode, pdf, text};
 use crate::diagnostics::Diagnostic;
 
@@ -98,8 +98,51 @@ pub fn from_docx(bytes: &[u8], path: &Path, format: &str) -> Result<Input, Diagn
         notes: doc.notes,
         ..Input::default()
     };
+    // Layout tables: offices often set the issue line, editor and date, or the distribution
+    // lines, in a table without borders. Such a table, before the first or after the last long
+    // paragraph, holding a header or footer line, is read as lines of text (a row to a line) so
+    // the header and footer rules see it.
+    let long: Vec<usize> = (0..doc.paragraphs.len())
+        .filter(|&i| text::len(&doc.paragraphs[i].lines.concat()) >= 60)
+        .collect();
+    let (first_long, last_long) = (
+        long.first().copied().unwrap_or(usize::MAX),
+        long.last().copied().unwrap_or(0),
+    );
+    let layout = |i: usize, t: &Table| {
+        (i < first_long || i > last_long)
+            && t.rows
+                .iter()
+                .any(|r| parse::is_header_or_footer_line(&r.join(" ")))
+    };
     let mut lines: Vec<(String, LineHint)> = Vec::new();
-    for p in &doc.paragraphs {
+    for (i, p) in doc.paragraphs.iter().enumerate() {
+        if let Some(Object::Table(k)) = p.object
+            && layout(i, &input.tables[k])
+        {
+            let mut row_lines: Vec<String> = Vec::new();
+            for row in &input.tables[k].rows {
+                // A merged cell stands in each cell it covered: once is enough here.
+                let mut cells: Vec<&str> = Vec::new();
+                for c in row {
+                    if !c.is_empty() && cells.last() != Some(&c.as_str()) {
+                        cells.push(c);
+                    }
+                }
+                row_lines.push(cells.join(" "));
+            }
+            for l in row_lines.into_iter().filter(|l| !l.is_empty()) {
+                lines.push((
+                    l,
+                    LineHint {
+                        starts_paragraph: true,
+                        ..LineHint::default()
+                    },
+                ));
+                lines.push((String::new(), LineHint::default()));
+            }
+            continue;
+        }
         if let Some(o) = p.object {
             let label = match o {
                 Object::Table(k) => format!("[表格 {}]", k + 1),
@@ -279,6 +322,72 @@ impl Drop for TempDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A .docx with this body.
+    fn docx(body: &str) -> Vec<u8> {
+        use std::io::Write;
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        );
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(xml.as_bytes()).unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    fn p(t: &str) -> String {
+        format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>")
+    }
+
+    fn row(cells: &[&str]) -> String {
+        let cells: String = cells
+            .iter()
+            .map(|c| format!("<w:tc>{}</w:tc>", p(c)))
+            .collect();
+        format!("<w:tr>{cells}</w:tr>")
+    }
+
+    #[test]
+    fn a_layout_table_in_the_header_is_read_as_lines_a_data_table_as_a_table() {
+        let long = "近年来，全县持续推进学前教育，新建幼儿园十二所，新增学位三千六百个，公办园在园幼儿占比达到百分之五十六，普惠幼儿园覆盖率达到百分之九十一。";
+        let body = format!(
+            "{}<w:tbl>{}{}</w:tbl>{}{}<w:tbl>{}{}</w:tbl>{}",
+            p("工作简报"),
+            row(&["第 3 期", ""]),
+            row(&["县政府办公室编", "2021 年 1 月 4 日"]),
+            p("于都县推进学前教育"),
+            p(long),
+            row(&["项目", "数量"]),
+            row(&["幼儿园", "12 所"]),
+            p(long),
+        );
+        let input = from_docx(&docx(&body), Path::new("in.docx"), "Word .docx").unwrap();
+        assert!(
+            input
+                .text
+                .starts_with("工作简报\n\n第 3 期\n\n县政府办公室编 2021 年 1 月 4 日\n\n"),
+            "{}",
+            input.text
+        );
+        assert_eq!(input.objects, [Object::Table(1)]);
+        let parsed =
+            parse::parse_with_hints(&input.text, &input.hints, Path::new("in.docx"), &|t| {
+                t.starts_with("于都县")
+            })
+            .unwrap();
+        assert_eq!(
+            (parsed.number, parsed.date.to_string()),
+            (3, "2021-01-04".into())
+        );
+        assert_eq!(parsed.editor.as_deref(), Some("县政府办公室"));
+        assert!(parsed.articles[0].blocks.contains(&parse::Block::Object(0)));
+    }
 
     #[test]
     fn formats_are_told_by_their_first_bytes() {

@@ -155,6 +155,16 @@ fn lines_of(src: &str, hints: &[LineHint]) -> Vec<Line> {
         .collect()
 }
 
+/// Whether `t` reads like a line of a bulletin's header or footer: an issue line, a date, a
+/// marking, or footer items (`电话：`, `报：`, `共印 N 份`…).
+pub fn is_header_or_footer_line(t: &str) -> bool {
+    let t = text::clean_line(t).0;
+    !text::find_issue_numbers(&t).is_empty()
+        || text::find_date(&t).is_some()
+        || text::is_marking(&t)
+        || footer::footer_line(&t).is_some()
+}
+
 /// Where in the input a line is, for a message.
 pub(crate) fn at(src: &str, line: usize) -> Location {
     let len = src
