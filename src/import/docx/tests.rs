@@ -85,19 +85,32 @@ fn text_boxes_are_read_once_and_fallbacks_not_at_all() {
 }
 
 #[test]
-fn footnotes_follow_the_paragraph_that_refers_to_them() {
+fn footnotes_and_endnotes_follow_the_paragraph_that_refers_to_them() {
     let notes = format!(
         r#"<w:footnotes {W}><w:footnote w:id="0"><w:p/></w:footnote><w:footnote w:id="2"><w:p><w:r><w:t>注：数据截至六月。</w:t></w:r></w:p></w:footnote></w:footnotes>"#
     );
+    // Endnotes are numbered apart from footnotes: endnote 2 is not footnote 2.
+    let endnotes = format!(
+        r#"<w:endnotes {W}><w:endnote w:id="2"><w:p><w:r><w:t>尾注：来源县统计局。</w:t></w:r></w:p></w:endnote></w:endnotes>"#
+    );
     let doc = format!(
-        r#"<w:document {W}><w:body><w:p><w:r><w:t>正文。</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p><w:p><w:r><w:t>下一段。</w:t></w:r></w:p></w:body></w:document>"#
+        r#"<w:document {W}><w:body><w:p><w:r><w:t>正文。</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r></w:p><w:p><w:r><w:t>下一段。</w:t></w:r><w:r><w:endnoteReference w:id="2"/></w:r></w:p></w:body></w:document>"#
     );
     let d = read(&docx(&[
         ("word/document.xml", doc.as_bytes()),
         ("word/footnotes.xml", notes.as_bytes()),
+        ("word/endnotes.xml", endnotes.as_bytes()),
     ]))
     .unwrap();
-    assert_eq!(texts(&d), ["正文。", "注：数据截至六月。", "下一段。"]);
+    assert_eq!(
+        texts(&d),
+        [
+            "正文。",
+            "注：数据截至六月。",
+            "下一段。",
+            "尾注：来源县统计局。"
+        ]
+    );
 }
 
 #[test]
