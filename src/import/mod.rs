@@ -457,6 +457,21 @@ fn objects_markdown(
                         )),
                     );
                 }
+                if !matches!(pic.ext.as_str(), "jpg" | "png" | "webp" | "gif") {
+                    // Word keeps pasted charts and drawings as EMF/WMF, scans sometimes as TIFF.
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "picture {} ({}) in {place} is a .{} file, which browsers do not show: it is written as {name}",
+                            p + 1,
+                            pic.part,
+                            pic.ext
+                        ))
+                        .with_path(file)
+                        .with_help(format!(
+                            "convert it to PNG or JPEG (LibreOffice Draw, or Word's 另存为图片) and change the reference to {name} in the article"
+                        )),
+                    );
+                }
                 out.insert(*k, markdown::picture(&alt, &name));
                 pictures.push((name, pic.data.clone()));
             }

@@ -577,3 +577,61 @@ fn an_old_word_file_is_converted_by_libreoffice_when_it_is_on_path_and_says_so()
             .exists()
     );
 }
+
+/// A .docx made here, with these paragraphs (`w:p` elements) and files beside document.xml.
+fn small_docx(paragraphs: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:body>{paragraphs}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(xml.as_bytes()).unwrap();
+    for (name, data) in parts {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap();
+    buf.into_inner()
+}
+
+fn para(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn a_bold_lead_in_of_a_word_file_is_kept_and_a_drawing_browsers_cannot_show_is_named() {
+    let s = site();
+    let body = format!(
+        "{}{}{}{}<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>强化组织领导</w:t></w:r><w:r><w:t>。县里成立工作专班，统筹推进学前教育。</w:t></w:r></w:p><w:p><w:r><w:drawing><a:blip r:embed=\"rId9\"/></w:drawing></w:r></w:p>{}",
+        para("工作简报"),
+        para("第 2 期"),
+        para("2021 年 1 月 11 日"),
+        para("于都县推进学前教育"),
+        para("图1 全县幼儿园分布"),
+    );
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.emf"/></Relationships>"#;
+    s.file(
+        "jianbao.docx",
+        small_docx(
+            &body,
+            &[
+                ("word/_rels/document.xml.rels", rels),
+                ("word/media/image1.emf", b"\x01\x00\x00\x00 EMF"),
+            ],
+        ),
+    );
+    s.run(&["import", "jianbao.docx"]).success().stderr_has(
+        "is a .emf file, which browsers do not show: it is written as 01-yudu-jiaoyu-1.emf",
+    );
+    let text =
+        std::fs::read_to_string(s.path().join("content/2021-002/01-yudu-jiaoyu.md")).unwrap();
+    assert!(
+        text.ends_with(
+            "---\n**强化组织领导**。县里成立工作专班，统筹推进学前教育。\n\n![图1 全县幼儿园分布](01-yudu-jiaoyu-1.emf)\n"
+        ),
+        "{text}"
+    );
+}
