@@ -214,3 +214,38 @@ fn malformed_xml_is_an_error_naming_the_part() {
         e.what
     );
 }
+
+#[test]
+fn damaged_copies_of_the_fixture_are_errors_or_text_never_a_panic() {
+    let fixture = include_bytes!("../../../tests/fixtures/import/jianbao.docx");
+    // The zip cut short or with a byte changed.
+    for k in 0..200usize {
+        let mut bytes = fixture.to_vec();
+        let at = (k * 7919) % bytes.len();
+        if k % 2 == 0 {
+            bytes.truncate(at);
+        } else {
+            bytes[at] ^= 0x5A;
+        }
+        let _ = read(&bytes);
+    }
+    // The XML itself damaged: a range cut out, or a span repeated, then zipped again.
+    let mut zip = zip::ZipArchive::new(Cursor::new(&fixture[..])).unwrap();
+    let mut xml = Vec::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_end(&mut xml)
+        .unwrap();
+    for k in 0..200usize {
+        let a = (k * 104_729) % xml.len();
+        let b = (a + 1 + (k * 31) % 400).min(xml.len());
+        let mut x = xml[..a].to_vec();
+        if k % 2 == 0 {
+            x.extend_from_slice(&xml[b..]);
+        } else {
+            x.extend_from_slice(&xml[a..b]);
+            x.extend_from_slice(&xml[a..]);
+        }
+        let _ = read(&docx(&[("word/document.xml", &x)]));
+    }
+}
