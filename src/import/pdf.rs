@@ -199,6 +199,108 @@ enum Failure {
     Damaged(String),
 }
 
+/// How deep drawings (form XObjects) may draw drawings.
+const FORM_DEPTH: usize = 32;
+
+/// Refuse a PDF whose drawings (form XObjects) draw themselves, directly or through others, or
+/// nest deeper than [`FORM_DEPTH`]: pdf-extract follows `Do` by recursion without a limit, and a
+/// loop would overflow the stack, which no `catch_unwind` catches. A form without resources of
+/// its own draws from its page's: when its content uses `Do`, it is taken to reach every drawing
+/// any resources in the file name.
+fn check_form_loops(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    use pdf_extract::{Dictionary, Object, ObjectId};
+    use std::collections::HashMap;
+    fn dict_of<'a>(doc: &'a pdf_extract::Document, o: &'a Object) -> Option<&'a Dictionary> {
+        match o {
+            Object::Dictionary(d) => Some(d),
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            _ => None,
+        }
+    }
+    let xobjects_of = |res: &Dictionary| -> Vec<ObjectId> {
+        res.get(b"XObject")
+            .ok()
+            .and_then(|x| dict_of(doc, x))
+            .map(|x| {
+                x.iter()
+                    .filter_map(|(_, v)| v.as_reference().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Every form: the drawings its own resources name, or `None` when it has none.
+    let mut forms: HashMap<ObjectId, Option<Vec<ObjectId>>> = HashMap::new();
+    let mut everywhere: Vec<ObjectId> = Vec::new();
+    for (id, object) in &doc.objects {
+        let dict = match object {
+            Object::Stream(s) => &s.dict,
+            Object::Dictionary(d) => d,
+            _ => continue,
+        };
+        let own = dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|r| dict_of(doc, r))
+            .map(xobjects_of);
+        if let Some(x) = &own {
+            everywhere.extend(x);
+        }
+        if let Object::Stream(s) = object
+            && s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
+        {
+            let draws = own.is_some() || {
+                let content = s.get_plain_content().unwrap_or_default();
+                content.windows(2).any(|w| w == b"Do")
+            };
+            forms.insert(*id, if draws { own } else { Some(Vec::new()) });
+        }
+    }
+    everywhere.sort();
+    everywhere.dedup();
+    // Depth-first from every form, with the path on a stack: meeting a form on the path is a loop.
+    let edges = |f: &ObjectId| -> Vec<ObjectId> {
+        let list = match forms.get(f) {
+            Some(Some(own)) => own.as_slice(),
+            Some(None) => everywhere.as_slice(),
+            None => &[],
+        };
+        list.iter()
+            .filter(|t| forms.contains_key(t))
+            .copied()
+            .collect()
+    };
+    let mut done: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
+    for start in forms.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        let mut stack: Vec<(ObjectId, Vec<ObjectId>)> = vec![(*start, edges(start))];
+        while let Some((_, next)) = stack.last_mut() {
+            let Some(t) = next.pop() else {
+                if let Some((f, _)) = stack.pop() {
+                    done.insert(f);
+                }
+                continue;
+            };
+            if stack.iter().any(|(f, _)| *f == t) {
+                return Err(Failure::Damaged(
+                    "its drawings (form XObjects) draw themselves in a loop".into(),
+                ));
+            }
+            if stack.len() >= FORM_DEPTH {
+                return Err(Failure::Damaged(format!(
+                    "its drawings (form XObjects) nest more than {FORM_DEPTH} deep"
+                )));
+            }
+            if !done.contains(&t) {
+                let e = edges(&t);
+                stack.push((t, e));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The most one stream may inflate to, and all of them together.
 const STREAM_LIMIT: u64 = 64 << 20;
 const STREAMS_LIMIT: u64 = 256 << 20;
@@ -250,6 +352,7 @@ fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
         return Err(Failure::Encrypted);
     }
     check_stream_sizes(&doc)?;
+    check_form_loops(&doc)?;
     let mut c = Collector::default();
     pdf_extract::output_doc(&doc, &mut c).map_err(|e| Failure::Damaged(e.to_string()))?;
     Ok(c.pages)

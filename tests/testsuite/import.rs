@@ -507,6 +507,10 @@ fn broken_word_and_pdf_files_are_clear_errors_and_nothing_is_written() {
             "pdf-bomb.pdf",
             "pdf-bomb.pdf is not a readable PDF: its compressed streams inflate to more than 64 MiB",
         ),
+        (
+            "pdf-loop.pdf",
+            "pdf-loop.pdf is not a readable PDF: its drawings (form XObjects) draw themselves in a loop",
+        ),
     ] {
         let run = s.run(&["import", &fixture(file)]);
         run.failure()
