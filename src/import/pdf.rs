@@ -199,6 +199,30 @@ enum Failure {
     Damaged(String),
 }
 
+/// Refuse a PDF whose pages' `/Parent` chains loop or run deeper than [`FORM_DEPTH`]:
+/// pdf-extract looks up inherited page attributes (MediaBox, Resources) up that chain by
+/// recursion, so a loop would overflow the stack.
+fn check_page_parents(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    for (_, page) in doc.get_pages() {
+        let mut seen = vec![page];
+        let mut id = page;
+        while let Ok(parent) = doc
+            .get_dictionary(id)
+            .and_then(|d| d.get(b"Parent"))
+            .and_then(pdf_extract::Object::as_reference)
+        {
+            if seen.contains(&parent) || seen.len() > FORM_DEPTH {
+                return Err(Failure::Damaged(
+                    "its page tree loops (a page is its own ancestor) or is too deep".into(),
+                ));
+            }
+            seen.push(parent);
+            id = parent;
+        }
+    }
+    Ok(())
+}
+
 /// How deep drawings (form XObjects) may draw drawings.
 const FORM_DEPTH: usize = 32;
 
@@ -353,6 +377,7 @@ fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
     }
     check_stream_sizes(&doc)?;
     check_form_loops(&doc)?;
+    check_page_parents(&doc)?;
     let mut c = Collector::default();
     pdf_extract::output_doc(&doc, &mut c).map_err(|e| Failure::Damaged(e.to_string()))?;
     Ok(c.pages)

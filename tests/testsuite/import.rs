@@ -511,6 +511,10 @@ fn broken_word_and_pdf_files_are_clear_errors_and_nothing_is_written() {
             "pdf-loop.pdf",
             "pdf-loop.pdf is not a readable PDF: its drawings (form XObjects) draw themselves in a loop",
         ),
+        (
+            "pdf-parent-loop.pdf",
+            "pdf-parent-loop.pdf is not a readable PDF: its page tree loops",
+        ),
     ] {
         let run = s.run(&["import", &fixture(file)]);
         run.failure()
