@@ -54,7 +54,7 @@ fn summary(report: &ImportReport, dry_run: bool) -> String {
         out.push_str(&format!(
             "{} ({}) → {}/\n",
             issue.source.display(),
-            issue.encoding,
+            issue.format,
             issue.dir.display()
         ));
         out.push_str(&format!("  第{}期  {}", issue.number, issue.date));
@@ -99,7 +99,16 @@ fn summary(report: &ImportReport, dry_run: bool) -> String {
                 .iter()
                 .filter(|f| f.state != FileState::Unchanged)
             {
-                out.push_str(&format!("\n==> {} <==\n{}", f.display.display(), f.text));
+                match std::str::from_utf8(&f.bytes) {
+                    Ok(text) if f.path.extension().is_some_and(|x| x == "md") => {
+                        out.push_str(&format!("\n==> {} <==\n{text}", f.display.display()));
+                    }
+                    _ => out.push_str(&format!(
+                        "\n==> {} <==\n({} bytes, a picture of the input)\n",
+                        f.display.display(),
+                        f.bytes.len()
+                    )),
+                }
             }
             out.push('\n');
         }

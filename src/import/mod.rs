@@ -1,31 +1,39 @@
-//! `bulletin import`: a bulletin as received (text taken from the printed PDF or Word file) becomes
-//! an issue folder of content, with nothing lost and nothing clobbered.
+//! `bulletin import`: a bulletin as received (the Word file, the printed PDF, or text taken from
+//! either) becomes an issue folder of content, with nothing lost and nothing clobbered.
 //!
 //! The stages, each a submodule with its own tests:
-//! [`decode`] (UTF-8, GB18030, UTF-16 → text) → [`parse`] (header, footer, editor's note, titles,
-//! paragraphs, sections) → [`classify`] (county, unit and topics of each article, from site.yaml)
-//! → [`write`] (front matter and Markdown). This module ties them together: it plans every file of
-//! every input, checks the plan against what is on disk, and writes only when nothing is wrong.
+//! [`input`] (the format told by content: [`docx`], [`pdf`], or [`decode`] for UTF-8, GB18030,
+//! UTF-16 text → lines, with what a Word file knows as hints) → [`parse`] (header, footer, editor's
+//! note, titles, paragraphs, sections) → [`classify`] (county, unit and topics of each article,
+//! from site.yaml) → [`markdown`] (front matter and Markdown). This module ties them together: it
+//! plans every file of every input (pictures too), checks the plan against what is on disk, and
+//! writes only when nothing is wrong.
 //!
 //! Two guarantees are checked, not hoped for:
 //! - every character of an article's lines in the input is in its generated file, in order
 //!   (whitespace and page furniture aside): each generated body is rendered back to text and
-//!   compared before anything is written;
+//!   compared before anything is written; every table's cells are in its Markdown table, and every
+//!   table and picture of a Word file is in an article, in `_index.md`, or named in a warning;
 //! - an existing file is never overwritten without `force`, and an import run twice writes the same
 //!   bytes, so a second run finds every file unchanged.
 
 pub mod classify;
 pub mod decode;
+pub mod docx;
+pub mod input;
+pub mod markdown;
 pub mod parse;
+pub mod pdf;
 pub mod text;
-pub mod write;
 
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use classify::{Classifier, NameKind};
-use parse::{Parsed, Value};
+use docx::Object;
+use input::Input;
+use parse::{Block, Parsed, Value};
 
 /// What to import, and where.
 #[derive(Debug, Clone)]
@@ -59,7 +67,8 @@ pub struct PlannedFile {
     pub path: PathBuf,
     /// The path as shown: relative to the site root where it is inside it.
     pub display: PathBuf,
-    pub text: String,
+    /// Its contents: Markdown, or a picture's bytes.
+    pub bytes: Vec<u8>,
     pub state: FileState,
 }
 
@@ -77,7 +86,8 @@ pub struct ArticleReport {
 #[derive(Debug, Clone)]
 pub struct IssueReport {
     pub source: PathBuf,
-    pub encoding: &'static str,
+    /// What it was read as: `UTF-8`, `GB18030`, `Word .docx`, `PDF`….
+    pub format: String,
     /// The issue folder, as shown.
     pub dir: PathBuf,
     pub number: u32,
@@ -128,7 +138,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             if f.state == FileState::Unchanged {
                 continue;
             }
-            if let Err(e) = write_file(&f.path, &f.text) {
+            if let Err(e) = write_file(&f.path, &f.bytes) {
                 diags.push(
                     Diagnostic::error(format!("cannot write {}: {e}", f.display.display()))
                         .with_path(&f.display),
@@ -147,7 +157,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
 
 /// Write through a temporary file in the same folder and a rename, so a file is either its old
 /// self or its new self, never half of each.
-fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path
@@ -155,7 +165,7 @@ fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text)?;
+    std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
 
@@ -169,20 +179,22 @@ fn import_one(
     let bytes = std::fs::read(file).map_err(|e| {
         vec![Diagnostic::error(format!("cannot read {}: {e}", file.display())).with_path(file)]
     })?;
-    let decoded = decode::decode(&bytes, file).map_err(|d| vec![d])?;
-    let src = decoded.text;
-    let parsed =
-        parse::parse(&src, file, &|t| classifier.leading(t).is_some()).map_err(|d| vec![d])?;
+    let input = input::read(&bytes, file).map_err(|d| vec![d])?;
+    let src = input.text.as_str();
+    let parsed = parse::parse_with_hints(src, &input.hints, file, &|t| {
+        classifier.leading(t).is_some()
+    })
+    .map_err(|d| vec![d])?;
     let dir_name = format!("{}-{:03}", parsed.year, parsed.number);
     let dir = into.join(&dir_name);
-    let (files, articles, diags) = render_issue(&parsed, &src, file, &dir, root, classifier);
+    let (files, articles, diags) = render_issue(&parsed, &input, file, &dir, root, classifier);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
     Ok((
         IssueReport {
             source: file.to_path_buf(),
-            encoding: decoded.encoding,
+            format: input.format.clone(),
             dir: display_path(root, &dir),
             number: parsed.number,
             date: parsed.date.to_string(),
@@ -200,25 +212,41 @@ fn import_one(
 /// The files of one issue, its articles for the report, and the warnings and errors found.
 fn render_issue(
     parsed: &Parsed,
-    src: &str,
+    input: &Input,
     file: &Path,
     dir: &Path,
     root: &Path,
     classifier: &Classifier<'_>,
 ) -> (Vec<PlannedFile>, Vec<ArticleReport>, Vec<Diagnostic>) {
+    let src = input.text.as_str();
     let mut diags = parsed.warnings.clone();
+    for note in &input.notes {
+        diags.push(Diagnostic::warning(note.clone()).with_path(file));
+    }
     let mut files = Vec::new();
     let mut reports = Vec::new();
-    let plan = |name: &str, text: String| {
+    let plan = |name: &str, bytes: Vec<u8>| {
         let path = dir.join(name);
         PlannedFile {
             display: display_path(root, &path),
             path,
-            text,
+            bytes,
             state: FileState::New,
         }
     };
-    files.push(plan("_index.md", index_file(parsed)));
+    let mut placed = vec![false; input.objects.len()];
+    let mut pictures = Vec::new();
+    let intro = objects_markdown(
+        &parsed.intro,
+        input,
+        "intro",
+        "the introduction",
+        file,
+        &mut placed,
+        &mut pictures,
+        &mut diags,
+    );
+    files.push(plan("_index.md", index_file(parsed, &intro).into_bytes()));
     let width = parsed.articles.len().to_string().len().max(2);
     let mut slugs: Vec<String> = Vec::new();
     for (i, a) in parsed.articles.iter().enumerate() {
@@ -283,7 +311,9 @@ fn render_issue(
             },
         };
         let unit = leading.as_ref().map(|l| l.unit.clone());
-        let body = write::body_markdown(&a.blocks);
+        // The text without tables and pictures: what topics are found in and what is checked
+        // against the input's lines.
+        let body = markdown::body_markdown(&a.blocks);
         let body_text = crate::markdown::plain_text(&body);
         let choice = classifier.topics(&a.title, &body_text);
         if choice.defaulted {
@@ -307,8 +337,8 @@ fn render_issue(
             );
         }
         // Nothing lost: the file's title and body hold every character of the input's lines.
-        let got = write::letters(&format!("{}{}", a.title, body_text));
-        if got != write::letters(&a.source) {
+        let got = markdown::letters(&format!("{}{}", a.title, body_text));
+        if got != markdown::letters(&a.source) {
             diags.push(
                 Diagnostic::error("the generated article would not hold the input's text exactly")
                     .with_path(file)
@@ -333,8 +363,20 @@ fn render_issue(
             &slugs,
         );
         slugs.push(slug.clone());
-        let name = format!("{:0width$}-{slug}.md", i + 1);
-        let text = write::article_file(a, &county, unit.as_deref(), &choice.topics);
+        let stem = format!("{:0width$}-{slug}", i + 1);
+        let name = format!("{stem}.md");
+        let objects = objects_markdown(
+            &a.blocks,
+            input,
+            &stem,
+            &format!("article `{}`", a.title),
+            file,
+            &mut placed,
+            &mut pictures,
+            &mut diags,
+        );
+        let body = markdown::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
+        let text = markdown::article_file(a, &county, unit.as_deref(), &choice.topics, &body);
         reports.push(ArticleReport {
             file: name.clone(),
             title: a.title.clone(),
@@ -342,9 +384,133 @@ fn render_issue(
             unit,
             topics: choice.topics,
         });
-        files.push(plan(&name, text));
+        files.push(plan(&name, text.into_bytes()));
+    }
+    for (name, bytes) in pictures {
+        files.push(plan(&name, bytes));
+    }
+    // Every table and picture is in an article or _index.md, or named here.
+    for (k, o) in input.objects.iter().enumerate() {
+        if placed[k] {
+            continue;
+        }
+        let what = match *o {
+            Object::Table(t) => format!(
+                "table {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
+                t + 1,
+                input.tables[t].cells.join(" / ")
+            ),
+            Object::Picture(p) => format!(
+                "picture {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
+                p + 1,
+                input.pictures[p].part
+            ),
+        };
+        diags.push(
+            Diagnostic::warning(what)
+                .with_path(file)
+                .with_help("if it belongs to an article, add it to the article's file by hand"),
+        );
     }
     (files, reports, diags)
+}
+
+/// The Markdown of the tables and pictures among `blocks`, by object number; the pictures' files
+/// (named `STEM-1.jpg`, `STEM-2.png`…) are added to `pictures`. A picture without a caption and
+/// a table with merged cells get a warning; a table whose cells are not all in its Markdown is an
+/// error (a bug).
+#[allow(clippy::too_many_arguments)]
+fn objects_markdown(
+    blocks: &[Block],
+    input: &Input,
+    stem: &str,
+    place: &str,
+    file: &Path,
+    placed: &mut [bool],
+    pictures: &mut Vec<(String, Vec<u8>)>,
+    diags: &mut Vec<Diagnostic>,
+) -> std::collections::HashMap<usize, String> {
+    let mut out = std::collections::HashMap::new();
+    let mut n = 0;
+    for b in blocks {
+        let Block::Object(k) = b else { continue };
+        let Some(o) = input.objects.get(*k) else {
+            continue;
+        };
+        placed[*k] = true;
+        match *o {
+            Object::Picture(p) => {
+                let pic = &input.pictures[p];
+                n += 1;
+                let name = format!("{stem}-{n}.{}", pic.ext);
+                let alt = pic.alt.clone().unwrap_or_default();
+                if pic.alt.is_none() {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "picture {} ({}) in {place} has no caption: it is written as {name} without alt text",
+                            p + 1,
+                            pic.part
+                        ))
+                        .with_path(file)
+                        .with_help(format!(
+                            "write what it shows between the brackets of `![]({name})`, for readers who cannot see it"
+                        )),
+                    );
+                }
+                if !matches!(pic.ext.as_str(), "jpg" | "png" | "webp" | "gif") {
+                    // Word keeps pasted charts and drawings as EMF/WMF, scans sometimes as TIFF.
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "picture {} ({}) in {place} is a .{} file, which browsers do not show: it is written as {name}",
+                            p + 1,
+                            pic.part,
+                            pic.ext
+                        ))
+                        .with_path(file)
+                        .with_help(format!(
+                            "convert it to PNG or JPEG (LibreOffice Draw, or Word's 另存为图片) and change the reference to {name} in the article"
+                        )),
+                    );
+                }
+                out.insert(*k, markdown::picture(&alt, &name));
+                pictures.push((name, pic.data.clone()));
+            }
+            Object::Table(t) => {
+                let table = &input.tables[t];
+                let md = markdown::table(&table.rows);
+                let shown = markdown::letters(&crate::markdown::plain_text(&md));
+                let grid = markdown::letters(&table.rows.concat().concat());
+                let all_cells = table
+                    .cells
+                    .iter()
+                    .all(|c| table.rows.iter().flatten().any(|g| g.contains(c.as_str())));
+                if shown != grid || !all_cells {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "table {} in {place} would not hold every cell's text exactly",
+                            t + 1
+                        ))
+                        .with_path(file)
+                        .with_help(
+                            "this is a bug in bulletin import; please report it with the input",
+                        ),
+                    );
+                }
+                if table.merged {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "table {} in {place} has merged cells: their text is written in every cell they covered",
+                            t + 1
+                        ))
+                        .with_path(file)
+                        .with_help("Markdown tables cannot merge cells; check the table reads right, and edit it if not"),
+                    );
+                }
+                out.insert(*k, md);
+            }
+        }
+    }
+    out
 }
 
 /// The slug of an article file: the unit's short pinyin and the title's main keyword
@@ -399,24 +565,26 @@ fn word_slug(word: &str) -> String {
 }
 
 /// `_index.md`: the issue's front matter and, as its body, the introduction.
-fn index_file(p: &Parsed) -> String {
+fn index_file(p: &Parsed, objects: &std::collections::HashMap<usize, String>) -> String {
     let mut out = String::from("---\n");
     out.push_str(&format!("number: {}\n", p.number));
     out.push_str(&format!("date: {}\n", p.date));
     if let Some(s) = &p.series {
-        out.push_str(&format!("series: {}\n", write::yaml_scalar(s)));
+        out.push_str(&format!("series: {}\n", markdown::yaml_scalar(s)));
     }
     if let Some(e) = &p.editor {
-        out.push_str(&format!("editor: {}\n", write::yaml_scalar(e)));
+        out.push_str(&format!("editor: {}\n", markdown::yaml_scalar(e)));
     }
     for (k, v) in &p.extra {
         match v {
-            Value::Text(t) => out.push_str(&format!("{k}: {}\n", write::yaml_scalar(t))),
+            Value::Text(t) => out.push_str(&format!("{k}: {}\n", markdown::yaml_scalar(t))),
             Value::Number(n) => out.push_str(&format!("{k}: {n}\n")),
         }
     }
     out.push_str("---\n");
-    out.push_str(&write::body_markdown(&p.intro));
+    out.push_str(&markdown::body_markdown_with(&p.intro, &|k| {
+        objects.get(&k).cloned()
+    }));
     out
 }
 
@@ -447,7 +615,7 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
         let mut differing = Vec::new();
         for f in issue.files.iter_mut() {
             if let Ok(old) = std::fs::read(&f.path) {
-                if old == f.text.as_bytes() {
+                if old == f.bytes {
                     f.state = FileState::Unchanged;
                 } else {
                     f.state = FileState::Overwrite;

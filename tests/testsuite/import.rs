@@ -2,7 +2,9 @@
 //! nothing clobbered. The fixtures in tests/fixtures/import/ are bulletins of our own making that
 //! exercise what the seed does not (GB18030 and CRLF, a two-line masthead, `2021 年第 8 期（总第
 //! 133 期）`, an editor's note, page numbers, `（一）` headings, distribution lines; a UTF-8 file
-//! with a BOM, hard-wrapped and indented as copied from a PDF viewer, with a title over two lines).
+//! with a BOM, hard-wrapped and indented as copied from a PDF viewer, with a title over two lines),
+//! and the seed's issue as a Word file and as the PDF LibreOffice prints from it, with broken Word
+//! and PDF files beside them, all written by tests/fixtures/import/make_docx.py.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,15 +32,9 @@ fn site() -> TestSite {
 
 /// Every file of a folder with its text.
 fn files(dir: &Path) -> BTreeMap<String, String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
+    files_of(dir)
+        .into_iter()
+        .map(|(n, b)| (n, String::from_utf8(b).unwrap()))
         .collect()
 }
 
@@ -294,10 +290,11 @@ fn an_undecodable_file_is_a_clear_error() {
         .stderr_has("bad.txt cannot be read as text")
         .stderr_has("line 2")
         .stderr_has("nothing was written");
+    // A zip is read as a Word file, whatever its name says.
     s.file("word.txt", b"PK\x03\x04rest");
     s.run(&["import", "word.txt"])
         .failure()
-        .stderr_has("Word (.docx)");
+        .stderr_has("word.txt is not a readable .docx");
 }
 
 #[test]
@@ -324,4 +321,325 @@ fn two_inputs_for_one_issue_are_an_error() {
     s.run(&["import", seed, "copy.txt"])
         .failure()
         .stderr_has("would write the same folder content/2021-125");
+}
+
+/// A file's text with its tables and pictures (blocks starting `|` or `![`) and the given
+/// paragraphs taken out: what the text import of the same issue writes.
+fn without_objects(text: &str, drop: &[&str]) -> String {
+    let mut blocks: Vec<&str> = text.trim_end().split("\n\n").collect();
+    blocks.retain(|b| !b.starts_with('|') && !b.starts_with("![") && !drop.contains(b));
+    format!("{}\n", blocks.join("\n\n"))
+}
+
+/// Every Markdown file of a folder with its text.
+fn md_files(dir: &Path) -> BTreeMap<String, String> {
+    let mut all = files_of(dir);
+    all.retain(|n, _| n.ends_with(".md"));
+    all.into_iter()
+        .map(|(n, b)| (n, String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+/// Every file of a folder with its bytes.
+fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_word_file_imports_as_the_text_does_with_its_photos_and_table() {
+    let s = site();
+    let run = s.run(&["import", &fixture("jianbao.docx")]);
+    run.success()
+        // The merged row of the table and the photo without a caption are named.
+        .stderr_has(
+            "table 1 in article `赣州经开区“链长制”为电子信息产业发展保驾护航` has merged cells",
+        )
+        .stderr_has("has no caption: it is written as 05-dingnan-weisheng-1.jpg without alt text");
+    assert!(
+        run.stdout
+            .contains("jianbao.docx (Word .docx) → content/2021-125/"),
+        "{}",
+        run.stdout
+    );
+    let dir = s.path().join("content/2021-125");
+    let got = md_files(&dir);
+    let want = md_files(&repo().join("content/2021-125"));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (name, text) in &want {
+        assert_eq!(&without_objects(&got[name], &[]), text, "{name}");
+    }
+    // The photo with its caption as alt text, written next to the article and named after it.
+    let yudu = &got["04-yudu-jiaoyu.md"];
+    assert!(
+        yudu.contains(
+            "\n\n![图为于都县新建的公办中心幼儿园](04-yudu-jiaoyu-1.jpg)\n\n**一、高标准抓建设"
+        ),
+        "{yudu}"
+    );
+    let all = files_of(&dir);
+    for photo in ["04-yudu-jiaoyu-1.jpg", "05-dingnan-weisheng-1.jpg"] {
+        assert!(
+            all[photo].starts_with(b"\xFF\xD8\xFF"),
+            "{photo} is not the JPEG"
+        );
+    }
+    assert!(got["05-dingnan-weisheng.md"].contains("\n\n![](05-dingnan-weisheng-1.jpg)\n\n"));
+    // The table, after the paragraph it follows in the file, its merged row written out.
+    assert!(got["03-jingkaiqu-chanye.md"].contains(
+        "电子元器件产业。\n\n| 产业 | 重点企业 |\n| --- | --- |\n| 新型显示 | 同兴达科技、立德电子 |\n| 智能终端 | 弘耀达、牧士电子 |\n| 全区电子信息企业 187 家 | 全区电子信息企业 187 家 |\n\n**三、"
+    ));
+    // Neither the tracked deletion, nor the comment, nor the page header or footer is text.
+    let everything: String = got.values().cloned().collect();
+    for absent in ["此处删去的旧数据", "请核实数据来源", "— 2 —"] {
+        assert!(!everything.contains(absent), "{absent} was imported");
+    }
+    s.build().success();
+    assert!(
+        s.main_of("issues/2021-125/index.html")
+            .contains(r#"alt="图为于都县新建的公办中心幼儿园""#)
+    );
+}
+
+#[test]
+fn a_second_import_of_the_word_file_writes_the_same_bytes_pictures_included() {
+    let s = site();
+    let docx = fixture("jianbao.docx");
+    s.run(&["import", &docx])
+        .success()
+        .stderr_has("wrote 8 files");
+    let first = files_of(&s.path().join("content/2021-125"));
+    s.run(&["import", &docx])
+        .success()
+        .stderr_has("wrote 0 files, 8 unchanged");
+    assert_eq!(files_of(&s.path().join("content/2021-125")), first);
+    // A dry run names the pictures it would write without printing their bytes.
+    let other = site();
+    let run = other.run(&["import", "--dry-run", &docx]);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("==> content/2021-125/04-yudu-jiaoyu-1.jpg <==\n("),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_printed_pdf_imports_as_the_text_does_but_for_what_a_pdf_cannot_keep() {
+    let s = site();
+    let run = s.run(&["import", &fixture("jianbao.pdf")]);
+    run.success()
+        .stderr_has("is a PDF: bold and pictures are not recovered");
+    assert!(
+        run.stdout.contains("jianbao.pdf (PDF) → content/2021-125/"),
+        "{}",
+        run.stdout
+    );
+    let got = md_files(&s.path().join("content/2021-125"));
+    let want = md_files(&repo().join("content/2021-125"));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    // The photos are not in a PDF's text, their captions stay paragraphs; the table is found
+    // from its columns.
+    let caption = ["图为于都县新建的公办中心幼儿园"];
+    assert!(got["03-jingkaiqu-chanye.md"].contains("\n| 产业 | 重点企业 |\n"));
+    for (name, text) in &want {
+        let g = without_objects(&got[name], &caption);
+        if name == "04-yudu-jiaoyu.md" {
+            // Two spaces of this article stood where the printed lines wrap, and a PDF keeps no
+            // space at a line's end: the 于都县 title's two lines (the first fills the width, so
+            // it reads as one title wrapped) and `投入 2331.76`. Everything else is the same.
+            assert_eq!(g.replace(' ', ""), text.replace(' ', ""), "{name}");
+            assert_eq!(text.matches(' ').count() - g.matches(' ').count(), 2, "{g}");
+        } else {
+            assert_eq!(&g, text, "{name}");
+        }
+    }
+}
+
+#[test]
+fn broken_word_and_pdf_files_are_clear_errors_and_nothing_is_written() {
+    let s = site();
+    for (file, says) in [
+        (
+            "truncated.docx",
+            "truncated.docx is not a readable .docx: its zip structure is damaged or truncated",
+        ),
+        (
+            "no-document.docx",
+            "no-document.docx is a zip file but not a Word document: it has no word/document.xml",
+        ),
+        (
+            "bomb.docx",
+            "bomb.docx unpacks to more than 64 MiB (word/document.xml): it is damaged or a zip bomb",
+        ),
+        (
+            "entity-bomb.docx",
+            "entity-bomb.docx has a DTD in word/document.xml",
+        ),
+        (
+            "encrypted.pdf",
+            "encrypted.pdf is an encrypted (password-protected) PDF",
+        ),
+        (
+            "scanned.pdf",
+            "scanned.pdf has no text to read (1 page, no characters): it is probably a scan",
+        ),
+        (
+            "no-unicode.pdf",
+            "no-unicode.pdf has fonts without a Unicode mapping",
+        ),
+        (
+            "pdf-bomb.pdf",
+            "pdf-bomb.pdf is not a readable PDF: its compressed streams inflate to more than 64 MiB",
+        ),
+        (
+            "pdf-loop.pdf",
+            "pdf-loop.pdf is not a readable PDF: its drawings (form XObjects) draw themselves in a loop",
+        ),
+        (
+            "pdf-parent-loop.pdf",
+            "pdf-parent-loop.pdf is not a readable PDF: its page tree loops",
+        ),
+    ] {
+        let run = s.run(&["import", &fixture(file)]);
+        run.failure()
+            .stderr_has(says)
+            .stderr_has("nothing was written");
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(
+            !s.path().join("content/2021-125").exists(),
+            "{file} wrote something"
+        );
+    }
+}
+
+#[test]
+fn an_old_word_file_is_refused_with_how_to_convert_it_without_libreoffice() {
+    let s = site();
+    s.file(
+        "old.doc",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 an OLE2 compound file",
+    );
+    let empty = s.path().join("no-tools");
+    std::fs::create_dir_all(&empty).unwrap();
+    s.run_with_env(&["import", "old.doc"], &[("PATH", empty.to_str().unwrap())])
+        .failure()
+        .stderr_has("old.doc is a Word 97-2003 (.doc) or WPS (.wps) file")
+        .stderr_has("soffice --headless --convert-to docx old.doc")
+        .stderr_has("另存为 .docx")
+        .stderr_has("nothing was written");
+    assert!(!s.path().join("content/2021-125").exists());
+}
+
+#[test]
+fn an_old_word_file_is_converted_by_libreoffice_when_it_is_on_path_and_says_so() {
+    let s = site();
+    s.file(
+        "old.wps",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 an OLE2 compound file",
+    );
+    // A stand-in for LibreOffice that "converts" by writing the Word fixture where soffice
+    // would write its .docx: what bulletin asks of soffice and does with the result is tested
+    // without installing LibreOffice.
+    let bin = s.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  case \"$1\" in\n    --convert-to) [ \"$2\" = docx ] || exit 3; shift ;;\n    --outdir) out=\"$2\"; shift ;;\n  esac\n  shift\ndone\ncp '{}' \"$out/input.docx\"\n",
+        fixture("jianbao.docx")
+    );
+    s.file("bin/soffice", script);
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("soffice"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let run = s.run_with_env(&["import", "old.wps"], &[("PATH", &path)]);
+    run.success()
+        .stderr_has("old.wps was converted to .docx by LibreOffice");
+    assert!(
+        run.stdout.contains(
+            "old.wps (Word .doc/.wps, converted to .docx by LibreOffice) → content/2021-125/"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        s.path()
+            .join("content/2021-125/04-yudu-jiaoyu-1.jpg")
+            .exists()
+    );
+}
+
+/// A .docx made here, with these paragraphs (`w:p` elements) and files beside document.xml.
+fn small_docx(paragraphs: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:body>{paragraphs}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(xml.as_bytes()).unwrap();
+    for (name, data) in parts {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap();
+    buf.into_inner()
+}
+
+fn para(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn a_bold_lead_in_of_a_word_file_is_kept_and_a_drawing_browsers_cannot_show_is_named() {
+    let s = site();
+    let body = format!(
+        "{}{}{}{}<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>强化组织领导</w:t></w:r><w:r><w:t>。县里成立工作专班，统筹推进学前教育。</w:t></w:r></w:p><w:p><w:r><w:drawing><a:blip r:embed=\"rId9\"/></w:drawing></w:r></w:p>{}",
+        para("工作简报"),
+        para("第 2 期"),
+        para("2021 年 1 月 11 日"),
+        para("于都县推进学前教育"),
+        para("图1 全县幼儿园分布"),
+    );
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.emf"/></Relationships>"#;
+    s.file(
+        "jianbao.docx",
+        small_docx(
+            &body,
+            &[
+                ("word/_rels/document.xml.rels", rels),
+                ("word/media/image1.emf", b"\x01\x00\x00\x00 EMF"),
+            ],
+        ),
+    );
+    s.run(&["import", "jianbao.docx"]).success().stderr_has(
+        "is a .emf file, which browsers do not show: it is written as 01-yudu-jiaoyu-1.emf",
+    );
+    let text =
+        std::fs::read_to_string(s.path().join("content/2021-002/01-yudu-jiaoyu.md")).unwrap();
+    assert!(
+        text.ends_with(
+            "---\n**强化组织领导**。县里成立工作专班，统筹推进学前教育。\n\n![图1 全县幼儿园分布](01-yudu-jiaoyu-1.emf)\n"
+        ),
+        "{text}"
+    );
 }

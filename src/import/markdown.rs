@@ -57,42 +57,82 @@ fn yaml_plain_ok(s: &str) -> bool {
 }
 
 /// The blocks of a body as Markdown, paragraphs separated by a blank line, ending in a newline
-/// (empty for no blocks).
+/// (empty for no blocks). Tables and pictures are left out: see [`body_markdown_with`].
 pub fn body_markdown(blocks: &[Block]) -> String {
+    body_markdown_with(blocks, &|_| None)
+}
+
+/// [`body_markdown`], with `objects` giving the Markdown of each table and picture (`None` leaves
+/// it out).
+pub fn body_markdown_with(blocks: &[Block], objects: &dyn Fn(usize) -> Option<String>) -> String {
     let has_run = has_ordinal_run(blocks);
     let mut levels: Vec<Marker> = blocks
         .iter()
         .filter_map(|b| match b {
             Block::Heading(m, _) => Some(*m),
-            Block::Paragraph(_) => None,
+            _ => None,
         })
         .collect();
     levels.sort();
     levels.dedup();
     let mut out = String::new();
     for b in blocks {
+        let md = match b {
+            Block::Heading(m, t) => {
+                let depth = 2 + levels.iter().position(|l| l == m).unwrap_or(0);
+                format!("{} {}", "#".repeat(depth.min(6)), text::escape_inline(t))
+            }
+            Block::Paragraph(p) => paragraph(p, has_run, None),
+            Block::BoldLead(p, n) => paragraph(p, has_run, Some(*n)),
+            Block::Object(k) => match objects(*k) {
+                Some(md) => md,
+                None => continue,
+            },
+        };
         if !out.is_empty() {
             out.push('\n');
         }
-        match b {
-            Block::Heading(m, t) => {
-                let depth = 2 + levels.iter().position(|l| l == m).unwrap_or(0);
-                out.push_str(&"#".repeat(depth.min(6)));
-                out.push(' ');
-                out.push_str(&text::escape_inline(t));
-            }
-            Block::Paragraph(p) => out.push_str(&paragraph(p, has_run)),
-        }
+        out.push_str(&md);
         out.push('\n');
     }
     out
+}
+
+/// A table as a Markdown table: the first row is its head, `|` and other markup escaped, line
+/// breaks in a cell made spaces.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        out.push('|');
+        for c in 0..width {
+            let cell = row.get(c).map_or("", String::as_str);
+            let cell = text::clean_line(cell).0;
+            out.push(' ');
+            out.push_str(&text::escape_inline(&cell));
+            out.push_str(" |");
+        }
+        out.push('\n');
+        if i == 0 {
+            out.push('|');
+            out.push_str(&" --- |".repeat(width));
+            out.push('\n');
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A picture: `![alt](file)`, the alt text escaped.
+pub fn picture(alt: &str, file: &str) -> String {
+    format!("![{}]({file})", text::escape_inline(alt))
 }
 
 /// Whether the blocks hold a run `一是…二是…` at item positions.
 fn has_ordinal_run(blocks: &[Block]) -> bool {
     let mut seen_one = false;
     for b in blocks {
-        if let Block::Paragraph(p) = b {
+        if let Block::Paragraph(p) | Block::BoldLead(p, _) = b {
             for pos in item_positions(p) {
                 let rest = &p[pos..];
                 if rest.starts_with("一是") {
@@ -128,12 +168,18 @@ fn lead_end(p: &str, start: usize, min_chars: usize) -> Option<usize> {
     (n > min_chars && n <= MAX_LEAD).then_some(start + rel)
 }
 
-/// One paragraph as Markdown, with bold lead-ins.
-fn paragraph(p: &str, has_run: bool) -> String {
+/// One paragraph as Markdown, with bold lead-ins: those the text's section markers and ordinal
+/// runs call for, and the first `bold` characters (whitespace aside) when the input set them in bold.
+fn paragraph(p: &str, has_run: bool, bold: Option<usize>) -> String {
     // Where bold spans go, as byte ranges of `p`.
     let mut spans: Vec<(usize, usize)> = Vec::new();
     if let Some((Marker::Chapter | Marker::Section, mlen)) = text::section_marker(p)
         && let Some(end) = lead_end(p, 0, mlen_chars(p, mlen))
+    {
+        spans.push((0, end));
+    }
+    if spans.is_empty()
+        && let Some(end) = bold.and_then(|n| bold_lead_end(p, n))
     {
         spans.push((0, end));
     }
@@ -161,6 +207,43 @@ fn paragraph(p: &str, has_run: bool) -> String {
     out
 }
 
+/// Where a bold lead-in of `n` non-space characters ends in `p` (a byte offset), written the way
+/// the text rules write one: a final stop, semicolon or colon it ends with stays outside the stars.
+/// `None` when it cannot be written so that CommonMark reads it back as bold (it is the whole
+/// paragraph, too long, or ends in a quote or bracket right before a letter).
+fn bold_lead_end(p: &str, n: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut end = None;
+    for (i, c) in p.char_indices() {
+        if !text::is_space(c) {
+            seen += 1;
+            if seen == n {
+                end = Some(i + c.len_utf8());
+                break;
+            }
+        }
+    }
+    let mut end = end?;
+    while let Some(c) = p[..end].chars().next_back()
+        && (LEAD_END.contains(&c) || text::is_space(c))
+    {
+        end -= c.len_utf8();
+    }
+    let lead = &p[..end];
+    let next = p[end..].chars().next()?;
+    let last = lead.chars().next_back()?;
+    let closes = !last.is_ascii_punctuation() && !is_cjk_punct(last)
+        || next.is_whitespace()
+        || next.is_ascii_punctuation()
+        || is_cjk_punct(next);
+    (lead.chars().count() <= MAX_LEAD && closes).then_some(end)
+}
+
+/// Chinese punctuation, which CommonMark counts as punctuation for where `**` may close.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{2010}'..='\u{2027}')
+}
+
 fn mlen_chars(p: &str, mlen: usize) -> usize {
     p[..mlen].chars().count()
 }
@@ -180,6 +263,7 @@ pub fn article_file(
     county: &str,
     unit: Option<&str>,
     topics: &[String],
+    body: &str,
 ) -> String {
     let mut out = String::from("---\n");
     out.push_str(&format!("title: {}\n", yaml_scalar(&a.title)));
@@ -192,7 +276,7 @@ pub fn article_file(
         out.push_str(&format!("  - {}\n", yaml_scalar(t)));
     }
     out.push_str("---\n");
-    out.push_str(&body_markdown(&a.blocks));
+    out.push_str(body);
     out
 }
 
@@ -268,6 +352,53 @@ mod tests {
         assert_eq!(md, "## 一、统一聘用\n\n### （一）统一待遇\n\n正文。\n");
         let md = body_markdown(&[Block::Heading(Marker::Section, "（一）统一待遇".into())]);
         assert_eq!(md, "## （一）统一待遇\n");
+    }
+
+    #[test]
+    fn a_bold_lead_of_the_input_is_written_as_the_text_rules_write_one() {
+        let lead = |p: &str, n| body_markdown(&[Block::BoldLead(p.into(), n)]);
+        assert_eq!(
+            lead("加强组织领导。成立专班。", 6),
+            "**加强组织领导**。成立专班。\n"
+        );
+        // The stop inside the bold run goes outside the stars, as the text rules put it.
+        assert_eq!(
+            lead("加强组织领导：成立专班。", 7),
+            "**加强组织领导**：成立专班。\n"
+        );
+        // A section lead: the text rule's span, the same either way.
+        assert_eq!(
+            lead("一、引导就业。畅通渠道。", 6),
+            body_markdown(&[p("一、引导就业。畅通渠道。")])
+        );
+        // All bold, or ending in a quote right before a letter (CommonMark would not close the
+        // stars there): left plain.
+        assert_eq!(lead("全文加粗的一段", 7), "全文加粗的一段\n");
+        assert_eq!(
+            lead("推行“链长制”为产业护航。", 7),
+            "推行“链长制”为产业护航。\n"
+        );
+    }
+
+    #[test]
+    fn tables_and_pictures_are_written_where_their_blocks_stand() {
+        let rows = vec![
+            vec!["产业".to_string(), "企业|集团".to_string()],
+            vec!["显示".to_string(), "*同兴达*".to_string()],
+        ];
+        let t = table(&rows);
+        assert_eq!(
+            t,
+            "| 产业 | 企业\\|集团 |\n| --- | --- |\n| 显示 | \\*同兴达\\* |"
+        );
+        let text = crate::markdown::plain_text(&t);
+        assert_eq!(text, "产业 企业|集团 \n显示 *同兴达* \n");
+        let blocks = [p("前。"), Block::Object(0), Block::Object(1), p("后。")];
+        let md = body_markdown_with(&blocks, &|k| {
+            (k == 0).then(|| picture("图为[现场]", "01-a-1.jpg"))
+        });
+        assert_eq!(md, "前。\n\n![图为\\[现场\\]](01-a-1.jpg)\n\n后。\n");
+        assert_eq!(body_markdown(&blocks), "前。\n\n后。\n");
     }
 
     #[test]

@@ -1,0 +1,776 @@
+//! A PDF (what an office prints from Word or WPS: one column, CJK fonts embedded with ToUnicode
+//! maps) → the lines of its text, for the parser.
+//!
+//! pdf-extract (on lopdf) interprets each page's content stream and hands over every character
+//! with its position and size, mapped to Unicode through the font's ToUnicode map. Lines are
+//! rebuilt from positions: characters whose baselines are within half a character's height are
+//! one line, read left to right. A line that starts further right than the page's text does is
+//! indented (a paragraph's first line, so the parser starts a paragraph there); a line centered on
+//! the page is set apart (a title, the masthead, a caption). Pages are separated by a blank line.
+//! Page numbers and the masthead repeated as a running header are dropped by the parser as page
+//! furniture, and paragraphs are re-joined across line ends and page breaks the way it does for
+//! text.
+//!
+//! What a PDF does not give back is said in a warning, never dropped silently: bold, tables
+//! (their cells are read as lines of text) and pictures (not extracted; a caption stays a
+//! paragraph).
+//!
+//! Bad input: an encrypted PDF, a PDF without a text layer (a scan: OCR is out of scope) and a
+//! PDF whose fonts have no Unicode mapping (its text would come out as garbage) are each an error
+//! saying so. pdf-extract may panic on malformed files; that is caught and reported as a damaged
+//! file. Files over [`SIZE_LIMIT`] are refused before parsing, and a file whose Flate streams
+//! inflate to more than 64 MiB each or 256 MiB in all before any is inflated whole. (lopdf
+//! inflates object streams, `/Type /ObjStm`, while it loads the file, before that check: a bomb
+//! there is not bounded by us.)
+
+use std::path::Path;
+
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+
+use super::input::Input;
+use super::parse::LineHint;
+use super::text;
+use crate::diagnostics::Diagnostic;
+
+/// The largest PDF read. An office's bulletin is a few MiB at most, photos included.
+pub const SIZE_LIMIT: usize = 64 << 20;
+
+/// One character as placed on a page: position of its baseline start from the page's top left,
+/// in points, its size and advance.
+#[derive(Debug, Clone)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    size: f64,
+    end: f64,
+    ch: String,
+}
+
+#[derive(Default)]
+struct Collector {
+    pages: Vec<(f64, Vec<Glyph>)>,
+    current: Vec<Glyph>,
+    page_height: f64,
+    page_width: f64,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _page: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page_height = media_box.ury - media_box.lly;
+        self.page_width = media_box.urx - media_box.llx;
+        self.current.clear();
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        let glyphs = std::mem::take(&mut self.current);
+        self.pages.push((self.page_width, glyphs));
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        ch: &str,
+    ) -> Result<(), OutputError> {
+        // The font size in page units: the side of the square with the area of the transformed
+        // (font_size, font_size) vector's box, as pdf-extract's own text output computes it.
+        let vx = font_size * (trm.m11 + trm.m21);
+        let vy = font_size * (trm.m12 + trm.m22);
+        let size = (vx * vy).abs().sqrt();
+        let (x, y) = (trm.m31, self.page_height - trm.m32);
+        if !x.is_finite() || !y.is_finite() || !size.is_finite() {
+            return Ok(());
+        }
+        self.current.push(Glyph {
+            x,
+            y,
+            size,
+            end: x + width * size,
+            ch: ch.to_string(),
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+fn error(path: &Path, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(format!("{} {what}", path.display()))
+        .with_path(path)
+        .with_help(help.to_string())
+}
+
+/// Read the text of a PDF.
+pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
+    if bytes.len() > SIZE_LIMIT {
+        return Err(error(
+            path,
+            &format!("is a PDF of more than {} MiB", SIZE_LIMIT >> 20),
+            "a bulletin's PDF is a few MiB; if this one is, import its Word file instead",
+        ));
+    }
+    let pages = quietly(|| extract(bytes))
+        .unwrap_or(Err(Failure::Damaged("the PDF reader stopped on it".into())));
+    let pages = match pages {
+        Ok(p) => p,
+        Err(Failure::Encrypted) => {
+            return Err(error(
+                path,
+                "is an encrypted (password-protected) PDF",
+                "open it with its password and print or save it again without one, or import the Word file it was made from",
+            ));
+        }
+        Err(Failure::Damaged(e)) => {
+            return Err(error(
+                path,
+                &format!("is not a readable PDF: {e}"),
+                "the file may be damaged or cut short; ask for it again, or import the Word file it was made from",
+            ));
+        }
+    };
+    let letters: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| &p.1)
+        .map(|g| g.ch.as_str())
+        .filter(|c| !c.chars().all(text::is_space))
+        .collect();
+    if letters.is_empty() {
+        return Err(error(
+            path,
+            &format!(
+                "has no text to read ({} page{}, no characters): it is probably a scan",
+                pages.len(),
+                if pages.len() == 1 { "" } else { "s" }
+            ),
+            "bulletin reads the text layer of a PDF and does not recognise text in pictures (OCR); import the Word file, or a PDF printed from it",
+        ));
+    }
+    let bad = letters.iter().filter(|c| is_garbage(c)).count();
+    if bad * 10 > letters.len() {
+        return Err(error(
+            path,
+            &format!(
+                "has fonts without a Unicode mapping: {bad} of its {} characters cannot be read as text",
+                letters.len()
+            ),
+            "its text would come out as garbage; import the Word file it was made from, or print it to PDF again with fonts embedded (LibreOffice and Word do by default)",
+        ));
+    }
+    let mut input = layout(&pages);
+    input.format = "PDF".into();
+    input.notes.push(format!(
+        "{} is a PDF: bold and pictures are not recovered from it (pictures are left out, a caption stays a paragraph), tables only where their columns stand apart; check the articles, or import the Word file to keep them",
+        path.display()
+    ));
+    Ok(input)
+}
+
+/// A character that is not text: the replacement character, private use, a control character,
+/// or a lone surrogate escape. (A font without a ToUnicode map gives such codes.)
+fn is_garbage(c: &str) -> bool {
+    c.chars().any(|c| {
+        c == '\u{fffd}'
+            || ('\u{e000}'..='\u{f8ff}').contains(&c)
+            || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    })
+}
+
+enum Failure {
+    Encrypted,
+    Damaged(String),
+}
+
+/// Refuse a PDF whose pages' `/Parent` chains loop or run deeper than [`FORM_DEPTH`]:
+/// pdf-extract looks up inherited page attributes (MediaBox, Resources) up that chain by
+/// recursion, so a loop would overflow the stack.
+fn check_page_parents(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    for (_, page) in doc.get_pages() {
+        let mut seen = vec![page];
+        let mut id = page;
+        while let Ok(parent) = doc
+            .get_dictionary(id)
+            .and_then(|d| d.get(b"Parent"))
+            .and_then(pdf_extract::Object::as_reference)
+        {
+            if seen.contains(&parent) || seen.len() > FORM_DEPTH {
+                return Err(Failure::Damaged(
+                    "its page tree loops (a page is its own ancestor) or is too deep".into(),
+                ));
+            }
+            seen.push(parent);
+            id = parent;
+        }
+    }
+    Ok(())
+}
+
+/// How deep drawings (form XObjects) may draw drawings.
+const FORM_DEPTH: usize = 32;
+
+/// Refuse a PDF whose drawings (form XObjects) draw themselves, directly or through others, or
+/// nest deeper than [`FORM_DEPTH`]: pdf-extract follows `Do` by recursion without a limit, and a
+/// loop would overflow the stack, which no `catch_unwind` catches. A form without resources of
+/// its own draws from its page's: when its content uses `Do`, it is taken to reach every drawing
+/// any resources in the file name.
+fn check_form_loops(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    use pdf_extract::{Dictionary, Object, ObjectId};
+    use std::collections::HashMap;
+    fn dict_of<'a>(doc: &'a pdf_extract::Document, o: &'a Object) -> Option<&'a Dictionary> {
+        match o {
+            Object::Dictionary(d) => Some(d),
+            Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            _ => None,
+        }
+    }
+    let xobjects_of = |res: &Dictionary| -> Vec<ObjectId> {
+        res.get(b"XObject")
+            .ok()
+            .and_then(|x| dict_of(doc, x))
+            .map(|x| {
+                x.iter()
+                    .filter_map(|(_, v)| v.as_reference().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Every form: the drawings its own resources name, or `None` when it has none.
+    let mut forms: HashMap<ObjectId, Option<Vec<ObjectId>>> = HashMap::new();
+    let mut everywhere: Vec<ObjectId> = Vec::new();
+    for (id, object) in &doc.objects {
+        let dict = match object {
+            Object::Stream(s) => &s.dict,
+            Object::Dictionary(d) => d,
+            _ => continue,
+        };
+        let own = dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|r| dict_of(doc, r))
+            .map(xobjects_of);
+        if let Some(x) = &own {
+            everywhere.extend(x);
+        }
+        if let Object::Stream(s) = object
+            && s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form".as_slice())
+        {
+            let draws = own.is_some() || {
+                let content = s.get_plain_content().unwrap_or_default();
+                content.windows(2).any(|w| w == b"Do")
+            };
+            forms.insert(*id, if draws { own } else { Some(Vec::new()) });
+        }
+    }
+    everywhere.sort();
+    everywhere.dedup();
+    // Depth-first from every form, with the path on a stack: meeting a form on the path is a loop.
+    let edges = |f: &ObjectId| -> Vec<ObjectId> {
+        let list = match forms.get(f) {
+            Some(Some(own)) => own.as_slice(),
+            Some(None) => everywhere.as_slice(),
+            None => &[],
+        };
+        list.iter()
+            .filter(|t| forms.contains_key(t))
+            .copied()
+            .collect()
+    };
+    let mut done: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
+    for start in forms.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        let mut stack: Vec<(ObjectId, Vec<ObjectId>)> = vec![(*start, edges(start))];
+        while let Some((_, next)) = stack.last_mut() {
+            let Some(t) = next.pop() else {
+                if let Some((f, _)) = stack.pop() {
+                    done.insert(f);
+                }
+                continue;
+            };
+            if stack.iter().any(|(f, _)| *f == t) {
+                return Err(Failure::Damaged(
+                    "its drawings (form XObjects) draw themselves in a loop".into(),
+                ));
+            }
+            if stack.len() >= FORM_DEPTH {
+                return Err(Failure::Damaged(format!(
+                    "its drawings (form XObjects) nest more than {FORM_DEPTH} deep"
+                )));
+            }
+            if !done.contains(&t) {
+                let e = edges(&t);
+                stack.push((t, e));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The most one stream may inflate to, and all of them together.
+const STREAM_LIMIT: u64 = 64 << 20;
+const STREAMS_LIMIT: u64 = 256 << 20;
+
+/// Refuse a PDF whose Flate streams inflate beyond the limits (a compression bomb), before
+/// pdf-extract inflates any of them whole. Each is inflated into nothing, counting bytes.
+fn check_stream_sizes(doc: &pdf_extract::Document) -> Result<(), Failure> {
+    let mut total = 0u64;
+    for object in doc.objects.values() {
+        let pdf_extract::Object::Stream(stream) = object else {
+            continue;
+        };
+        let flate = stream.filters().is_ok_and(|f| {
+            f.first()
+                .is_some_and(|n| *n == b"FlateDecode" || *n == b"Fl")
+        });
+        if !flate {
+            continue;
+        }
+        let mut decoder = std::io::Read::take(
+            flate2::read::ZlibDecoder::new(&stream.content[..]),
+            STREAM_LIMIT + 1,
+        );
+        // A damaged stream is pdf-extract's to report; only its size matters here.
+        let n = std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+        total += n;
+        if n > STREAM_LIMIT || total > STREAMS_LIMIT {
+            return Err(Failure::Damaged(format!(
+                "its compressed streams inflate to more than {} MiB: damaged, or a compression bomb",
+                if n > STREAM_LIMIT {
+                    STREAM_LIMIT
+                } else {
+                    STREAMS_LIMIT
+                } >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
+    let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| match e {
+        pdf_extract::Error::Decryption(_) | pdf_extract::Error::InvalidPassword => {
+            Failure::Encrypted
+        }
+        e => Failure::Damaged(e.to_string()),
+    })?;
+    if doc.is_encrypted() {
+        return Err(Failure::Encrypted);
+    }
+    check_stream_sizes(&doc)?;
+    check_form_loops(&doc)?;
+    check_page_parents(&doc)?;
+    let mut c = Collector::default();
+    pdf_extract::output_doc(&doc, &mut c).map_err(|e| Failure::Damaged(e.to_string()))?;
+    Ok(c.pages)
+}
+
+/// Run `f`, turning a panic into `None` without printing it.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
+    use std::cell::Cell;
+    use std::sync::Once;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(false));
+    r.ok()
+}
+
+/// One line of a page, rebuilt from its glyphs.
+#[derive(Debug, Clone)]
+struct PdfLine {
+    text: String,
+    /// The line cut where wide gaps stand between its characters: a table row's cells.
+    cells: Vec<String>,
+    start: f64,
+    end: f64,
+    y: f64,
+    size: f64,
+    /// Its last glyph is a space, or it starts with one.
+    ends_with_space: bool,
+    starts_with_space: bool,
+}
+
+/// The glyphs of one page as lines, top to bottom.
+fn lines_of_page(glyphs: &[Glyph]) -> Vec<PdfLine> {
+    let mut glyphs: Vec<&Glyph> = glyphs.iter().collect();
+    glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut groups: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs {
+        match groups.last_mut() {
+            Some(line) if (line[0].y - g.y).abs() < 0.5 * line[0].size.max(g.size).max(1.0) => {
+                line.push(g);
+            }
+            _ => groups.push(vec![g]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut line in groups {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        line.retain(|g| !g.ch.chars().all(text::is_space) || g.ch == " ");
+        let Some(first) = line.iter().position(|g| g.ch != " ") else {
+            continue;
+        };
+        let starts_with_space = first > 0;
+        let ends_with_space = line.last().is_some_and(|g| g.ch == " ");
+        while line.last().is_some_and(|g| g.ch == " ") {
+            line.pop();
+        }
+        let line = &line[first..];
+        let size = line.iter().map(|g| g.size).fold(1.0, f64::max);
+        let mut text = String::new();
+        let mut cells = vec![String::new()];
+        let mut last_end: Option<f64> = None;
+        for g in line {
+            if let Some(e) = last_end {
+                if g.x > e + 1.5 * size {
+                    cells.push(String::new());
+                    text.push(' ');
+                } else if g.x > e + 0.25 * size && !text.ends_with(' ') && g.ch != " " {
+                    text.push(' ');
+                    if let Some(c) = cells.last_mut() {
+                        c.push(' ');
+                    }
+                }
+            }
+            text.push_str(&g.ch);
+            if let Some(c) = cells.last_mut() {
+                c.push_str(&g.ch);
+            }
+            last_end = Some(g.end.max(g.x));
+        }
+        let text = text::clean_line(&text).0;
+        if text.is_empty() {
+            continue;
+        }
+        out.push(PdfLine {
+            text,
+            cells: cells.iter().map(|c| text::clean_line(c).0).collect(),
+            start: line[0].x,
+            end: last_end.unwrap_or(line[0].x),
+            y: line[0].y,
+            size,
+            ends_with_space,
+            starts_with_space,
+        });
+    }
+    out
+}
+
+/// The pages' lines as the parser's input: lines with hints, tables as objects.
+///
+/// - Lines larger than the text (titles, the masthead) are titles; consecutive ones stand
+///   together between blank lines, and one that fills the width runs on into the next without a
+///   space (a title wrapped by the layout, not broken by its author).
+/// - A line centered on the text block stands between blank lines; a caption (`图为…`) among them
+///   is body text.
+/// - An indented line starts a paragraph and is body text.
+/// - Two or more consecutive lines cut by wide gaps are a table, its cells split at the gaps; a
+///   line of the same size right under it (no further than its rows are apart), centered or
+///   starting where its rows start, is a row across all its columns.
+fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
+    let page_lines: Vec<Vec<PdfLine>> = pages.iter().map(|p| lines_of_page(&p.1)).collect();
+    // The text's size: the commonest, by characters.
+    let mut sizes: Vec<(i64, usize)> = Vec::new();
+    for l in page_lines.iter().flatten() {
+        let k = (l.size * 2.0).round() as i64;
+        let n = l.text.chars().count();
+        match sizes.iter_mut().find(|s| s.0 == k) {
+            Some(s) => s.1 += n,
+            None => sizes.push((k, n)),
+        }
+    }
+    let body = sizes
+        .iter()
+        .max_by_key(|s| s.1)
+        .map_or(12.0, |s| s.0 as f64 / 2.0);
+    let mut input = Input::default();
+    let mut out: Vec<(String, LineHint)> = Vec::new();
+    // The last line of text ended in a space: the next, on this page or the next, keeps it.
+    let mut space_pending = false;
+    let blank = |out: &mut Vec<(String, LineHint)>| {
+        if out.last().is_some_and(|l| !l.0.is_empty()) {
+            out.push((String::new(), LineHint::default()));
+        }
+    };
+    for lines in &page_lines {
+        let left = lines.iter().map(|l| l.start).fold(f64::INFINITY, f64::min);
+        let right = lines.iter().map(|l| l.end).fold(0.0, f64::max);
+        let center = (left + right) / 2.0;
+        let centered = |l: &PdfLine| {
+            l.start > left + 2.0 * l.size
+                && l.end < right - 2.0 * l.size
+                && ((l.start + l.end) / 2.0 - center).abs() < 1.5 * l.size
+        };
+        let display = |l: &PdfLine| l.size > body * 1.15;
+        let mut i = 0;
+        while i < lines.len() {
+            let l = &lines[i];
+            // A table: two or more rows of cells, and centered rows right under them.
+            let rows = lines[i..]
+                .iter()
+                .take_while(|r| r.cells.len() >= 2 && !display(r))
+                .count();
+            if rows >= 2 {
+                let mut rows_of: Vec<&PdfLine> = lines[i..i + rows].iter().collect();
+                let pitch = (lines[i + rows - 1].y - l.y) / (rows - 1) as f64;
+                let mut j = i + rows;
+                while let Some(next) = lines.get(j)
+                    && (centered(next) || (next.start - l.start).abs() < 0.5 * next.size)
+                    && (next.size - l.size).abs() < 0.1 * l.size
+                    && next.y - rows_of.last().map_or(next.y, |r| r.y) < 1.5 * pitch
+                    && next.cells.len() == 1
+                {
+                    rows_of.push(next);
+                    j += 1;
+                }
+                let width = rows_of.iter().map(|r| r.cells.len()).max().unwrap_or(1);
+                let mut table = super::docx::Table::default();
+                for r in &rows_of {
+                    table.cells.extend(r.cells.iter().cloned());
+                    let mut row = r.cells.clone();
+                    if row.len() < width {
+                        table.merged = true;
+                        if row.len() == 1 {
+                            row = vec![row[0].clone(); width];
+                        } else {
+                            row.resize(width, String::new());
+                        }
+                    }
+                    table.rows.push(row);
+                }
+                let k = input.tables.len();
+                input.tables.push(table);
+                blank(&mut out);
+                out.push((
+                    format!("[表格 {}]", k + 1),
+                    LineHint {
+                        starts_paragraph: true,
+                        object: Some(input.objects.len()),
+                        ..LineHint::default()
+                    },
+                ));
+                input.objects.push(super::docx::Object::Table(k));
+                out.push((String::new(), LineHint::default()));
+                i = j;
+                continue;
+            }
+            if display(l) {
+                blank(&mut out);
+                let mut text = l.text.clone();
+                let mut prev = l;
+                let mut j = i + 1;
+                while let Some(next) = lines.get(j)
+                    && display(next)
+                    && next.y - prev.y < 2.5 * next.size
+                {
+                    if prev.start < left + 0.5 * prev.size && prev.end > right - 0.5 * prev.size {
+                        // The layout wrapped it: the title runs on.
+                        text::join(&mut text, &next.text);
+                    } else {
+                        out.push((
+                            text,
+                            LineHint {
+                                title: true,
+                                starts_paragraph: j == i + 1,
+                                ..LineHint::default()
+                            },
+                        ));
+                        text = next.text.clone();
+                    }
+                    prev = next;
+                    j += 1;
+                }
+                out.push((
+                    text,
+                    LineHint {
+                        title: true,
+                        starts_paragraph: out.last().is_none_or(|l| l.0.is_empty()),
+                        ..LineHint::default()
+                    },
+                ));
+                out.push((String::new(), LineHint::default()));
+                i = j;
+                continue;
+            }
+            if centered(l) {
+                blank(&mut out);
+                out.push((
+                    l.text.clone(),
+                    LineHint {
+                        starts_paragraph: true,
+                        body: super::docx::is_caption(&l.text),
+                        ..LineHint::default()
+                    },
+                ));
+                out.push((String::new(), LineHint::default()));
+            } else if l.start > left + 1.5 * l.size {
+                out.push((
+                    format!("\u{3000}\u{3000}{}", l.text),
+                    LineHint {
+                        starts_paragraph: true,
+                        body: true,
+                        ..LineHint::default()
+                    },
+                ));
+                space_pending = l.ends_with_space;
+            } else {
+                out.push((
+                    l.text.clone(),
+                    LineHint {
+                        space_before: l.starts_with_space || space_pending,
+                        ..LineHint::default()
+                    },
+                ));
+                space_pending = l.ends_with_space;
+            }
+            i += 1;
+        }
+        out.push((String::new(), LineHint::default()));
+    }
+    for (line, hint) in out {
+        input.text.push_str(&line);
+        input.text.push('\n');
+        input.hints.push(hint);
+    }
+    input
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(x: f64, y: f64, ch: &str) -> Glyph {
+        Glyph {
+            x,
+            y,
+            size: 10.0,
+            end: x + 10.0,
+            ch: ch.into(),
+        }
+    }
+
+    fn page(glyphs: Vec<Glyph>) -> Input {
+        layout(&[(200.0, glyphs)])
+    }
+
+    fn row(glyphs: &mut Vec<Glyph>, x: f64, y: f64, s: &str) {
+        for (i, c) in s.chars().enumerate() {
+            glyphs.push(g(x + 10.0 * i as f64, y, &c.to_string()));
+        }
+    }
+
+    #[test]
+    fn lines_are_rebuilt_from_positions_indented_and_centered() {
+        let mut glyphs = Vec::new();
+        // A centered line, an indented first line, a full line, a short last line.
+        row(&mut glyphs, 90.0, 10.0, "第一期");
+        row(&mut glyphs, 20.0, 30.0, &"首".repeat(18));
+        row(&mut glyphs, 0.0, 44.0, &"续".repeat(20));
+        glyphs.push(g(0.0, 58.0, "末"));
+        glyphs.push(g(10.0, 58.4, "。"));
+        let input = page(glyphs);
+        let lines: Vec<&str> = input.text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "第一期",
+                "",
+                &format!("\u{3000}\u{3000}{}", "首".repeat(18)),
+                &"续".repeat(20),
+                "末。",
+                ""
+            ]
+        );
+        assert!(input.hints[2].starts_paragraph && input.hints[2].body);
+        assert!(!input.hints[3].starts_paragraph);
+    }
+
+    #[test]
+    fn large_lines_are_titles_and_a_wrapped_one_runs_on() {
+        let mut glyphs = Vec::new();
+        row(&mut glyphs, 0.0, 30.0, &"续".repeat(20));
+        row(&mut glyphs, 0.0, 44.0, &"续".repeat(20));
+        for (k, (x, s)) in [
+            (0.0, "于都县推进学前教育大发展标题很长一直写到"),
+            (80.0, "行尾"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (i, c) in s.chars().enumerate() {
+                glyphs.push(Glyph {
+                    x: x + 10.0 * i as f64,
+                    y: 70.0 + 16.0 * k as f64,
+                    size: 16.0,
+                    end: x + 10.0 * (i + 1) as f64,
+                    ch: c.to_string(),
+                });
+            }
+        }
+        let input = page(glyphs);
+        let titles: Vec<&str> = input
+            .text
+            .lines()
+            .zip(&input.hints)
+            .filter(|(_, h)| h.title)
+            .map(|(l, _)| l)
+            .collect();
+        assert_eq!(titles, ["于都县推进学前教育大发展标题很长一直写到行尾"]);
+    }
+
+    #[test]
+    fn rows_cut_by_wide_gaps_are_a_table() {
+        let mut glyphs = Vec::new();
+        row(&mut glyphs, 20.0, 10.0, "产业");
+        row(&mut glyphs, 120.0, 10.0, "企业");
+        row(&mut glyphs, 20.0, 24.0, "显示");
+        row(&mut glyphs, 120.0, 24.0, "同兴达");
+        row(&mut glyphs, 75.0, 38.0, "合计五");
+        row(&mut glyphs, 0.0, 60.0, &"续".repeat(20));
+        let input = page(glyphs);
+        assert_eq!(input.tables.len(), 1);
+        assert_eq!(
+            input.tables[0].rows,
+            [["产业", "企业"], ["显示", "同兴达"], ["合计五", "合计五"]]
+        );
+        assert!(input.tables[0].merged);
+        assert!(input.text.starts_with("[表格 1]\n"), "{}", input.text);
+    }
+
+    #[test]
+    fn codes_without_unicode_are_garbage() {
+        assert!(is_garbage("\u{fffd}"));
+        assert!(is_garbage("\u{e001}"));
+        assert!(is_garbage("\u{1}"));
+        assert!(!is_garbage("简"));
+        assert!(!is_garbage("a"));
+    }
+}
