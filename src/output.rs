@@ -308,8 +308,14 @@ pub fn clean_leftovers(target: &Path) {
     };
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&prefix) && e.path().is_dir() && is_ours(&e.path()) {
-            let _ = std::fs::remove_dir_all(e.path());
+        if n.starts_with(&prefix) && e.path().is_dir() {
+            if is_ours(&e.path()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            } else {
+                // A build killed between making its folder and writing the marker into it leaves
+                // the folder empty; `remove_dir` removes only an empty one.
+                let _ = std::fs::remove_dir(e.path());
+            }
         }
     }
 }
