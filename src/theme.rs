@@ -139,6 +139,15 @@ pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
     load_with(config, true)
 }
 
+/// Templates of the default theme that came after the first themes were written (statistics,
+/// attachments): a theme on disk without them uses the built-in ones.
+const ADDED_LATER: &[&str] = &[
+    "stats.html",
+    "partials/stats_table.html",
+    "partials/term_stats.html",
+    "partials/attachments.html",
+];
+
 /// [`load`], choosing whether theme CSS and JS get fingerprinted names. The dev server turns it
 /// off, so that a stylesheet edit changes one file and no page.
 pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostics> {
@@ -193,6 +202,29 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
                 )),
         );
         return Err(diags);
+    }
+
+    // A theme on disk made before a page kind existed gets the built-in template for it (its
+    // pages extend the theme's own base.html), rather than a build that fails after an upgrade.
+    if theme_dir.is_dir() {
+        for (path, bytes) in DEFAULT_THEME {
+            let Some(name) = path.strip_prefix("templates/") else {
+                continue;
+            };
+            if ADDED_LATER.contains(&name)
+                && !templates.contains_key(name)
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                templates.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        name: name.to_string(),
+                        text: text.to_string(),
+                        origin: format!("(built-in default theme)/templates/{name}"),
+                    },
+                );
+            }
+        }
     }
 
     // The site's own templates and static files win.

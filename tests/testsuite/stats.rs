@@ -463,22 +463,30 @@ fn stats_false_turns_the_pages_off() {
 }
 
 #[test]
-fn a_theme_without_stats_html_is_told_how_to_fix_it() {
+fn a_theme_made_before_statistics_gets_the_built_in_stats_page() {
     let s = fixture(SITE_YAML);
     s.file("site.yaml", format!("{SITE_YAML}theme: plain\n"));
+    s.file(
+        "themes/plain/templates/base.html",
+        "<!doctype html><title>x</title><main>{% block main %}{% endblock main %}</main>",
+    );
     for t in [
         "home", "issues", "issue", "article", "counties", "county", "topics", "topic", "404",
         "search",
     ] {
         s.file(&format!("themes/plain/templates/{t}.html"), "<p>x</p>");
     }
-    s.build()
-        .failure()
-        .stderr_has("no `stats.html` template")
-        .stderr_has("stats: false");
+    s.build().success();
+    let page = s.read("stats/index.html");
+    assert!(
+        page.starts_with("<!doctype html><title>x</title><main>"),
+        "{page}"
+    );
+    assert!(page.contains("<svg"), "{page}");
     s.file(
         "site.yaml",
         format!("{SITE_YAML}theme: plain\nstats: false\n"),
     );
     s.build().success();
+    assert!(!s.exists("stats/index.html"));
 }
