@@ -52,13 +52,54 @@ async function titles(query) {
 
 // Articles, newest first: 0 信丰县脐橙… 1 章贡区… 2 市人社局… 3 于都县保障工资… 4 于都县发展学前教育 5 定南县…
 
+// The byte contract with src/search/chars.rs, src/search/codec.rs and src/cjk.rs: the same
+// values are asserted there, so a change on one side only fails a test.
+
 test('characters fold as the Rust indexer folds them', () => {
-  assert.equal(S.foldString('ＧＤＰ增长５％，5G　Ä'), 'gdp增长5%,5g ä');
+  assert.equal(S.foldString('ＧＤＰ增长５％，5G、Ｃｏｖｉｄ　ÄÖ'), 'gdp增长5%,5g、covid äö');
+  assert.equal(S.foldString('农'), '农');
+  // One character that lower-cases to two stays as it is.
   assert.equal(S.foldString('İ'), 'İ');
+});
+
+test('Han characters are the same ranges as in Rust', () => {
+  const ranges = [
+    [0x3006, false], [0x3007, true], [0x3008, false],
+    [0x33ff, false], [0x3400, true], [0x4dbf, true], [0x4dc0, false],
+    [0x4dff, false], [0x4e00, true], [0x9fff, true], [0xa000, false],
+    [0xf8ff, false], [0xf900, true], [0xfaff, true], [0xfb00, false],
+    [0x1ffff, false], [0x20000, true], [0x3ffff, true], [0x40000, false],
+  ];
+  for (const [cp, han] of ranges) assert.equal(S.isHan(cp), han, cp.toString(16));
+});
+
+test('keys hash to buckets as in Rust', () => {
   assert.equal(S.fnv1a(''), 0x811c9dc5);
   assert.equal(S.fnv1a('a'), 0xe40c292c);
   assert.equal(S.fnv1a('农民'), 0xe0b8a7b7);
   assert.equal(S.fnv1a('5g'), 0x5ae10015);
+  // bucket_of: the hash masked by the number of buckets (shardName does the same).
+  const bucketOf = (key, buckets) => S.fnv1a(key) & (buckets - 1);
+  assert.equal(bucketOf('a', 1), 0);
+  assert.equal(bucketOf('a', 64), 0x2c);
+});
+
+test('varints read the bytes Rust writes', () => {
+  const cases = [
+    [0, [0x00]], [1, [0x01]], [127, [0x7f]], [128, [0x80, 0x01]], [300, [0xac, 0x02]],
+    [16383, [0xff, 0x7f]], [16384, [0x80, 0x80, 0x01]], [0xffffffff, [0xff, 0xff, 0xff, 0xff, 0x0f]],
+  ];
+  for (const [v, bytes] of cases) {
+    const st = { at: 0 };
+    assert.equal(S.varint(Uint8Array.from(bytes), st), v);
+    assert.equal(st.at, bytes.length);
+  }
+  assert.throws(() => S.varint(Uint8Array.from([0x80]), { at: 0 }), /truncated/);
+});
+
+test('the format is the one Rust writes', () => {
+  assert.equal(S.FORMAT, 2);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'search', 'index.json'))).format, S.FORMAT);
 });
 
 test('queries split into Han runs and whole tokens', () => {
@@ -146,8 +187,8 @@ test('a query fetches only the shards it needs', async () => {
 });
 
 test('a key is looked up in the shard whose run of buckets holds its bucket', async () => {
-  // The same cases as src/search.rs's unit test: fnv1a('a') is 0xe40c292c, bucket 44 of 64.
-  const manifest = (runs) => ({ format: 2, version: 'x', buckets: 64, shard_buckets: runs });
+  // The same cases as src/search/codec.rs's unit test: fnv1a('a') is 0xe40c292c, bucket 44 of 64.
+  const manifest = (runs) => ({ format: S.FORMAT, version: 'x', buckets: 64, shard_buckets: runs });
   const open = async (runs) =>
     S.SearchIndex.open(async () => new TextEncoder().encode(JSON.stringify(manifest(runs))).buffer);
   assert.equal((await open([64])).shardName('a'), '0000');
