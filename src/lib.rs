@@ -10,6 +10,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod cjk;
 pub mod config;
 pub mod diagnostics;
 pub mod feeds;

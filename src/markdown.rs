@@ -5,14 +5,16 @@
 //! ammonia unless the site trusts its authors (`trust_html: true`); bodies without raw HTML, which
 //! is nearly all of them, skip that step. A line break inside a paragraph between two Chinese
 //! characters is dropped ([`joins`]): Chinese wraps without spaces, and a browser would show the
-//! break as one. The search index reads the text from this HTML (`search::Tokens::feed_html`), so
-//! no plain-text copy of a body is kept.
+//! break as one. The search index reads the text from this HTML (`search/html_text.rs`), so no
+//! plain-text copy of a body is kept.
 
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::assets::{Asset, Assets, Kind, Target};
+
+use crate::cjk::is_wide;
 
 /// What one Markdown body gives. The HTML is shared, not copied, when a site is rebuilt from what
 /// was loaded (the dev server does that on every save).
@@ -78,11 +80,7 @@ fn options() -> Options {
 /// Asian wide characters (and Firefox does, but Chromium shows a space): Han characters, CJK
 /// punctuation (、。《》) and full-width forms (，：；！？).
 pub fn joins(before: char, after: char) -> bool {
-    let wide = |c: char| {
-        crate::search::is_han(c)
-            || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6)
-    };
-    wide(before) && wide(after)
+    is_wide(before) && is_wide(after)
 }
 
 /// The events of a body with every soft break that [`joins`] two characters made empty text. What

@@ -94,7 +94,7 @@ fn split_suffix(name: &str) -> (&str, Option<&str>) {
     for suffix in SUFFIXES {
         if let Some(stem) = name.strip_suffix(suffix) {
             // A bare suffix ("市") or one glued to a non-Chinese stem stays as it is.
-            if stem.chars().count() >= 1 && stem.chars().last().is_some_and(is_han) {
+            if stem.chars().count() >= 1 && stem.chars().last().is_some_and(has_pinyin) {
                 return (stem, Some(suffix));
             }
         }
@@ -102,7 +102,7 @@ fn split_suffix(name: &str) -> (&str, Option<&str>) {
     (name, None)
 }
 
-fn is_han(c: char) -> bool {
+fn has_pinyin(c: char) -> bool {
     c.to_pinyin().is_some()
 }
 

@@ -171,7 +171,7 @@ const ZONE_SUFFIXES: &[&str] = &[
 const PLACE_SUFFIXES: &[&str] = &["县", "区", "市", "旗"];
 
 fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+    crate::cjk::is_han(c)
 }
 
 /// The department name at the start of `rest` (what follows a county or a bare 市), if any.

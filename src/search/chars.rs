@@ -2,17 +2,11 @@
 //! ([`Class`]), and the tables that decide that cheaply for the characters nearly all text is made
 //! of ([`classify`], [`Tables`]).
 //!
-//! **Mirrored in `search.js`** (`isHan`, `fold`, `isWord`): change both, and bump
+//! **Mirrored in `search.js`** (`fold`, `isWord`, and `isHan` for [`crate::cjk::is_han`]): change both, and bump
 //! [`super::FORMAT`]. `tests/js/search.test.js` pins the same values as the tests below.
 
 use super::codec::{FNV_BASIS, fnv_han};
-
-/// Whether `c` is a Han character (CJK unified ideographs, their extensions and compatibility
-/// forms, and 〇). The same ranges are in `search.js`.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
+use crate::cjk::is_han;
 
 /// The form a character is indexed and searched in: full-width ASCII (Ａ, ５, ＋) becomes
 /// half-width, the ideographic space a space, and letters lower case where that is one character.
@@ -168,35 +162,6 @@ pub(super) fn fnv_han_alone(c: char, alone: &[u32]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn han_characters_are_the_ranges_search_js_has() {
-        // The same table is in tests/js/search.test.js.
-        let ranges = [
-            (0x3006, false),
-            (0x3007, true),
-            (0x3008, false),
-            (0x33ff, false),
-            (0x3400, true),
-            (0x4dbf, true),
-            (0x4dc0, false),
-            (0x4dff, false),
-            (0x4e00, true),
-            (0x9fff, true),
-            (0xa000, false),
-            (0xf8ff, false),
-            (0xf900, true),
-            (0xfaff, true),
-            (0xfb00, false),
-            (0x1ffff, false),
-            (0x20000, true),
-            (0x3ffff, true),
-            (0x40000, false),
-        ];
-        for (u, han) in ranges {
-            assert_eq!(is_han(char::from_u32(u).unwrap()), han, "U+{u:04X}");
-        }
-    }
 
     #[test]
     fn folding_makes_full_width_half_width_and_letters_lower_case() {

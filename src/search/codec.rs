@@ -112,7 +112,7 @@ pub(super) fn han_key_bytes(k: u64) -> ([u8; 8], usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::is_han;
+    use crate::cjk::is_han;
 
     #[test]
     fn fnv1a_matches_the_reference_values() {

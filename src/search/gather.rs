@@ -35,7 +35,7 @@
 
 use super::chars::{HAN_END, HAN_FIRST, fnv_han_alone, tables};
 use super::codec::{fnv_han, fnv1a};
-use super::tokens::{Emit, Event, MAX_POS, Tokens};
+use super::tokens::{Emit, MAX_POS, TokenEvent, Tokens};
 use super::{GROUPS, SLICE};
 use crate::model::Site;
 
@@ -291,10 +291,10 @@ struct Scanner<'a> {
 
 impl Emit for Scanner<'_> {
     #[inline(always)]
-    fn emit(&mut self, ev: Event<'_>) {
+    fn emit(&mut self, ev: TokenEvent<'_>) {
         let out = &mut *self.out;
         match ev {
-            Event::Han { c, prev, pos } => {
+            TokenEvent::Han { c, prev, pos } => {
                 if self.pass.chars {
                     let i = (c as u32).wrapping_sub(HAN_FIRST) as usize;
                     if let Some(m) = out.masks.get_mut(i) {
@@ -319,8 +319,8 @@ impl Emit for Scanner<'_> {
                 }
                 self.h_prev = fnv_han_alone(c, self.alone);
             }
-            Event::RunEnd { .. } => {}
-            Event::Word { word } => {
+            TokenEvent::RunEnd { .. } => {}
+            TokenEvent::Word { word } => {
                 let hash = fnv1a(word.as_bytes());
                 let g = self.pass.group_of[hash as usize & self.mask];
                 if let Some(words) = out.words.get_mut(usize::from(g)) {

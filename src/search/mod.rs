@@ -71,7 +71,7 @@ mod postings;
 mod read;
 mod tokens;
 
-pub use chars::{fold, is_han};
+pub use chars::fold;
 pub use codec::{FORMAT, bucket_of, fnv1a, read_varint, shard_of};
 pub use read::{Postings, read_char, read_postings};
 pub use tokens::keys_of;

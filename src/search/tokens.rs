@@ -1,4 +1,4 @@
-//! The tokeniser: a text to the events the index is made of ([`Event`]): Han characters with
+//! The tokeniser: a text to the events the index is made of ([`TokenEvent`]): Han characters with
 //! their positions, the ends of Han runs, and tokens of letters and digits. [`keys_of`] is what
 //! `search.js` does with a query. The same tokeniser reads HTML in [`super::html_text`].
 
@@ -8,25 +8,27 @@ use super::chars::{Class, char_at, classify, tables};
 /// one-character run) and tokens. What `search.js` does with a query, for tests.
 pub fn keys_of(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    Tokens::default().feed(text, 0, &mut |ev: Event<'_>| push_key(&mut out, ev));
+    Tokens::default().feed(text, 0, &mut |ev: TokenEvent<'_>| push_key(&mut out, ev));
     out
 }
 
 /// The key a tokeniser event stands for, if any, pushed to `out` (see [`keys_of`]).
-pub(super) fn push_key(out: &mut Vec<String>, ev: Event<'_>) {
+pub(super) fn push_key(out: &mut Vec<String>, ev: TokenEvent<'_>) {
     match ev {
-        Event::Han { c, prev, .. } => {
+        TokenEvent::Han { c, prev, .. } => {
             if let Some(p) = prev {
                 out.push(format!("{p}{c}"));
             }
         }
-        Event::RunEnd { len: 1, last } => out.push(last.to_string()),
-        Event::RunEnd { .. } => {}
-        Event::Word { word, .. } => out.push(word.to_string()),
+        TokenEvent::RunEnd { len: 1, last } => out.push(last.to_string()),
+        TokenEvent::RunEnd { .. } => {}
+        TokenEvent::Word { word, .. } => out.push(word.to_string()),
     }
 }
 
-pub(super) enum Event<'a> {
+/// What the tokeniser finds, in text order. (Named apart from `pulldown_cmark::Event`, which the
+/// Markdown renderer next door is full of.)
+pub(super) enum TokenEvent<'a> {
     /// A Han character at a position, with the one before it in the same run.
     Han {
         c: char,
@@ -42,12 +44,12 @@ pub(super) enum Event<'a> {
 /// What receives the tokeniser's events: any closure, or [`Scanner`], whose method is inlined
 /// into the tokeniser's loop (a closure that big would be called once per character instead).
 pub(super) trait Emit {
-    fn emit(&mut self, ev: Event<'_>);
+    fn emit(&mut self, ev: TokenEvent<'_>);
 }
 
-impl<F: FnMut(Event<'_>)> Emit for F {
+impl<F: FnMut(TokenEvent<'_>)> Emit for F {
     #[inline(always)]
-    fn emit(&mut self, ev: Event<'_>) {
+    fn emit(&mut self, ev: TokenEvent<'_>) {
         self(ev)
     }
 }
@@ -97,7 +99,7 @@ impl Tokens {
 pub(super) fn step(word: &mut String, at: &mut At, c: char, class: Class, emit: &mut impl Emit) {
     if class == Class::Han {
         flush_word(word, emit);
-        emit.emit(Event::Han {
+        emit.emit(TokenEvent::Han {
             c,
             prev: at.prev,
             pos: at.pos,
@@ -107,7 +109,7 @@ pub(super) fn step(word: &mut String, at: &mut At, c: char, class: Class, emit: 
         at.pos += 1;
     } else {
         if let Some(last) = at.prev.take() {
-            emit.emit(Event::RunEnd { len: at.run, last });
+            emit.emit(TokenEvent::RunEnd { len: at.run, last });
             at.run = 0;
             at.pos += 1;
         }
@@ -124,7 +126,7 @@ pub(super) fn step(word: &mut String, at: &mut At, c: char, class: Class, emit: 
 pub(super) fn finish(word: &mut String, at: At, emit: &mut impl Emit) -> u32 {
     let mut pos = at.pos;
     if let Some(last) = at.prev {
-        emit.emit(Event::RunEnd { len: at.run, last });
+        emit.emit(TokenEvent::RunEnd { len: at.run, last });
         pos += 1;
     }
     flush_word(word, emit);
@@ -135,14 +137,14 @@ pub(super) fn finish(word: &mut String, at: At, emit: &mut impl Emit) -> u32 {
 #[inline(always)]
 fn flush_word(word: &mut String, emit: &mut impl Emit) {
     if !word.is_empty() {
-        emit.emit(Event::Word { word });
+        emit.emit(TokenEvent::Word { word });
         word.clear();
     }
 }
 
 /// The Han positions a title uses (the rest of every article starts after the longest title).
 pub(super) fn title_span(title: &str) -> u32 {
-    Tokens::default().feed(title, 0, &mut |_: Event<'_>| {})
+    Tokens::default().feed(title, 0, &mut |_: TokenEvent<'_>| {})
 }
 
 /// Positions past this are not indexed (an article of 268 million Han characters).
@@ -164,8 +166,8 @@ mod tests {
     #[test]
     fn runs_are_separated_by_a_gap_in_positions() {
         let mut seen = Vec::new();
-        Tokens::default().feed("学前，教育", 0, &mut |ev: Event<'_>| {
-            if let Event::Han { c, pos, .. } = ev {
+        Tokens::default().feed("学前，教育", 0, &mut |ev: TokenEvent<'_>| {
+            if let TokenEvent::Han { c, pos, .. } = ev {
                 seen.push((c, pos));
             }
         });

@@ -1,20 +1,20 @@
 //! Tests of reading text out of HTML: against the same text read plainly, and against html5ever.
 
 use super::*;
-use crate::search::tokens::{Event, keys_of, push_key};
+use crate::search::tokens::{TokenEvent, keys_of, push_key};
 
 /// The keys of an HTML fragment, as [`keys_of`] gives those of a text, with the position
 /// after it and its bytes of text.
 fn html_keys(html: &str) -> (Vec<String>, u32, usize) {
     let mut out = Vec::new();
     let (pos, bytes) =
-        Tokens::default().feed_html(html, 0, &mut |ev: Event<'_>| push_key(&mut out, ev));
+        Tokens::default().feed_html(html, 0, &mut |ev: TokenEvent<'_>| push_key(&mut out, ev));
     (out, pos, bytes)
 }
 
 #[test]
 fn the_text_of_html_is_read_as_the_same_text_would_be() {
-    let text_pos = |text: &str| Tokens::default().feed(text, 0, &mut |_: Event<'_>| {});
+    let text_pos = |text: &str| Tokens::default().feed(text, 0, &mut |_: TokenEvent<'_>| {});
     for (html, text) in [
         // Inline elements join, blocks break; link addresses are not text.
         (
