@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
+pub mod html;
 pub mod import;
 pub mod init;
 pub mod links;

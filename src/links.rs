@@ -2,20 +2,16 @@
 //! reach a page or file the build writes, and a `#fragment` must name an element of that page.
 //!
 //! Pages are scanned as they are written (a [`Sink`] wrapped around the real one), with the HTML
-//! tokenizer of html5ever (already in the build through ammonia), so minified pages with unquoted
-//! attributes and entities are read the way a browser reads them. Links are checked once all
+//! tokenizer of html5ever ([`crate::html`]), so minified pages with unquoted attributes and
+//! entities are read the way a browser reads them. Links are checked once all
 //! pages are known; every broken one is reported, page by page.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::sync::Mutex;
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use percent_encoding::percent_decode_str;
+use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
@@ -27,55 +23,20 @@ pub struct PageLinks {
     pub ids: Vec<String>,
 }
 
-struct Collector(RefCell<PageLinks>);
-
-impl TokenSink for Collector {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        if let Token::TagToken(tag) = token
-            && tag.kind == TagKind::StartTag
-        {
-            let mut page = self.0.borrow_mut();
-            for attr in &tag.attrs {
-                match &*attr.name.local {
-                    "href" | "src" => page.links.push(attr.value.to_string()),
-                    "id" => page.ids.push(attr.value.to_string()),
-                    "name" if &*tag.name == "a" => page.ids.push(attr.value.to_string()),
-                    _ => {}
-                }
-            }
-            return after_start_tag(&tag.name);
-        }
-        TokenSinkResult::Continue
-    }
-}
-
-/// What a tree builder would tell html5ever's tokenizer after the start tag `name`: the text of
-/// these elements is not markup, so `<a href>` inside a <title> or a script is not a link. For
-/// any [`TokenSink`] that reads pages as a browser does.
-pub fn after_start_tag(name: &str) -> TokenSinkResult<()> {
-    match name {
-        "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
-        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-            TokenSinkResult::RawData(RawKind::Rawtext)
-        }
-        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-        _ => TokenSinkResult::Continue,
-    }
-}
-
 /// The links and ids of an HTML page.
 pub fn scan(html: &str) -> PageLinks {
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(
-        Collector(RefCell::new(PageLinks::default())),
-        TokenizerOpts::default(),
-    );
-    let _ = tok.feed(&input);
-    tok.end();
-    tok.sink.0.into_inner()
+    let mut page = PageLinks::default();
+    crate::html::start_tags(html, |tag| {
+        for attr in &tag.attrs {
+            match &*attr.name.local {
+                "href" | "src" => page.links.push(attr.value.to_string()),
+                "id" => page.ids.push(attr.value.to_string()),
+                "name" if &*tag.name == "a" => page.ids.push(attr.value.to_string()),
+                _ => {}
+            }
+        }
+    });
+    page
 }
 
 /// Where a link leads, if inside the site.
@@ -92,102 +53,49 @@ pub enum Target {
     OutsideBase,
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
+/// `s` with its percent escapes decoded, as a browser shows them (a malformed escape stays as it
+/// is, invalid UTF-8 becomes U+FFFD).
+fn percent_decoded(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Where the site is published, as a URL to resolve links against: `base_url` itself when it is
+/// absolute, else its path on a stand-in host that no link names.
+fn site_url(base_url: &str) -> Option<Url> {
+    match Url::parse(base_url) {
+        Ok(url) if !url.cannot_be_a_base() => Some(url),
+        _ => Url::parse("http://site.invalid/")
+            .ok()?
+            .join(crate::config::base_path_of(base_url))
+            .ok(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Resolve `link`, found on the page written at `page` (e.g. `issues/x/index.html`), for a site
-/// published at `base_url`.
+/// published at `base_url`: the link is joined to the page's URL as a browser joins it (`url`,
+/// the WHATWG URL standard), and what lands under the site's base path is a file of the output.
 pub fn resolve(base_url: &str, page: &str, link: &str) -> Target {
-    let link = link.trim();
-    let base_path = crate::config::base_path_of(base_url);
-    let lower = link.to_ascii_lowercase();
-    for scheme in ["mailto:", "tel:", "javascript:", "data:", "ftp:"] {
-        if lower.starts_with(scheme) {
-            return Target::Outside;
-        }
+    let Some(site) = site_url(base_url) else {
+        return Target::Outside;
+    };
+    let Ok(target) = site
+        .join(page)
+        .and_then(|page_url| page_url.join(link.trim()))
+    else {
+        return Target::Outside;
+    };
+    if !matches!(target.scheme(), "http" | "https") || target.origin() != site.origin() {
+        return Target::Outside;
     }
-    let (without_fragment, fragment) = match link.split_once('#') {
-        Some((p, f)) => (p, Some(percent_decode(f))),
-        None => (link, None),
+    let base_path = site.path();
+    let path = target.path();
+    let rest = match path.strip_prefix(base_path) {
+        Some(rest) => rest,
+        // The base path without its slash.
+        None if base_path.strip_suffix('/') == Some(path) => "",
+        None => return Target::OutsideBase,
     };
-    let path = without_fragment.split('?').next().unwrap_or_default();
-    let in_site: String = if path.is_empty() {
-        // `#id` or `?q=`: this very page.
-        return Target::Inside {
-            file: page.to_string(),
-            fragment: fragment.filter(|f| !f.is_empty()),
-        };
-    } else if lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("//")
-    {
-        let absolute = if path.starts_with("//") {
-            format!("http:{path}")
-        } else {
-            path.to_string()
-        };
-        let base = if base_url.starts_with("//") {
-            format!("http:{base_url}")
-        } else {
-            base_url.to_string()
-        };
-        let strip = |u: &str| {
-            u.split_once("://")
-                .map(|(_, r)| r.to_string())
-                .unwrap_or_default()
-        };
-        let (a, b) = (strip(&absolute), strip(&base));
-        if !b.is_empty() && (a.starts_with(&b) || format!("{a}/") == b) {
-            a.get(b.len()..).unwrap_or("").to_string()
-        } else {
-            return Target::Outside;
-        }
-    } else if let Some(abs) = path.strip_prefix('/') {
-        match format!("/{abs}").strip_prefix(base_path) {
-            Some(rest) => rest.to_string(),
-            None if format!("/{abs}/") == base_path => String::new(),
-            None => return Target::OutsideBase,
-        }
-    } else {
-        // Relative to the page's folder.
-        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
-        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-        for seg in path.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Target::OutsideBase;
-                    }
-                }
-                s => parts.push(s),
-            }
-        }
-        let mut joined = parts.join("/");
-        if path.ends_with('/') && !joined.is_empty() {
-            joined.push('/');
-        }
-        joined
-    };
-    let decoded = percent_decode(&in_site);
+    let decoded = percent_decoded(rest);
     let file = if decoded.is_empty() || decoded.ends_with('/') {
         format!("{decoded}index.html")
     } else {
@@ -195,7 +103,10 @@ pub fn resolve(base_url: &str, page: &str, link: &str) -> Target {
     };
     Target::Inside {
         file,
-        fragment: fragment.filter(|f| !f.is_empty()),
+        fragment: target
+            .fragment()
+            .map(percent_decoded)
+            .filter(|f| !f.is_empty()),
     }
 }
 
@@ -415,6 +326,47 @@ mod tests {
         for (link, want) in cases {
             assert_eq!(&resolve(base, page, link), want, "{link}");
         }
+    }
+
+    #[test]
+    fn links_resolve_as_a_browser_resolves_them() {
+        let inside = |file: &str, fragment: Option<&str>| Target::Inside {
+            file: file.into(),
+            fragment: fragment.map(String::from),
+        };
+        let page = "issues/2021-1/index.html";
+        let base = "https://example.gov.cn/jb/";
+        // Host case, default ports and dot segments are the URL standard's.
+        for (link, want) in [
+            (
+                "HTTPS://Example.GOV.cn:443/jb/feed.xml",
+                inside("feed.xml", None),
+            ),
+            ("/jb/a/../style.css", inside("style.css", None)),
+            ("//elsewhere.cn/jb/", Target::Outside),
+            ("http://example.gov.cn:8080/jb/", Target::Outside),
+            (
+                "/jb/%E5%86%9C/#%E4%B8%80",
+                inside("农/index.html", Some("一")),
+            ),
+            ("?q=1", inside(page, None)),
+            ("javascript:void(0)", Target::Outside),
+        ] {
+            assert_eq!(resolve(base, page, link), want, "{link}");
+        }
+        // A base URL that is only a path: absolute URLs are another site's.
+        for (link, want) in [
+            ("/x/", inside("x/index.html", None)),
+            ("https://example.gov.cn/x/", Target::Outside),
+            ("../../feed.xml", inside("feed.xml", None)),
+        ] {
+            assert_eq!(resolve("/", page, link), want, "{link}");
+        }
+        assert_eq!(
+            resolve("/jb/", page, "../../../x"),
+            Target::OutsideBase,
+            "above the base path"
+        );
     }
 
     #[test]

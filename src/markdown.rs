@@ -568,35 +568,28 @@ fn defuse_links(event: Event<'_>) -> Event<'_> {
     }
 }
 
-/// The deepest element nesting of an HTML fragment (void elements and comments aside). A quick
-/// scan, not a parser: it only has to bound what raw HTML in a body can do.
+/// The deepest element nesting of an HTML fragment (void and self-closed elements aside), as
+/// html5ever's tokenizer reads it ([`crate::html`]): it bounds what raw HTML in a body can do. Only
+/// bodies with raw HTML are read again for it, which is rare.
 pub fn html_depth(html: &str) -> usize {
+    use crate::html::{TagKind, Token};
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr",
     ];
-    let bytes = html.as_bytes();
     let (mut level, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off + 1;
-        match bytes.get(i) {
-            Some(b'/') => level = level.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let end = html[i..]
-                    .find(|c: char| !c.is_ascii_alphanumeric())
-                    .map_or(html.len(), |e| i + e);
-                let name = html[i..end].to_ascii_lowercase();
-                let close = html[end..].find('>').map_or(html.len(), |e| end + e);
-                let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
-                if !VOID.contains(&name.as_str()) && !self_closing {
+    crate::html::tokens(html, |token| {
+        if let Token::TagToken(tag) = token {
+            match tag.kind {
+                TagKind::EndTag => level = level.saturating_sub(1),
+                TagKind::StartTag if !tag.self_closing && !VOID.contains(&&*tag.name) => {
                     level += 1;
                     max = max.max(level);
                 }
+                TagKind::StartTag => {}
             }
-            _ => {}
         }
-    }
+    });
     max
 }
 

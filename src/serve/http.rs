@@ -98,22 +98,23 @@ pub enum Resolved {
     BadRequest,
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// `s` with its percent escapes decoded; `None` if an escape is malformed (`%zz`, a `%` at the
+/// end) or the bytes are not UTF-8, which is a bad request rather than a file's name.
+fn percent_decoded(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let v = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
 }
 
 /// Map a raw (still percent-encoded) request path onto the site.
@@ -125,7 +126,7 @@ pub fn resolve(base_path: &str, raw: &str, exists: impl Fn(&str) -> bool) -> Res
         }
         return Resolved::NotFound;
     };
-    let Some(decoded) = percent_decode(rest) else {
+    let Some(decoded) = percent_decoded(rest) else {
         return Resolved::BadRequest;
     };
     if decoded.contains('\\') || decoded.contains('\0') || decoded.starts_with('/') {

@@ -223,46 +223,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The values of every `href` and `src` attribute in an HTML page, quoted or not (minified pages
-/// drop quotes).
+/// The values of every `href` and `src` attribute in an HTML page, as the link check reads them.
 pub fn links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let bytes = html.as_bytes();
-    for attr in ["href=", "src="] {
-        let mut from = 0;
-        while let Some(i) = html[from..].find(attr) {
-            let start = from + i + attr.len();
-            from = start;
-            // Must be an attribute: preceded by whitespace.
-            let before = bytes[from - attr.len() - 1];
-            if !(before == b' ' || before == b'\n' || before == b'\t') {
-                continue;
-            }
-            let (value, end) = match bytes.get(start) {
-                Some(b'"') => {
-                    let e = html[start + 1..]
-                        .find('"')
-                        .map_or(html.len(), |e| start + 1 + e);
-                    (&html[start + 1..e], e)
-                }
-                Some(b'\'') => {
-                    let e = html[start + 1..]
-                        .find('\'')
-                        .map_or(html.len(), |e| start + 1 + e);
-                    (&html[start + 1..e], e)
-                }
-                _ => {
-                    let e = html[start..]
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .map_or(html.len(), |e| start + e);
-                    (&html[start..e], e)
-                }
-            };
-            out.push(value.replace("&amp;", "&"));
-            from = end;
-        }
-    }
-    out
+    bulletin::links::scan(html).links
 }
 
 /// An element's name and attributes.
@@ -271,38 +234,16 @@ pub type Element = (String, Vec<(String, String)>);
 /// Every element start tag of a page, as a browser's parser sees them (text of <title>, <script>,
 /// <style> and the like is text, not markup): name and attributes.
 pub fn elements(html: &str) -> Vec<Element> {
-    use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
-    struct Tags(std::cell::RefCell<Vec<Element>>);
-    impl TokenSink for Tags {
-        type Handle = ();
-        fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
-            if let Token::TagToken(tag) = token
-                && tag.kind == TagKind::StartTag
-            {
-                let attrs = tag
-                    .attrs
-                    .iter()
-                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                    .collect();
-                self.0.borrow_mut().push((tag.name.to_string(), attrs));
-                return bulletin::links::after_start_tag(&tag.name);
-            }
-            TokenSinkResult::Continue
-        }
-    }
-    tokenize(html, Tags(Default::default())).0.into_inner()
-}
-
-/// Run html5ever's tokenizer (as a browser's parser, without building a tree) over a whole page.
-fn tokenize<S: html5ever::tokenizer::TokenSink>(html: &str, sink: S) -> S {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{BufferQueue, Tokenizer};
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(sink, Default::default());
-    let _ = tok.feed(&input);
-    tok.end();
-    tok.sink
+    let mut out = Vec::new();
+    bulletin::html::start_tags(html, |tag| {
+        let attrs = tag
+            .attrs
+            .iter()
+            .map(|a| (a.name.local.to_string(), a.value.to_string()))
+            .collect();
+        out.push((tag.name.to_string(), attrs));
+    });
+    out
 }
 
 /// What a browser reads from a page, as a list: start tags with their attributes, end tags, and
@@ -310,58 +251,36 @@ fn tokenize<S: html5ever::tokenizer::TokenSink>(html: &str, sink: S) -> S {
 /// left out). Two pages with the same list show the same thing wherever whitespace next to tags
 /// does not matter, which is what minification may change.
 pub fn reading(html: &str) -> Vec<String> {
-    use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
-    #[derive(Default)]
-    struct Read {
-        out: Vec<String>,
-        text: String,
-    }
-    impl Read {
-        fn flush(&mut self) {
-            let text = self
-                .text
-                .split_ascii_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            if !text.is_empty() {
-                self.out.push(text);
-            }
-            self.text.clear();
+    use bulletin::html::{TagKind, Token};
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut Vec<String>| {
+        let t = text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            out.push(t);
         }
-    }
-    struct Sink(std::cell::RefCell<Read>);
-    impl TokenSink for Sink {
-        type Handle = ();
-        fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
-            let mut r = self.0.borrow_mut();
-            match token {
-                Token::CharacterTokens(t) => r.text.push_str(&t),
-                Token::TagToken(tag) => {
-                    r.flush();
-                    let attrs: Vec<String> = tag
-                        .attrs
-                        .iter()
-                        .map(|a| format!(" {}={:?}", a.name.local, a.value.to_string()))
-                        .collect();
-                    let slash = if tag.kind == TagKind::EndTag { "/" } else { "" };
-                    r.out
-                        .push(format!("<{slash}{}{}>", tag.name, attrs.concat()));
-                    if tag.kind == TagKind::StartTag {
-                        return bulletin::links::after_start_tag(&tag.name);
-                    }
-                }
-                Token::DoctypeToken(d) => {
-                    r.flush();
-                    r.out.push(format!("<!doctype {:?}>", d.name));
-                }
-                _ => {}
-            }
-            TokenSinkResult::Continue
+        text.clear();
+    };
+    bulletin::html::tokens(html, |token| match token {
+        Token::CharacterTokens(t) => text.push_str(&t),
+        Token::TagToken(tag) => {
+            flush(&mut text, &mut out);
+            let attrs: Vec<String> = tag
+                .attrs
+                .iter()
+                .map(|a| format!(" {}={:?}", a.name.local, a.value.to_string()))
+                .collect();
+            let slash = if tag.kind == TagKind::EndTag { "/" } else { "" };
+            out.push(format!("<{slash}{}{}>", tag.name, attrs.concat()));
         }
-    }
-    let mut r = tokenize(html, Sink(Default::default())).0.into_inner();
-    r.flush();
-    r.out
+        Token::DoctypeToken(d) => {
+            flush(&mut text, &mut out);
+            out.push(format!("<!doctype {:?}>", d.name));
+        }
+        _ => {}
+    });
+    flush(&mut text, &mut out);
+    out
 }
 
 /// A GET over plain HTTP/1.1, the path sent exactly as given (no client-side normalisation):

@@ -62,3 +62,70 @@ fn the_text_of_html_is_read_as_the_same_text_would_be() {
     // The bytes of text: everything but markup, references counted as what they stand for.
     assert_eq!(html_keys("<p>学<b>前</b>&amp;</p>").2, "学前&".len());
 }
+
+/// The text of `html` as html5ever's tokenizer reads it, under the rules [`Tokens::feed_html`]
+/// keeps: an inline element's tags are nothing, any other tag is a line break, an image is its
+/// `alt`, and comments and the content of scripts and styles are nothing.
+///
+/// One difference is kept on purpose: a NUL (possible only in raw HTML a site trusts) is a break
+/// to the index, as any control character is, where a browser drops it.
+fn text_by_html5ever(html: &str) -> String {
+    use crate::html::{TagKind, Token};
+    let mut text = String::new();
+    let mut raw = false;
+    crate::html::tokens(html, |token| match token {
+        Token::CharacterTokens(t) if !raw => text.push_str(&t),
+        Token::NullCharacterToken if !raw => text.push('\0'),
+        Token::TagToken(tag) => {
+            let start = tag.kind == TagKind::StartTag;
+            match &*tag.name {
+                "script" | "style" => {
+                    raw = start;
+                    text.push('\n');
+                }
+                "img" if start => {
+                    let alt = tag.attrs.iter().find(|a| &*a.name.local == "alt");
+                    text.extend(alt.map(|a| a.value.to_string()));
+                }
+                name if !is_inline(name) => text.push('\n'),
+                _ => {}
+            }
+        }
+        _ => {}
+    });
+    text
+}
+
+/// `feed_html` and html5ever read `html` to the same keys at the same positions.
+fn assert_read_alike(html: &str, what: &str) {
+    let text = text_by_html5ever(html);
+    let text_pos = Tokens::default().feed(&text, 0, &mut |_: TokenEvent<'_>| {});
+    let (keys, pos, _) = html_keys(html);
+    assert_eq!(keys, keys_of(&text), "{what}");
+    assert_eq!(pos, text_pos, "{what}");
+}
+
+#[test]
+fn the_text_of_html_is_read_as_html5ever_reads_it() {
+    // The fuzz corpus, rendered as the build renders a body: sanitised, and trusted as it is.
+    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut bodies = 0;
+    for entry in std::fs::read_dir(&fuzz).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for trust in [false, true] {
+            let html = crate::markdown::render(&text, trust).html;
+            assert_read_alike(&html, &format!("{} trusted: {trust}", path.display()));
+            bodies += 1;
+        }
+    }
+    assert!(bodies >= 4);
+    // Every article of the sample, as built.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let prepared = crate::build::prepare(&crate::build::BuildOptions::new(root))
+        .unwrap_or_else(|_| panic!("the sample prepares"));
+    assert!(!prepared.site.articles.is_empty());
+    for art in &prepared.site.articles {
+        assert_read_alike(&art.html, &art.title);
+    }
+}
