@@ -3,10 +3,20 @@
 //!
 //! The library is the build pipeline, one module per stage, called in order by [`build::build`]:
 //! [`config`] (site.yaml) → [`theme`] → [`load`] (content/ read, front matter checked, Markdown
-//! rendered) → [`model`] (issues, articles, counties, topics, every output's URL) → [`render`]
-//! (Tera, in parallel) → [`output`] (minify, write, atomic swap). The command-line interface in
-//! `main.rs` and `cmd/` sits at the edge and only resolves options and prints. The importer
-//! ([`import`]), which turns bulletin texts as received into content/, sits at the other edge.
+//! rendered, bodies minified, photos and attachments found: [`assets`]) → [`model`] (issues, articles, counties, topics, every output's URL)
+//! → [`render`] (Tera, in parallel, from templates minified once) → [`output`] (write, precompress,
+//! atomic swap). Beside them: [`search`] (the index, built while the pages render), [`stats`] (the
+//! counts, charts and CSV of /stats/ and `bulletin stats`) and [`links`] (the link check, as pages
+//! are written).
+//!
+//! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (templates and bodies, once
+//! each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`] (pinyin URLs),
+//! [`feeds`] (Atom, the sitemap), [`html`] (reading HTML as a browser does), [`cjk`] (what a
+//! Chinese character is) and [`diagnostics`] (every problem with its file and line).
+//!
+//! At the edges: the command-line interface in `main.rs`, `cli.rs` and `cmd/` only resolves
+//! options and prints; `serve` (the dev server, behind the `serve` feature) and [`init`] call into
+//! the same library, and the importer ([`import`]) turns bulletin texts as received into content/.
 
 pub mod assets;
 pub mod build;

@@ -1,5 +1,6 @@
 //! Stage 1, load: every file under `content/` read, split, parsed and rendered to HTML, in parallel,
-//! exactly once.
+//! exactly once. A body is also minified here, once (`minify_body`), rather than on every page
+//! that shows it.
 //!
 //! The result is a flat list of issues (`_index.md`) and articles (every other `.md`), with their
 //! front matter checked field by field and county and topic names resolved against site.yaml's

@@ -11,11 +11,23 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = cli::Cli::parse();
-    // Rendering and minifying recurse over the page's element tree; content nesting is bounded
-    // (markdown::MAX_DEPTH), and roomy stacks keep a deep but legal page far from the limit.
+    // Roomy stacks for the libraries that walk a body's tree (ammonia on raw HTML, Tera over
+    // nested values). Nothing of ours recurses per element any more (src/minify.rs keeps no tree),
+    // and content nesting is bounded (markdown::MAX_DEPTH); the 16 MiB were kept, not re-measured.
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(16 << 20)
         .build_global();
     let code = cmd::run(cli);
     std::process::exit(code);
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        // clap's own checks of the derive: conflicting names, bad defaults, missing values.
+        super::cli::Cli::command().debug_assert();
+    }
 }

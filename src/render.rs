@@ -530,7 +530,8 @@ impl<'s> Renderer<'s> {
         ctx
     }
 
-    /// Render one output to bytes (not minified).
+    /// Render one output to bytes: minified when the site minifies, because its templates and
+    /// bodies were minified once each (see [`crate::minify`]), not the page.
     pub fn render(&self, o: Output) -> Result<Vec<u8>, Diagnostic> {
         match template_of(o) {
             Some(name) => {

@@ -34,16 +34,7 @@ pub fn run(args: BuildArgs) -> i32 {
                     }
                 }
                 if let Some(s) = &report.search {
-                    eprintln!(
-                        "  search index   {:.1} MB for {:.1} MB of text: bigrams and tokens {:.1} MB in {} shards, characters {:.1} MB, results {:.1} MB, {} files",
-                        s.total_bytes() as f64 / 1e6,
-                        s.text_bytes as f64 / 1e6,
-                        s.postings_bytes as f64 / 1e6,
-                        s.shards,
-                        s.char_bytes as f64 / 1e6,
-                        s.meta_bytes as f64 / 1e6,
-                        s.files
-                    );
+                    eprintln!("  search index   {s}");
                 }
             }
             eprintln!(

@@ -135,6 +135,25 @@ impl SearchStats {
     }
 }
 
+/// One line for `build -v`: sizes in MB, then the files.
+impl std::fmt::Display for SearchStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = |bytes: u64| bytes as f64 / 1e6;
+        write!(
+            f,
+            "{:.1} MB for {:.1} MB of text: bigrams and tokens {:.1} MB in {} shards, \
+             characters {:.1} MB, results {:.1} MB, {} files",
+            mb(self.total_bytes()),
+            mb(self.text_bytes),
+            mb(self.postings_bytes),
+            self.shards,
+            mb(self.char_bytes),
+            mb(self.meta_bytes),
+            self.files
+        )
+    }
+}
+
 /// How many buckets for about `bytes` bytes of postings: a power of two.
 pub fn bucket_count(bytes: usize) -> usize {
     bytes

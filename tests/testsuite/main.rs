@@ -2,8 +2,8 @@
 //! own in a temp folder with the real `bulletin` binary (see `helpers::TestSite`) and asserts on what
 //! it wrote or printed.
 
-mod browser;
 mod helpers;
+mod webdriver;
 
 mod build;
 mod errors;

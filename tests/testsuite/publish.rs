@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::browser::free_port;
 use crate::helpers::{TestSite, http_get, links};
+use crate::webdriver::free_port;
 
 fn site() -> TestSite {
     let s = TestSite::new();

@@ -7,8 +7,8 @@ use std::process::Command;
 use bulletin::search::{bucket_of, read_char, read_postings, shard_of};
 use serde_json::Value;
 
-use crate::browser::{Browser, static_server};
 use crate::helpers::{TestSite, copy_dir, repo, snapshot};
+use crate::webdriver::{Browser, static_server};
 
 /// tests/js/fixture: six articles made for the query tests (ids newest first: 0 信丰县脐橙…,
 /// 1 章贡区…, 2 市人社局促进农民工就业, 3 于都县保障工资支付, 4 于都县发展学前教育, 5 定南县…).

@@ -4,8 +4,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::browser::{Browser, Server, free_port};
 use crate::helpers::{TestSite, copy_dir, http_get, repo};
+use crate::webdriver::{Browser, Server, free_port};
 
 /// A site with one issue of two articles and its own copy of the default theme (so the test can
 /// edit the stylesheet).
