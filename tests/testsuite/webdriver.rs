@@ -288,7 +288,9 @@ fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()
     }
     let head = String::from_utf8_lossy(&head);
     let target = head.split_whitespace().nth(1).unwrap_or("/");
-    let path = percent_decode(target.split('?').next().unwrap_or("/"));
+    let path = percent_encoding::percent_decode_str(target.split('?').next().unwrap_or("/"))
+        .decode_utf8_lossy()
+        .into_owned();
     let file = path
         .strip_prefix(prefix)
         .filter(|rel| !rel.split('/').any(|s| s == ".."))
@@ -321,24 +323,4 @@ fn content_type(p: &Path) -> &'static str {
         Some("xml") => "application/xml",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) =
-                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
