@@ -278,11 +278,30 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// Whether messages on stderr may be coloured: it is a terminal and NO_COLOR is not set; and on
+/// Windows, its console has been switched to read colour codes, which the console of cmd.exe and
+/// PowerShell does not do by itself (it would print `←[31merror` instead of a red `error`).
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none()
+        && std::io::stderr().is_terminal()
+        && anstyle_query::windows::enable_ansi_colors().unwrap_or(true)
+}
+
 /// Show `path` relative to `root` when it lies inside it, as the user typed paths.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+        .unwrap_or_else(|_| dunce::simplified(path).to_path_buf())
+}
+
+/// A path as people write it. Canonicalising on Windows gives a verbatim path
+/// (`\\?\C:\简报\output`, `\\?\UNC\server\share`), which no Windows user expects to see
+/// and cmd.exe's `cd` does not take; this drops the prefix (`C:\简报\output`,
+/// `\\server\share`) where the path means the same without it, and keeps it where it does not (over
+/// 260 characters, a name such as `CON`). Elsewhere paths are shown as they are.
+pub fn shown_path(path: &Path) -> std::path::Display<'_> {
+    dunce::simplified(path).display()
 }
 
 /// The closest of `candidates` to `wanted`, if any is close enough to be a plausible typo.
@@ -309,6 +328,32 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_without_the_windows_verbatim_prefix() {
+        let shown = |p: &str| shown_path(Path::new(p)).to_string();
+        if cfg!(windows) {
+            assert_eq!(shown(r"\\?\C:\简报\output"), r"C:\简报\output");
+            assert_eq!(shown(r"\\?\D:\my site\我的简报"), r"D:\my site\我的简报");
+            assert_eq!(shown(r"\\?\UNC\server\share\简报"), r"\\server\share\简报");
+            // Where the prefix changes the meaning it stays: a reserved name, a long path.
+            assert_eq!(shown(r"\\?\C:\site\CON"), r"\\?\C:\site\CON");
+            let long = format!(r"\\?\C:\{}", "很长的文件夹名\\".repeat(40));
+            assert_eq!(shown(&long), long);
+            assert_eq!(
+                display_path(Path::new(r"C:\site"), Path::new(r"\\?\C:\其他\a.md")),
+                PathBuf::from(r"C:\其他\a.md")
+            );
+        } else {
+            // Nothing to drop elsewhere: a path is shown as it is, even one that looks verbatim.
+            assert_eq!(shown("/home/张三/我的简报"), "/home/张三/我的简报");
+            assert_eq!(shown(r"\\?\C:\x"), r"\\?\C:\x");
+        }
+        assert_eq!(
+            shown("content/2021-125/01 就业.md"),
+            "content/2021-125/01 就业.md"
+        );
+    }
 
     #[test]
     fn location_from_byte_range_counts_chinese_columns_in_characters() {

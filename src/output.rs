@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use crate::diagnostics::Diagnostic;
 
@@ -221,15 +222,14 @@ pub fn check_target(target: &Path, site_root: &Path) -> Result<(), Diagnostic> {
         };
         // Canonicalise what exists; the output itself may not exist yet.
         match (p.parent(), p.file_name()) {
-            (Some(parent), Some(name)) => parent
-                .canonicalize()
+            (Some(parent), Some(name)) => dunce::canonicalize(parent)
                 .map(|c| c.join(name))
                 .unwrap_or(p.clone()),
-            _ => p.canonicalize().unwrap_or(p.clone()),
+            _ => dunce::canonicalize(&p).unwrap_or(p.clone()),
         }
     };
     let target_abs = abs(target);
-    let root_abs = site_root.canonicalize().unwrap_or_else(|_| abs(site_root));
+    let root_abs = dunce::canonicalize(site_root).unwrap_or_else(|_| abs(site_root));
     let refuse = |why: String| {
         Err(Diagnostic::error(format!(
             "refusing to use {} as the output folder: {why}",
@@ -241,7 +241,7 @@ pub fn check_target(target: &Path, site_root: &Path) -> Result<(), Diagnostic> {
         return refuse("it is the file system root".into());
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && home.canonicalize().unwrap_or(home) == target_abs
+        && dunce::canonicalize(&home).unwrap_or(home) == target_abs
     {
         return refuse("it is your home folder".into());
     }
@@ -323,13 +323,30 @@ pub fn clean_leftovers(target: &Path) {
 impl Staging {
     /// Swap the new tree in and delete the old one.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        let fail = |e: io::Error| {
-            Diagnostic::error(format!("cannot replace {}: {e}", self.target.display()))
-        };
-        if !self.target.exists() {
-            return std::fs::rename(&self.dir, &self.target).map_err(fail);
+        self.commit_with(&FsOps {
+            exchange: &exchange,
+            rename: &|from, to| std::fs::rename(from, to),
+            sleep: &std::thread::sleep,
+        })
+    }
+
+    /// [`Staging::commit`] with the file system's moves and the wait between tries given, so
+    /// tests can make the file system refuse.
+    fn commit_with(self, fs: &FsOps) -> Result<(), Diagnostic> {
+        let result = self.swap(fs);
+        if result.is_err() {
+            // The new tree is thrown away; the output is the previous build.
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
-        if exchange(&self.dir, &self.target).is_ok() {
+        result.map_err(|e| held_error(&self.target, &e))
+    }
+
+    fn swap(&self, fs: &FsOps) -> io::Result<()> {
+        let retrying = |from: &Path, to: &Path| with_retries(fs.sleep, || (fs.rename)(from, to));
+        if !self.target.exists() {
+            return retrying(&self.dir, &self.target);
+        }
+        if (fs.exchange)(&self.dir, &self.target).is_ok() {
             // `self.dir` now holds the previous build.
             let _ = std::fs::remove_dir_all(&self.dir);
             return Ok(());
@@ -338,11 +355,15 @@ impl Staging {
         if old.exists() {
             let _ = std::fs::remove_dir_all(&old);
         }
-        std::fs::rename(&self.target, &old).map_err(fail)?;
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            let _ = std::fs::rename(&old, &self.target);
-            return Err(fail(e));
+        // On Windows this is the step that fails while a program holds the output open, and
+        // then nothing has moved yet.
+        retrying(&self.target, &old)?;
+        if let Err(e) = retrying(&self.dir, &self.target) {
+            let _ = retrying(&old, &self.target);
+            return Err(e);
         }
+        // A program that opened a file in the old tree just now can keep this from finishing;
+        // the next build removes what is left (it carries the marker).
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
     }
@@ -350,6 +371,62 @@ impl Staging {
     /// Throw the new tree away; the real output is untouched.
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The file system operations of the swap, replaceable in tests.
+struct FsOps<'a> {
+    exchange: &'a dyn Fn(&Path, &Path) -> io::Result<()>,
+    rename: &'a dyn Fn(&Path, &Path) -> io::Result<()>,
+    sleep: &'a dyn Fn(Duration),
+}
+
+/// The waits between tries of a rename the OS refuses because the folder is in use: about three
+/// seconds in all, long enough for a virus scanner or Explorer's thumbnailer to let go of a file
+/// it had only glanced at, short enough not to leave someone wondering whether the build hangs.
+const RETRY_WAITS_MS: [u64; 7] = [20, 50, 100, 200, 400, 800, 1600];
+
+/// Run `op` until it succeeds, retrying after a wait while it fails because something holds the
+/// folder ([`is_held`]); any other error, or the last one, is returned at once.
+fn with_retries(
+    sleep: &dyn Fn(Duration),
+    mut op: impl FnMut() -> io::Result<()>,
+) -> io::Result<()> {
+    let mut waits = RETRY_WAITS_MS.iter();
+    loop {
+        match op() {
+            Err(e) if is_held(&e) => match waits.next() {
+                Some(&ms) => sleep(Duration::from_millis(ms)),
+                None => return Err(e),
+            },
+            other => return other,
+        }
+    }
+}
+
+/// Whether a failed rename means another program holds the folder or a file in it: on Windows
+/// access denied (5), a sharing violation (32) or a lock violation (33), which is what renaming a
+/// folder gives while Explorer shows it or an editor has a file in it open; anywhere "busy" (a
+/// mount point, a folder in use on a network file system). A permission error on Unix is not:
+/// waiting does not change permissions.
+fn is_held(e: &io::Error) -> bool {
+    (cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33)))
+        || e.kind() == io::ErrorKind::ResourceBusy
+}
+
+/// The error for an output folder that could not be replaced.
+fn held_error(target: &Path, e: &io::Error) -> Diagnostic {
+    let shown = crate::diagnostics::shown_path(target);
+    if is_held(e) {
+        Diagnostic::error(format!(
+            "cannot replace the output folder {shown}: another program holds it or a file in it open ({e})"
+        ))
+        .with_help(format!(
+            "close what has {shown} open (an Explorer window showing it, an editor or a terminal in it; a virus scanner lets go by itself) and build again; the previous output was left as it was"
+        ))
+    } else {
+        Diagnostic::error(format!("cannot replace the output folder {shown}: {e}"))
+            .with_help("the previous output was left as it was")
     }
 }
 
@@ -465,6 +542,114 @@ mod tests {
         std::fs::write(s.dir.join("a"), "2").unwrap();
         s.abort();
         assert_eq!(std::fs::read_to_string(target.join("a")).unwrap(), "1");
+    }
+
+    /// What the OS says when a program holds a folder: Windows' sharing violation, Linux's EBUSY.
+    fn busy() -> io::Error {
+        if cfg!(windows) {
+            io::Error::from_raw_os_error(32)
+        } else {
+            io::Error::from(io::ErrorKind::ResourceBusy)
+        }
+    }
+
+    /// A built output folder with `index.html` saying `old`, and a staged build saying `new`.
+    fn built_then_staged(tmp: &Path) -> (PathBuf, Staging) {
+        let site = tmp.join("site");
+        std::fs::create_dir(&site).unwrap();
+        let target = site.join("output");
+        let s = stage(&target, &site).unwrap();
+        std::fs::write(s.dir.join("index.html"), "old").unwrap();
+        s.commit().unwrap();
+        let s = stage(&target, &site).unwrap();
+        std::fs::write(s.dir.join("index.html"), "new").unwrap();
+        (target, s)
+    }
+
+    #[test]
+    fn a_held_output_folder_is_retried_then_left_as_it_was_with_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (target, staged) = built_then_staged(tmp.path());
+        let staged_dir = staged.dir.clone();
+        let slept = std::cell::RefCell::new(Vec::new());
+        let held = |from: &Path, to: &Path| {
+            if from == target {
+                Err(busy())
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let err = staged
+            .commit_with(&FsOps {
+                exchange: &|_, _| Err(busy()),
+                rename: &held,
+                sleep: &|d| slept.borrow_mut().push(d),
+            })
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&target.display().to_string()), "{text}");
+        assert!(text.contains("another program holds it"), "{text}");
+        assert!(text.contains("left as it was"), "{text}");
+        assert_eq!(slept.borrow().len(), RETRY_WAITS_MS.len());
+        let total: Duration = slept.borrow().iter().sum();
+        assert!(total < Duration::from_secs(5), "{total:?}");
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!staged_dir.exists(), "the new tree is thrown away");
+        let names: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[test]
+    fn a_folder_let_go_while_retrying_is_swapped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (target, staged) = built_then_staged(tmp.path());
+        let refusals = std::cell::Cell::new(3);
+        let held_a_while = |from: &Path, to: &Path| {
+            if from == target && refusals.get() > 0 {
+                refusals.set(refusals.get() - 1);
+                Err(busy())
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        staged
+            .commit_with(&FsOps {
+                exchange: &|_, _| Err(busy()),
+                rename: &held_a_while,
+                sleep: &|_| {},
+            })
+            .unwrap();
+        assert_eq!(refusals.get(), 0);
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn other_rename_errors_fail_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (target, staged) = built_then_staged(tmp.path());
+        let slept = std::cell::Cell::new(0);
+        let err = staged
+            .commit_with(&FsOps {
+                exchange: &|_, _| Err(io::Error::from(io::ErrorKind::Unsupported)),
+                rename: &|_, _| Err(io::Error::from(io::ErrorKind::StorageFull)),
+                sleep: &|_| slept.set(slept.get() + 1),
+            })
+            .unwrap_err();
+        assert_eq!(slept.get(), 0);
+        assert!(!err.to_string().contains("another program"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
     }
 
     #[test]

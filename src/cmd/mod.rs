@@ -9,8 +9,6 @@ mod init;
 mod serve;
 mod stats;
 
-use std::io::IsTerminal;
-
 use bulletin::diagnostics::Diagnostics;
 
 use crate::cli::{Cli, Command};
@@ -35,7 +33,7 @@ pub fn run(cli: Cli) -> i32 {
 
 /// Whether to colour messages on stderr.
 pub fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    bulletin::diagnostics::stderr_color()
 }
 
 /// Print diagnostics to stderr.

@@ -10,7 +10,6 @@ pub mod change;
 pub mod http;
 pub mod preview;
 
-use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,9 +48,8 @@ const WATCHED: &[&str] = &["content", "themes", "templates", "static", "site.yam
 
 /// Run the preview until Ctrl-C. Errors are for the terminal.
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
-    let root = opts
-        .root
-        .canonicalize()
+    // Without the `\\?\` prefix on Windows, which would show in every path printed.
+    let root = dunce::canonicalize(&opts.root)
         .map_err(|e| format!("cannot open {}: {e}", opts.root.display()))?;
     // The site's base path is kept; the host becomes the local address.
     let base_path = match Config::load(&root) {
@@ -130,7 +128,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let rebuild_root = root.clone();
     std::thread::spawn(move || rebuild_loop(rx, preview, rebuild_state, &rebuild_root, &theme));
 
-    eprintln!("serving {} at {base_url} (Ctrl-C to stop)", root.display());
+    eprintln!(
+        "serving {} at {base_url} (Ctrl-C to stop)",
+        crate::diagnostics::shown_path(&root)
+    );
     if opts.open {
         open_browser(&base_url);
     }
@@ -291,8 +292,7 @@ fn report(state: &ServeState, preview: &Preview, outcome: &Outcome, what: &str, 
         }
         Outcome::Unchanged => {}
         Outcome::Failed(diags) => {
-            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
-            eprint!("{}", diags.render(color));
+            eprint!("{}", diags.render(crate::diagnostics::stderr_color()));
             eprintln!("{what}: build failed; still serving the last good site");
             let text = diags.render(false);
             state.set_error(Some(text.clone()));
@@ -301,11 +301,15 @@ fn report(state: &ServeState, preview: &Preview, outcome: &Outcome, what: &str, 
     }
 }
 
+/// Open `url` in the default browser, without waiting for it.
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", url])
+        // The shell's URL handler, what ShellExecute runs for a link: no cmd.exe in between, so
+        // no `&`, `^` or `%` in the site's base path is read as cmd's syntax (`cmd /C start`
+        // would), and no window flashes up.
+        ("rundll32", vec!["url.dll,FileProtocolHandler", url])
     } else {
         ("xdg-open", vec![url])
     };

@@ -12,6 +12,7 @@ mod hardening;
 mod import;
 mod links;
 mod photos;
+mod platforms;
 mod publish;
 mod sample;
 mod search;
