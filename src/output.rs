@@ -382,7 +382,7 @@ struct FsOps<'a> {
 }
 
 /// The waits between tries of a rename the OS refuses because the folder is in use: about three
-/// seconds in all, long enough for a virus scanner or Explorer's thumbnailer to let go of a file
+/// seconds in all, long enough for a virus scanner or Explorer's preview to let go of a file
 /// it had only glanced at, short enough not to leave someone wondering whether the build hangs.
 const RETRY_WAITS_MS: [u64; 7] = [20, 50, 100, 200, 400, 800, 1600];
 
@@ -406,7 +406,7 @@ fn with_retries(
 
 /// Whether a failed rename means another program holds the folder or a file in it: on Windows
 /// access denied (5), a sharing violation (32) or a lock violation (33), which is what renaming a
-/// folder gives while Explorer shows it or an editor has a file in it open; anywhere "busy" (a
+/// folder gives while a program has its current folder in it or a file in it open; anywhere "busy" (a
 /// mount point, a folder in use on a network file system). A permission error on Unix is not:
 /// waiting does not change permissions.
 fn is_held(e: &io::Error) -> bool {
@@ -422,7 +422,7 @@ fn held_error(target: &Path, e: &io::Error) -> Diagnostic {
             "cannot replace the output folder {shown}: another program holds it or a file in it open ({e})"
         ))
         .with_help(format!(
-            "close what has {shown} open (an Explorer window showing it, an editor or a terminal in it; a virus scanner lets go by itself) and build again; the previous output was left as it was"
+            "close what has {shown} open (a command window whose current folder is in it, a program with one of its files open, Explorer's preview pane; a virus scanner lets go by itself) and build again; the previous output was left as it was"
         ))
     } else {
         Diagnostic::error(format!("cannot replace the output folder {shown}: {e}"))

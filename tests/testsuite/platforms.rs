@@ -1,6 +1,6 @@
 //! What differs on the systems offices use: a site saved with Windows line endings, and an output
 //! folder another program holds while a build wants to replace it (on Windows a program inside
-//! it or Explorer showing it; on Linux the same refusal comes from a busy mount point).
+//! it or with a file in it open; on Linux the same refusal comes from a busy mount point).
 
 use crate::helpers::{TestSite, leftovers};
 
@@ -101,7 +101,7 @@ fn a_build_while_the_output_is_held_fails_naming_it_and_leaves_it_as_it_was() {
 }
 
 /// Windows itself: another program whose current folder is the output folder (a terminal `cd`'d
-/// into it; Explorer showing it holds it the same way). Windows, and Wine, then refuse to rename
+/// into it). Windows, and Wine, then refuse to rename
 /// the folder with a sharing violation.
 #[cfg(windows)]
 #[test]
