@@ -522,11 +522,7 @@ mod tests {
                 round.to_string()
             );
         }
-        let names: Vec<_> = std::fs::read_dir(&site)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("output")]);
+        assert_eq!(names_in(&site), ["output"]);
     }
 
     #[test]
@@ -542,6 +538,16 @@ mod tests {
         std::fs::write(s.dir.join("a"), "2").unwrap();
         s.abort();
         assert_eq!(std::fs::read_to_string(target.join("a")).unwrap(), "1");
+    }
+
+    /// The names in a folder: the output and nothing a build left behind.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     /// What the OS says when a program holds a folder: Windows' sharing violation, Linux's EBUSY.
@@ -598,11 +604,7 @@ mod tests {
             "old"
         );
         assert!(!staged_dir.exists(), "the new tree is thrown away");
-        let names: Vec<_> = std::fs::read_dir(target.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("output")]);
+        assert_eq!(names_in(target.parent().unwrap()), ["output"]);
     }
 
     #[test]
