@@ -4,10 +4,10 @@
 //! The library is the build pipeline, one module per stage, called in order by [`build::build`]:
 //! [`config`] (site.yaml) → [`theme`] → [`load`] (content/ read, front matter checked, Markdown
 //! rendered, bodies minified, photos and attachments found: [`assets`]) → [`model`] (issues,
-//! articles, counties, topics, every output's URL) → [`render`] (Tera, in parallel, from templates minified once) → [`output`] (write, precompress,
-//! atomic swap). Beside them: [`search`] (the index, built while the pages render), [`stats`] (the
-//! counts, charts and CSV of /stats/ and `bulletin stats`) and [`links`] (the link check, as pages
-//! are written).
+//! articles, counties, topics, every output's URL) → [`render`] (Tera, in parallel, from templates
+//! minified once) → [`output`] (write, precompress, atomic swap). Beside them: [`search`] (the
+//! index, built while the pages render), [`stats`] (the counts, charts and CSV of /stats/ and
+//! `bulletin stats`) and [`links`] (the link check, as pages are written).
 //!
 //! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (templates and bodies, once
 //! each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`] (pinyin URLs),
