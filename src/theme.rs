@@ -148,6 +148,15 @@ const ADDED_LATER: &[&str] = &[
     "partials/attachments.html",
 ];
 
+/// A template of the built-in default theme.
+fn builtin_template(name: &str, bytes: &[u8]) -> TemplateSource {
+    TemplateSource {
+        name: name.to_string(),
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        origin: format!("(built-in default theme)/templates/{name}"),
+    }
+}
+
 /// [`load`], choosing whether theme CSS and JS get fingerprinted names. The dev server turns it
 /// off, so that a stylesheet edit changes one file and no page.
 pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostics> {
@@ -172,19 +181,7 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
     } else if config.theme == "default" {
         for (path, bytes) in DEFAULT_THEME {
             if let Some(name) = path.strip_prefix("templates/") {
-                match std::str::from_utf8(bytes) {
-                    Ok(text) => {
-                        templates.insert(
-                            name.to_string(),
-                            TemplateSource {
-                                name: name.to_string(),
-                                text: text.to_string(),
-                                origin: format!("(built-in default theme)/templates/{name}"),
-                            },
-                        );
-                    }
-                    Err(_) => unreachable!("built-in templates are UTF-8"),
-                }
+                templates.insert(name.to_string(), builtin_template(name, bytes));
             } else if let Some(rel) = path.strip_prefix("static/") {
                 statics.insert(
                     rel.to_string(),
@@ -211,18 +208,8 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
             let Some(name) = path.strip_prefix("templates/") else {
                 continue;
             };
-            if ADDED_LATER.contains(&name)
-                && !templates.contains_key(name)
-                && let Ok(text) = std::str::from_utf8(bytes)
-            {
-                templates.insert(
-                    name.to_string(),
-                    TemplateSource {
-                        name: name.to_string(),
-                        text: text.to_string(),
-                        origin: format!("(built-in default theme)/templates/{name}"),
-                    },
-                );
+            if ADDED_LATER.contains(&name) && !templates.contains_key(name) {
+                templates.insert(name.to_string(), builtin_template(name, bytes));
             }
         }
     }

@@ -1,0 +1,294 @@
+use super::*;
+use crate::config::Config;
+use crate::model::{Issue, Term};
+use std::path::PathBuf;
+
+pub fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+/// A site of articles given as (date, county, unit, topics); terms in order of first use.
+pub fn site(arts: &[(&str, &str, Option<&str>, &[&str])]) -> Site {
+    let mut counties: Vec<Term> = Vec::new();
+    let mut topics: Vec<Term> = Vec::new();
+    let term = |list: &mut Vec<Term>, name: &str, a: usize| {
+        let i = list.iter().position(|t| t.name == name).unwrap_or_else(|| {
+            list.push(Term {
+                name: name.into(),
+                slug: crate::slug::slugify(name),
+                order: list.len() as i64,
+                articles: vec![],
+            });
+            list.len() - 1
+        });
+        list[i].articles.push(a);
+        i
+    };
+    let mut articles = Vec::new();
+    for (i, (date, county, unit, tops)) in arts.iter().enumerate() {
+        let c = term(&mut counties, county, i);
+        let ts = tops.iter().map(|t| term(&mut topics, t, i)).collect();
+        articles.push(Article {
+            slug: format!("a{i}"),
+            title: format!("文章{i}"),
+            county: c,
+            unit: unit.map(str::to_string),
+            topics: ts,
+            summary: String::new(),
+            date: d(date),
+            issue: 0,
+            position: i + 1,
+            html: "".into(),
+            extra: Default::default(),
+            path: PathBuf::new(),
+            draft: false,
+            attachments: Vec::new(),
+        });
+    }
+    Site {
+        config: Config::default_for(std::path::Path::new("/")),
+        issues: vec![Issue {
+            slug: "i".into(),
+            number: 1,
+            date: d("2021-01-01"),
+            title: String::new(),
+            series: None,
+            editor: None,
+            extra: Default::default(),
+            intro_html: "".into(),
+            articles: (0..arts.len()).collect(),
+            path: PathBuf::new(),
+        }],
+        articles,
+        counties,
+        topics,
+        assets: Default::default(),
+    }
+}
+
+fn sample() -> Site {
+    site(&[
+        ("2021-12-30", "于都县", None, &["教育"]),
+        ("2021-07-29", "赣州市", Some("市人社局"), &["就业", "教育"]),
+        ("2021-07-01", "于都县", None, &["教育"]),
+        ("2021-03-31", "赣州市", Some("市住建局"), &["住房"]),
+        ("2019-02-01", "定南县", None, &["医疗"]),
+    ])
+}
+
+fn cells(t: &Table) -> Vec<(String, Vec<u64>, u64)> {
+    t.rows
+        .iter()
+        .map(|r| (r.name.clone(), r.counts.clone(), r.total))
+        .collect()
+}
+
+#[test]
+fn counts_by_county_and_year_include_empty_years_between() {
+    let t = count(&sample(), &Query::new(By::County, Period::Year));
+    let labels: Vec<String> = t.columns.iter().map(|k| k.label()).collect();
+    assert_eq!(labels, ["2019", "2020", "2021"]);
+    assert_eq!(
+        cells(&t),
+        [
+            ("于都县".to_string(), vec![0, 0, 2], 2),
+            ("赣州市".to_string(), vec![0, 0, 2], 2),
+            ("定南县".to_string(), vec![1, 0, 0], 1),
+        ]
+    );
+    assert_eq!(t.column_totals, [1, 0, 4]);
+    assert_eq!(t.total, 5);
+}
+
+#[test]
+fn an_article_in_two_topics_counts_in_both_and_once_in_the_total() {
+    let t = count(&sample(), &Query::new(By::Topic, Period::Year));
+    let edu = t.rows.iter().find(|r| r.name == "教育").unwrap();
+    let job = t.rows.iter().find(|r| r.name == "就业").unwrap();
+    assert_eq!((edu.total, job.total), (3, 1));
+    let rows_sum: u64 = t.rows.iter().map(|r| r.total).sum();
+    assert_eq!((rows_sum, t.total), (6, 5));
+}
+
+#[test]
+fn quarters_and_months_of_a_range_are_columns_even_when_empty() {
+    let q = Query::new(By::County, Period::Quarter).between(d("2021-01-01"), d("2021-12-31"));
+    let t = count(&sample(), &q);
+    let labels: Vec<String> = t.columns.iter().map(|k| k.label()).collect();
+    assert_eq!(labels, ["2021Q1", "2021Q2", "2021Q3", "2021Q4"]);
+    assert_eq!(t.rows[0].counts, [0, 0, 1, 1]); // 于都县
+    assert_eq!(t.rows[1].counts, [1, 0, 1, 0]); // 赣州市
+    assert_eq!(t.rows[2].counts, [0, 0, 0, 0]); // 定南县, outside the range
+    assert_eq!(t.total, 4);
+    let m = count(
+        &sample(),
+        &Query::new(By::County, Period::Month).between(d("2021-03-31"), d("2021-07-01")),
+    );
+    let labels: Vec<String> = m.columns.iter().map(|k| k.label()).collect();
+    assert_eq!(
+        labels,
+        ["2021-03", "2021-04", "2021-05", "2021-06", "2021-07"]
+    );
+    // Both ends are inclusive.
+    assert_eq!(m.column_totals, [1, 0, 0, 0, 1]);
+}
+
+#[test]
+fn units_fall_back_to_the_county_and_sort_by_count() {
+    let t = count(&sample(), &Query::new(By::Unit, Period::Year));
+    let names: Vec<(&str, u64)> = t.rows.iter().map(|r| (r.name.as_str(), r.total)).collect();
+    assert_eq!(
+        names,
+        [
+            ("于都县", 2),
+            ("定南县", 1),
+            ("市人社局", 1),
+            ("市住建局", 1)
+        ]
+    );
+}
+
+#[test]
+fn ranks_share_places_on_ties() {
+    let t = count(&sample(), &Query::new(By::County, Period::Year));
+    let ranked = rank(&t);
+    let r: Vec<(usize, &str, u64)> = ranked
+        .iter()
+        .map(|p| (p.rank, p.name.as_str(), p.count))
+        .collect();
+    assert_eq!(r, [(1, "于都县", 2), (1, "赣州市", 2), (3, "定南县", 1)]);
+}
+
+#[test]
+fn the_latest_complete_quarter_is_before_the_current_one() {
+    let s = sample();
+    let k = latest_complete(&s, Period::Quarter, d("2021-12-31")).unwrap();
+    assert_eq!(k.label(), "2021Q3");
+    let k = latest_complete(&s, Period::Quarter, d("2022-01-01")).unwrap();
+    assert_eq!(k.label(), "2021Q4");
+    let y = latest_complete(&s, Period::Year, d("2021-06-01")).unwrap();
+    assert_eq!(y.label(), "2019");
+    assert_eq!(latest_complete(&s, Period::Year, d("2019-06-01")), None);
+}
+
+#[test]
+fn bad_dates_and_a_reversed_range_are_errors_that_say_what_to_write() {
+    let msg = |r: Result<Query, Diagnostic>| r.unwrap_err().render(false);
+    let e = msg(parse_range(Some("2021-02-30"), None));
+    assert!(e.contains("`--from 2021-02-30` is not a date"), "{e}");
+    assert!(e.contains("YYYY-MM-DD"), "{e}");
+    let e = msg(parse_range(None, Some("2021/09/30")));
+    assert!(e.contains("`--to 2021/09/30` is not a date"), "{e}");
+    let e = msg(parse_range(Some("2021-07-01"), Some("2021-06-30")));
+    assert!(
+        e.contains("`--to 2021-06-30` is before `--from 2021-07-01`"),
+        "{e}"
+    );
+    let q = parse_range(Some("2021-07-01"), Some("2021-07-01")).unwrap();
+    assert_eq!(
+        (q.from, q.to),
+        (Some(d("2021-07-01")), Some(d("2021-07-01")))
+    );
+}
+
+#[test]
+fn front_matter_only_loading_reads_what_full_loading_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "content/2021-1/_index.md",
+        "---\nnumber: 1\ndate: 2021-07-29\n---\n按语。\n",
+    );
+    let body = "正文。\n\n---\n\ncounty: 不是前言\n".repeat(2000);
+    // A byte-order mark and CRLF line ends, a long body with `---` lines in it.
+    write(
+        "content/2021-1/a.md",
+        &format!(
+            "\u{feff}---\r\ntitle: 甲\r\ncounty: 于都县\r\ntopics: [教育, 医疗]\r\n---\r\n{body}"
+        ),
+    );
+    write(
+        "content/2021-1/b.md",
+        &format!(
+            "---\ntitle: 乙\ncounty: 定南县\nunit: 市人社局\ntopics: [就业]\ndate: 2021-08-01\n---\n{body}"
+        ),
+    );
+    write(
+        "content/2021-1/c.md",
+        "---\ntitle: 丙\ncounty: 赣州市\ntopics: [教育]\n---",
+    );
+    let config = Config::default_for(root);
+    let facts = |bodies: bool| {
+        let (loaded, _) = crate::load::load_with(&config, false, bodies).unwrap();
+        let site = crate::model::build(config.clone(), loaded).unwrap();
+        site.articles
+            .iter()
+            .map(|a| {
+                let topics: Vec<&str> = a
+                    .topics
+                    .iter()
+                    .map(|&t| site.topics[t].name.as_str())
+                    .collect();
+                format!(
+                    "{} {} {:?} {:?} {}",
+                    a.title,
+                    site.counties[a.county].name,
+                    a.unit,
+                    topics,
+                    a.date.iso()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let full = facts(true);
+    assert_eq!(full.len(), 3);
+    assert_eq!(facts(false), full);
+}
+
+#[test]
+fn period_labels_and_days() {
+    let k = Period::Quarter.of(d("2020-02-29"));
+    assert_eq!(k.label_zh(), "2020年第一季度");
+    assert_eq!(k.days(), (d("2020-01-01"), d("2020-03-31")));
+    let m = Period::Month.of(d("2021-02-03"));
+    assert_eq!(
+        (m.label(), m.short_zh()),
+        ("2021-02".to_string(), "2月".to_string())
+    );
+    assert_eq!(m.days().1, d("2021-02-28"));
+    assert_eq!(Period::Month.of(d("2021-12-01")).next().label(), "2022-01");
+    assert_eq!(Period::Year.of(d("2021-12-01")).next().label(), "2022");
+}
+
+#[test]
+fn vocabulary_names_without_articles_are_rows_of_zeros() {
+    let mut s = sample();
+    s.config = Config::parse(
+        std::path::Path::new("/"),
+        "counties:\n  - name: 于都县\n  - name: 瑞金市\n  - name: 赣州市\n  - name: 定南县\n",
+    )
+    .unwrap();
+    for (i, c) in s.counties.iter_mut().enumerate() {
+        c.order = [0, 2, 3][i];
+    }
+    let t = count(&s, &Query::new(By::County, Period::Year));
+    let names: Vec<(&str, Option<usize>, u64)> = t
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.term, r.total))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("于都县", Some(0), 2),
+            ("瑞金市", None, 0),
+            ("赣州市", Some(1), 2),
+            ("定南县", Some(2), 1)
+        ]
+    );
+}
