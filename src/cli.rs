@@ -146,6 +146,10 @@ pub struct StatsArgs {
     /// A table aligned for the terminal, CSV (UTF-8 with a BOM, for Excel) or JSON.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     pub format: StatsFormat,
+    /// Read every file, neither using nor writing the memo of unchanged files in
+    /// .bulletin/cache/stats.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

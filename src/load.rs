@@ -291,6 +291,23 @@ pub fn load_one(
     load_one_with(config, assets, root, path, include_drafts, true)
 }
 
+/// Load one file as `load_with(.., bodies: false)` does: front matter only, no photos looked at.
+pub fn load_front_matter(
+    config: &Config,
+    root: &Path,
+    path: &Path,
+    include_drafts: bool,
+) -> (LoadedItem, Vec<Diagnostic>) {
+    load_one_with(
+        config,
+        &Assets::default(),
+        root,
+        path,
+        include_drafts,
+        false,
+    )
+}
+
 fn load_one_with(
     config: &Config,
     assets: &Assets,

@@ -10,6 +10,7 @@
 //! An article counts once in its county's row and once in each of its topics' rows, so the rows of
 //! a topic table can add up to more than its 合计 row, which counts articles.
 
+pub mod cache;
 pub mod chart;
 pub mod csv;
 pub mod pages;
@@ -499,24 +500,38 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
 }
 
 /// The site at `root` read for counting: site.yaml, and front matter only (no Markdown is
-/// rendered and no page is built), with drafts when `drafts`.
+/// rendered and no page is built), with drafts when `drafts`. Files unchanged since the last run
+/// come from the memo in `.bulletin/cache/stats` ([`cache`]) unless `memo` is false; the site is
+/// then for counting only (remembered articles have no title or summary). Errors are the full
+/// loader's: when the model refuses what the memo gave (an article whose issue is gone, say), the
+/// files are read again so each message carries its file and line.
 /// The time of each step is added to `timings`.
 pub fn load_site(
     root: &std::path::Path,
     drafts: bool,
+    memo: bool,
     timings: &mut Vec<(&'static str, std::time::Duration)>,
-) -> Result<(Site, Diagnostics), Diagnostics> {
-    let start = std::time::Instant::now();
+) -> Result<(Site, Diagnostics, cache::Use), Diagnostics> {
     let config = crate::config::Config::load(root)?;
-    let (loaded, warnings) = crate::load::load_with(&config, drafts, false)?;
-    timings.push(("load", start.elapsed()));
     let start = std::time::Instant::now();
-    let site = crate::model::build(config, loaded).map_err(|mut d| {
-        d.extend(warnings.clone());
-        d
-    })?;
+    let (loaded, warnings, used) = if memo {
+        cache::load(&config, drafts, timings)?
+    } else {
+        let (l, w) = crate::load::load_with(&config, drafts, false)?;
+        timings.push(("read", start.elapsed()));
+        (l, w, cache::Use::default())
+    };
+    let start = std::time::Instant::now();
+    let built = crate::model::build(config.clone(), loaded);
     timings.push(("model", start.elapsed()));
-    Ok((site, warnings))
+    match built {
+        Ok(site) => Ok((site, warnings, used)),
+        Err(_) if used.remembered > 0 => load_site(root, drafts, false, timings),
+        Err(mut d) => {
+            d.extend(warnings);
+            Err(d)
+        }
+    }
 }
 
 /// Which taxonomy a `By` other than units reads.

@@ -248,6 +248,221 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
     let full = facts(true);
     assert_eq!(full.len(), 3);
     assert_eq!(facts(false), full);
+
+    // Through the memo, first run (every file read) and second (every file remembered): the
+    // same counts as the full loader, for every question.
+    age_all(root);
+    let (full_site, _) = {
+        let (loaded, w) = crate::load::load_with(&config, false, true).unwrap();
+        (crate::model::build(config.clone(), loaded).unwrap(), w)
+    };
+    let expected = every_table(&full_site);
+    for (run, remembered) in [(1, 0), (2, 4)] {
+        let (site, _, used) = load_site(root, false, true, &mut Vec::new()).unwrap();
+        assert_eq!(every_table(&site), expected, "run {run}");
+        assert_eq!((used.files, used.remembered), (4, remembered), "run {run}");
+    }
+}
+
+/// Every count a site can be asked for.
+fn every_table(site: &Site) -> Vec<Table> {
+    let mut out = Vec::new();
+    for by in [By::County, By::Unit, By::Topic] {
+        for period in [Period::Year, Period::Quarter, Period::Month] {
+            out.push(count(site, &Query::new(by, period)));
+        }
+    }
+    out
+}
+
+/// Set a file's modification time `secs` seconds back.
+fn set_age(path: &std::path::Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+/// Every file under `root/content` an hour old, so the memo may keep it.
+fn age_all(root: &std::path::Path) {
+    for e in walkdir::WalkDir::new(root.join("content")) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            set_age(e.path(), 3600);
+        }
+    }
+}
+
+/// A site of one issue and articles `a.md`… given as (county, topics, draft).
+fn memo_site(articles: &[(&str, &str, bool)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let issue = root.join("content/2021-1");
+    std::fs::create_dir_all(&issue).unwrap();
+    std::fs::write(
+        issue.join("_index.md"),
+        "---\nnumber: 1\ndate: 2021-07-29\n---\n",
+    )
+    .unwrap();
+    for (i, (county, topics, draft)) in articles.iter().enumerate() {
+        std::fs::write(
+            issue.join(format!("{}.md", (b'a' + i as u8) as char)),
+            format!(
+                "---\ntitle: 第{i}篇\ncounty: {county}\ntopics: [{topics}]\ndraft: {draft}\n---\n正文。\n"
+            ),
+        )
+        .unwrap();
+    }
+    age_all(root);
+    dir
+}
+
+/// Counts through the memo, checked against the full loader's, and how many files the memo gave.
+fn counted_through_memo(root: &std::path::Path, drafts: bool) -> (Vec<Table>, usize) {
+    let (site, _, used) = load_site(root, drafts, true, &mut Vec::new()).unwrap();
+    let config = Config::load(root).unwrap();
+    let (loaded, _) = crate::load::load_with(&config, drafts, true).unwrap();
+    let full = crate::model::build(config, loaded).unwrap();
+    let tables = every_table(&site);
+    assert_eq!(tables, every_table(&full), "memo and full loader disagree");
+    (tables, used.remembered)
+}
+
+/// Articles per county, sorted by name.
+fn county_totals(tables: &[Table]) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = tables[0]
+        .rows
+        .iter()
+        .map(|r| (r.name.clone(), r.total))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_memo_notices_an_edited_file_a_new_one_and_a_deleted_one() {
+    let dir = memo_site(&[
+        ("于都县", "教育", false),
+        ("定南县", "就业", false),
+        ("于都县", "医疗", false),
+    ]);
+    let root = dir.path();
+    let a = root.join("content/2021-1/a.md");
+    let (_, remembered) = counted_through_memo(root, false);
+    assert_eq!(remembered, 0);
+    assert!(root.join(cache::FILE).is_file(), "the memo is written");
+    let (t, remembered) = counted_through_memo(root, false);
+    assert_eq!(remembered, 4);
+    assert_eq!(
+        county_totals(&t),
+        [("于都县".to_string(), 2), ("定南县".to_string(), 1)]
+    );
+
+    // Edited to another county of the same length in bytes: same size, another time.
+    let text = std::fs::read_to_string(&a)
+        .unwrap()
+        .replace("于都县", "瑞金市");
+    std::fs::write(&a, &text).unwrap();
+    set_age(&a, 1800);
+    let (t, remembered) = counted_through_memo(root, false);
+    assert_eq!(remembered, 3, "the edited file is read again");
+    assert_eq!(
+        county_totals(&t),
+        [
+            ("于都县".to_string(), 1),
+            ("定南县".to_string(), 1),
+            ("瑞金市".to_string(), 1)
+        ]
+    );
+
+    // Deleted: gone from the counts and from the memo.
+    std::fs::remove_file(root.join("content/2021-1/b.md")).unwrap();
+    let (t, remembered) = counted_through_memo(root, false);
+    assert_eq!(remembered, 3);
+    assert_eq!(t[0].total, 2);
+    let memo = std::fs::read_to_string(root.join(cache::FILE)).unwrap();
+    assert!(!memo.contains("b.md"), "{memo}");
+    assert_eq!(memo.lines().count(), 1 + 3, "{memo}");
+
+    // Written a moment ago: counted, but not remembered until it has settled.
+    std::fs::write(
+        root.join("content/2021-1/d.md"),
+        "---\ntitle: 新\ncounty: 定南县\ntopics: [就业]\n---\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let (t, remembered) = counted_through_memo(root, false);
+        assert_eq!((t[0].total, remembered), (3, 3));
+    }
+}
+
+#[test]
+fn the_memo_keeps_drafts_apart_and_is_rebuilt_for_another_site_yaml() {
+    let dir = memo_site(&[("于都县", "教育", false), ("定南县", "就业", true)]);
+    let root = dir.path();
+    counted_through_memo(root, false);
+    let (t, remembered) = counted_through_memo(root, false);
+    assert_eq!((t[0].total, remembered), (1, 3));
+    // The draft was remembered as "left out"; with drafts it is read and counted.
+    let (t, remembered) = counted_through_memo(root, true);
+    assert_eq!((t[0].total, remembered), (2, 2));
+    let (t, remembered) = counted_through_memo(root, true);
+    assert_eq!((t[0].total, remembered), (2, 3));
+    // Remembered with drafts, asked without: the draft is left out again.
+    let (t, remembered) = counted_through_memo(root, false);
+    assert_eq!((t[0].total, remembered), (1, 3));
+
+    // A vocabulary with an alias changes what a name resolves to: nothing remembered is used.
+    std::fs::write(
+        root.join("site.yaml"),
+        "counties:\n  - name: 于都县\n    aliases: [定南县]\n",
+    )
+    .unwrap();
+    let (t, remembered) = counted_through_memo(root, true);
+    assert_eq!(remembered, 0);
+    assert_eq!(county_totals(&t), [("于都县".to_string(), 2)]);
+}
+
+#[test]
+fn with_a_memo_errors_still_name_the_file_and_line() {
+    let dir = memo_site(&[("于都县", "教育", false), ("定南县", "就业", false)]);
+    let root = dir.path();
+    counted_through_memo(root, false);
+    let message = |root: &std::path::Path| -> String {
+        let err = load_site(root, false, true, &mut Vec::new()).unwrap_err();
+        err.0.iter().map(|d| format!("{d:?}\n")).collect()
+    };
+
+    // A remembered file made invalid.
+    let b = root.join("content/2021-1/b.md");
+    let text = std::fs::read_to_string(&b)
+        .unwrap()
+        .replace("draft: false", "draft: 也许");
+    std::fs::write(&b, text).unwrap();
+    set_age(&b, 1800);
+    let got = message(root);
+    assert!(got.contains("b.md") && got.contains("draft"), "{got}");
+    assert!(got.contains("line: 5"), "the line of `draft:`: {got}");
+
+    // Every article remembered, their issue gone: the model's error, as without the memo.
+    std::fs::write(
+        &b,
+        "---\ntitle: 乙\ncounty: 定南县\ntopics: [就业]\nissue: 1\n---\n",
+    )
+    .unwrap();
+    set_age(&b, 1800);
+    counted_through_memo(root, false);
+    std::fs::remove_file(root.join("content/2021-1/_index.md")).unwrap();
+    let with_memo = message(root);
+    assert!(with_memo.contains("no issue `1`"), "{with_memo}");
+    let config = Config::load(root).unwrap();
+    let (loaded, _) = crate::load::load_with(&config, false, false).unwrap();
+    let without: String = crate::model::build(config, loaded)
+        .unwrap_err()
+        .0
+        .iter()
+        .map(|d| format!("{d:?}\n"))
+        .collect();
+    assert_eq!(with_memo, without);
 }
 
 #[test]

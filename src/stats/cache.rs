@@ -1,0 +1,552 @@
+//! A memo of what counting needs from each Markdown file, so `bulletin stats` does not open
+//! 100,000 files to count them again: `.bulletin/cache/stats`, one line per file, keyed by the
+//! file's path, size and modification time (as the photo cache in `crate::assets` remembers
+//! photos). A file whose stamp is unchanged is taken from the memo without being opened; any other
+//! file is read by the loader itself ([`crate::load::load_front_matter`]), so a changed or new
+//! file is checked exactly as `bulletin build` checks it and its errors name file and line.
+//!
+//! What the memo keeps for an article: the facts the model needs to place and count it (county,
+//! unit, topics, date, draft, issue, order, slug), not its title, summary or other fields; the
+//! site built from it is for counting only. Only files that loaded without any diagnostic are
+//! kept — a file with a warning is read every time, so its warning is printed every time — and
+//! only files last modified at least [`SETTLE`] before the run began, so a file edited in the same
+//! clock tick as it was read can never be remembered with stale facts. The memo holds for one
+//! site.yaml and one version of bulletin (its first line says which); any other is ignored and
+//! rewritten. A memo that cannot be read or written is no error: the files are then read.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::frontmatter::Date;
+use crate::load::{self, CONTENT_DIR, IssueRef, Loaded, LoadedArticle, LoadedIssue, LoadedItem};
+
+/// Where the memo is, relative to the site folder (`.bulletin/` is ignored by the `.gitignore`
+/// that `bulletin init` writes).
+pub const FILE: &str = ".bulletin/cache/stats";
+
+/// A file modified less than this before the run began is read but not remembered.
+pub const SETTLE: Duration = Duration::from_secs(2);
+
+/// Raise when the lines change meaning.
+const FORMAT: u32 = 1;
+
+/// What one run did with the memo (printed by `bulletin stats -v`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// Markdown files under content/.
+    pub files: usize,
+    /// Files taken from the memo without being opened.
+    pub remembered: usize,
+    /// Whether the memo was written anew (something was read, added or gone).
+    pub written: bool,
+}
+
+/// A file as it is on disk: size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    secs: u64,
+    nanos: u32,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let t = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(Stamp {
+            size: meta.len(),
+            secs: t.as_secs(),
+            nanos: t.subsec_nanos(),
+        })
+    }
+
+    fn settled_before(&self, start: SystemTime) -> bool {
+        let modified = UNIX_EPOCH + Duration::new(self.secs, self.nanos);
+        modified + SETTLE <= start
+    }
+}
+
+/// What the loader made of one file, as far as counting goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fact {
+    Issue {
+        number: i64,
+        date: Date,
+    },
+    Article {
+        draft: bool,
+        county: String,
+        unit: Option<String>,
+        topics: Vec<String>,
+        slug: Option<String>,
+        order: Option<i64>,
+        date: Option<Date>,
+        issue: Option<String>,
+    },
+    /// Left out without a diagnostic when drafts are left out (a draft). Says nothing about the
+    /// file with `--drafts`, which reads it again.
+    SkippedWithoutDrafts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    stamp: Stamp,
+    fact: Fact,
+}
+
+/// The memo's first line: the format, bulletin's version and site.yaml's hash, since the loader
+/// resolves names through site.yaml's vocabularies.
+fn header(root: &Path) -> String {
+    let site_yaml = std::fs::read(root.join(CONFIG_FILE)).unwrap_or_default();
+    format!(
+        "bulletin stats memo\t{FORMAT}\t{}\t{}",
+        env!("CARGO_PKG_VERSION"),
+        &blake3::hash(&site_yaml).to_hex()[..32]
+    )
+}
+
+/// Read the files under content/ for counting, through the memo at `root/.bulletin/cache/stats`:
+/// what [`load::load_with`]`(config, include_drafts, false)` gives, with the same diagnostics,
+/// except that remembered articles carry no title, summary or extra fields. The time of each step
+/// is added to `timings`.
+pub fn load(
+    config: &Config,
+    include_drafts: bool,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(Loaded, Diagnostics, Use), Diagnostics> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let root = &config.root;
+    let content = root.join(CONTENT_DIR);
+    let mut diags = Diagnostics::new();
+    if !content.is_dir() {
+        // The loader's own message.
+        return load::load_with(config, include_drafts, false).map(|(l, d)| (l, d, Use::default()));
+    }
+    let files = find_markdown(root, &content, &mut diags);
+    timings.push(("find", clock.elapsed()));
+
+    let clock = Instant::now();
+    let head = header(root);
+    let memo_path = root.join(FILE);
+    let old = std::fs::read_to_string(&memo_path)
+        .ok()
+        .and_then(|text| parse(&text, &head))
+        .unwrap_or_default();
+    timings.push(("memo", clock.elapsed()));
+
+    let clock = Instant::now();
+    struct One<'a> {
+        key: Option<String>,
+        item: LoadedItem,
+        diags: Vec<Diagnostic>,
+        keep: Option<Kept<'a>>,
+        remembered: bool,
+    }
+    enum Kept<'a> {
+        Old(&'a Entry),
+        New(Entry),
+    }
+    let results: Vec<One<'_>> = files
+        .par_iter()
+        .map(|path| {
+            let rel = display_path(root, path);
+            let key = rel.to_str().map(str::to_string);
+            let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m));
+            if let (Some(k), Some(stamp)) = (&key, stamp)
+                && let Some(entry) = old.get(k)
+                && entry.stamp == stamp
+                && let Some(item) = item_of(&entry.fact, &rel, &content, path, include_drafts)
+            {
+                return One {
+                    key,
+                    item,
+                    diags: Vec::new(),
+                    keep: Some(Kept::Old(entry)),
+                    remembered: true,
+                };
+            }
+            let (item, ds) = load::load_front_matter(config, root, path, include_drafts);
+            let keep = match (&key, stamp) {
+                (Some(_), Some(stamp)) if ds.is_empty() && stamp.settled_before(started) => {
+                    fact_of(&item, include_drafts).map(|fact| Kept::New(Entry { stamp, fact }))
+                }
+                _ => None,
+            };
+            One {
+                key,
+                item,
+                diags: ds,
+                keep,
+                remembered: false,
+            }
+        })
+        .collect();
+    timings.push(("read", clock.elapsed()));
+
+    let mut used = Use {
+        files: files.len(),
+        ..Use::default()
+    };
+    let mut loaded = Loaded {
+        files: files.len(),
+        ..Loaded::default()
+    };
+    // Written anew when a file was read (even one not kept: its old line is stale) or is gone.
+    let kept = results
+        .iter()
+        .filter(|o| o.key.is_some() && o.keep.is_some())
+        .count();
+    let changed = old.is_empty()
+        || kept != old.len()
+        || results
+            .iter()
+            .any(|o| !matches!((&o.key, &o.keep), (Some(_), Some(Kept::Old(_)))));
+    let mut lines = String::new();
+    if changed {
+        for one in &results {
+            match (&one.key, &one.keep) {
+                (Some(key), Some(Kept::Old(e))) => write_entry(&mut lines, key, e),
+                (Some(key), Some(Kept::New(e))) => write_entry(&mut lines, key, e),
+                _ => {}
+            }
+        }
+    }
+    for one in results {
+        used.remembered += usize::from(one.remembered);
+        diags.extend(one.diags);
+        match one.item {
+            LoadedItem::Issue(i) => loaded.issues.push(*i),
+            LoadedItem::Article(a) => loaded.articles.push(*a),
+            LoadedItem::Skipped => {}
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    if changed {
+        let clock = Instant::now();
+        used.written = store(root, &head, &lines);
+        timings.push(("save", clock.elapsed()));
+    }
+    Ok((loaded, diags, used))
+}
+
+/// [`load::find_sources`]' Markdown files, in its order and with its diagnostics, the folders
+/// directly under content/ (one per issue) walked in parallel: on a large archive the walk is a
+/// third of a warm run.
+fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut top: Vec<std::fs::DirEntry> = match std::fs::read_dir(content) {
+        Ok(entries) => match entries.collect::<Result<_, _>>() {
+            Ok(v) => v,
+            Err(_) => return load::find_sources(root, content, diags).markdown,
+        },
+        Err(_) => return load::find_sources(root, content, diags).markdown,
+    };
+    top.retain(|e| !load::is_ignored_name(&e.file_name().to_string_lossy()));
+    top.sort_by_key(std::fs::DirEntry::file_name);
+    // A link directly in content/ (rare) is left to the one walk that warns about it.
+    if !top
+        .iter()
+        .all(|e| e.file_type().is_ok_and(|t| t.is_dir() || t.is_file()))
+    {
+        return load::find_sources(root, content, diags).markdown;
+    }
+    let found: Vec<(Vec<PathBuf>, Diagnostics)> = top
+        .par_iter()
+        .map(|e| {
+            let mut ds = Diagnostics::new();
+            let path = e.path();
+            let files = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                load::find_sources(root, &path, &mut ds).markdown
+            } else if path.extension().is_some_and(|x| x == "md") {
+                vec![path]
+            } else {
+                Vec::new()
+            };
+            (files, ds)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (files, ds) in found {
+        out.extend(files);
+        diags.extend(ds);
+    }
+    out
+}
+
+/// Write the memo through a temporary file renamed into place. Whether it worked.
+fn store(root: &Path, head: &str, lines: &str) -> bool {
+    let path = root.join(FILE);
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let tmp = dir.join(format!(".stats.tmp-{}", std::process::id()));
+    let mut text = String::with_capacity(head.len() + 1 + lines.len());
+    text.push_str(head);
+    text.push('\n');
+    text.push_str(lines);
+    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    false
+}
+
+/// The fact worth remembering about a file the loader read cleanly.
+fn fact_of(item: &LoadedItem, include_drafts: bool) -> Option<Fact> {
+    match item {
+        LoadedItem::Issue(i) => Some(Fact::Issue {
+            number: i.number,
+            date: i.date,
+        }),
+        LoadedItem::Article(a) => Some(Fact::Article {
+            draft: a.draft,
+            county: a.county.clone(),
+            unit: a.unit.clone(),
+            topics: a.topics.clone(),
+            slug: a.slug.clone(),
+            order: a.order,
+            date: a.date,
+            issue: a.issue.as_ref().map(|r| r.key.clone()),
+        }),
+        LoadedItem::Skipped if !include_drafts => Some(Fact::SkippedWithoutDrafts),
+        LoadedItem::Skipped => None,
+    }
+}
+
+/// The loader's item for a remembered file, or `None` when the memo cannot answer (a file left
+/// out without drafts, asked for with drafts).
+fn item_of(
+    fact: &Fact,
+    rel: &Path,
+    content: &Path,
+    path: &Path,
+    include_drafts: bool,
+) -> Option<LoadedItem> {
+    let dir = path
+        .parent()
+        .and_then(|p| p.strip_prefix(content).ok())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Some(match fact {
+        Fact::SkippedWithoutDrafts if include_drafts => return None,
+        Fact::SkippedWithoutDrafts => LoadedItem::Skipped,
+        Fact::Issue { number, date } => LoadedItem::Issue(Box::new(LoadedIssue {
+            path: rel.to_path_buf(),
+            dir,
+            number: *number,
+            date: *date,
+            title: None,
+            series: None,
+            editor: None,
+            extra: Default::default(),
+            intro: Default::default(),
+        })),
+        Fact::Article { draft: true, .. } if !include_drafts => LoadedItem::Skipped,
+        Fact::Article {
+            draft,
+            county,
+            unit,
+            topics,
+            slug,
+            order,
+            date,
+            issue,
+        } => LoadedItem::Article(Box::new(LoadedArticle {
+            path: rel.to_path_buf(),
+            dir,
+            stem: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            title: String::new(),
+            county: county.clone(),
+            unit: unit.clone(),
+            topics: topics.clone(),
+            slug: slug.clone(),
+            summary: None,
+            draft: *draft,
+            order: *order,
+            date: *date,
+            issue: issue.as_ref().map(|key| IssueRef {
+                key: key.clone(),
+                location: None,
+            }),
+            extra: Default::default(),
+            body: Default::default(),
+        })),
+    })
+}
+
+// The memo's lines: tab-separated fields, text escaped (`\\`, `\t`, `\n`, `\r`), an absent
+// value empty and a present one after a `+`:
+//   I <path> <size> <secs> <nanos> <number> <date>
+//   S <path> <size> <secs> <nanos>
+//   A <path> <size> <secs> <nanos> <draft 0|1> <county> <unit?> <slug?> <order?> <date?> <issue?> <topic>…
+
+fn write_entry(out: &mut String, key: &str, e: &Entry) {
+    use std::fmt::Write;
+    let kind = match e.fact {
+        Fact::Issue { .. } => 'I',
+        Fact::Article { .. } => 'A',
+        Fact::SkippedWithoutDrafts => 'S',
+    };
+    out.push(kind);
+    out.push('\t');
+    escape(out, key);
+    let _ = write!(
+        out,
+        "\t{}\t{}\t{}",
+        e.stamp.size, e.stamp.secs, e.stamp.nanos
+    );
+    match &e.fact {
+        Fact::Issue { number, date } => {
+            let _ = write!(out, "\t{number}\t{}", date.iso());
+        }
+        Fact::SkippedWithoutDrafts => {}
+        Fact::Article {
+            draft,
+            county,
+            unit,
+            topics,
+            slug,
+            order,
+            date,
+            issue,
+        } => {
+            out.push_str(if *draft { "\t1\t" } else { "\t0\t" });
+            escape(out, county);
+            optional(out, unit.as_deref());
+            optional(out, slug.as_deref());
+            optional(out, order.map(|n| n.to_string()).as_deref());
+            optional(out, date.map(|d| d.iso()).as_deref());
+            optional(out, issue.as_deref());
+            for t in topics {
+                out.push('\t');
+                escape(out, t);
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn optional(out: &mut String, value: Option<&str>) {
+    out.push('\t');
+    if let Some(v) = value {
+        out.push('+');
+        escape(out, v);
+    }
+}
+
+fn escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn unescape(s: &str) -> Option<String> {
+    if !s.contains('\\') {
+        return Some(s.to_string());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.push(match chars.next()? {
+                '\\' => '\\',
+                't' => '\t',
+                'n' => '\n',
+                'r' => '\r',
+                _ => return None,
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// The memo's entries by path, or `None` when it is for another site.yaml or version, or is
+/// damaged anywhere (then it is rebuilt rather than half trusted).
+fn parse(text: &str, head: &str) -> Option<HashMap<String, Entry>> {
+    let (first, rest) = text.split_once('\n')?;
+    if first != head {
+        return None;
+    }
+    rest.par_lines().map(parse_line).collect()
+}
+
+fn parse_line(line: &str) -> Option<(String, Entry)> {
+    let mut f = line.split('\t');
+    let kind = f.next()?;
+    let key = unescape(f.next()?)?;
+    let stamp = Stamp {
+        size: f.next()?.parse().ok()?,
+        secs: f.next()?.parse().ok()?,
+        nanos: f.next()?.parse().ok()?,
+    };
+    let optional = |s: &str| -> Option<Option<String>> {
+        match s.strip_prefix('+') {
+            Some(v) => Some(Some(unescape(v)?)),
+            None if s.is_empty() => Some(None),
+            None => None,
+        }
+    };
+    let fact = match kind {
+        "S" if f.next().is_none() => Fact::SkippedWithoutDrafts,
+        "I" => {
+            let number = f.next()?.parse().ok()?;
+            let date = Date::parse(f.next()?)?;
+            if f.next().is_some() {
+                return None;
+            }
+            Fact::Issue { number, date }
+        }
+        "A" => {
+            let draft = match f.next()? {
+                "1" => true,
+                "0" => false,
+                _ => return None,
+            };
+            let county = unescape(f.next()?)?;
+            let unit = optional(f.next()?)?;
+            let slug = optional(f.next()?)?;
+            let order = match optional(f.next()?)? {
+                Some(n) => Some(n.parse().ok()?),
+                None => None,
+            };
+            let date = match optional(f.next()?)? {
+                Some(d) => Some(Date::parse(&d)?),
+                None => None,
+            };
+            let issue = optional(f.next()?)?;
+            let topics = f.map(unescape).collect::<Option<Vec<_>>>()?;
+            Fact::Article {
+                draft,
+                county,
+                unit,
+                topics,
+                slug,
+                order,
+                date,
+                issue,
+            }
+        }
+        _ => return None,
+    };
+    Some((key, Entry { stamp, fact }))
+}
