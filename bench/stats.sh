@@ -43,10 +43,11 @@ fi
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 # One article to edit: the first in file order.
-victim="$(find "$corpus/content" -name '*.md' ! -name '_index.md' | sort | head -n 1)"
+victim="$(find "$corpus/content" -name '*.md' ! -name '_index.md' | sort | awk 'NR == 1')"
 backup="$(mktemp)"
+times="$(mktemp)"
 cp -p "$victim" "$backup"
-restore() { cp -p "$backup" "$victim"; rm -f "$backup"; }
+restore() { cp -p "$backup" "$victim"; rm -f "$backup" "$times"; }
 trap restore EXIT
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -59,7 +60,8 @@ run() {
         if [[ "$label" == "after edit" ]]; then
             printf '\n编辑第%d次。\n' "$i" >>"$victim"
         fi
-        out="$( { /usr/bin/time -f '%e %U %S' "$bin" stats --root "$corpus" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)"
+        /usr/bin/time -o "$times" -f '%e %U %S' "$bin" stats --root "$corpus" "$@" >/dev/null
+        out="$(tail -n 1 "$times")"
         walls+=("$(awk '{ print $1 }' <<<"$out")")
         cpus+=("$(awk '{ printf "%.2f\n", $2 + $3 }' <<<"$out")")
     done

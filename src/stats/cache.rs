@@ -132,57 +132,58 @@ pub fn load(
 
     let clock = Instant::now();
     let head = header(root);
-    let memo_path = root.join(FILE);
-    let old = std::fs::read_to_string(&memo_path)
-        .ok()
-        .and_then(|text| parse(&text, &head))
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(root.join(FILE)).unwrap_or_default();
+    let old = index(&text, &head);
     timings.push(("memo", clock.elapsed()));
 
     let clock = Instant::now();
     struct One<'a> {
-        key: Option<String>,
         item: LoadedItem,
         diags: Vec<Diagnostic>,
         keep: Option<Kept<'a>>,
-        remembered: bool,
     }
+    /// A line for the memo: the old one, unchanged, or a new one.
     enum Kept<'a> {
-        Old(&'a Entry),
-        New(Entry),
+        Old(&'a str),
+        New(String),
     }
     let results: Vec<One<'_>> = files
         .par_iter()
         .map(|path| {
             let rel = display_path(root, path);
-            let key = rel.to_str().map(str::to_string);
+            let key = rel.to_str().map(|k| {
+                let mut e = String::with_capacity(k.len());
+                escape(&mut e, k);
+                e
+            });
             let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m));
             if let (Some(k), Some(stamp)) = (&key, stamp)
-                && let Some(entry) = old.get(k)
+                && let Some(&line) = old.get(k.as_str())
+                && let Some(entry) = parse_line(line)
                 && entry.stamp == stamp
-                && let Some(item) = item_of(&entry.fact, &rel, &content, path, include_drafts)
+                && let Some(item) = item_of(entry.fact, &rel, &content, path, include_drafts)
             {
                 return One {
-                    key,
                     item,
                     diags: Vec::new(),
-                    keep: Some(Kept::Old(entry)),
-                    remembered: true,
+                    keep: Some(Kept::Old(line)),
                 };
             }
             let (item, ds) = load::load_front_matter(config, root, path, include_drafts);
             let keep = match (&key, stamp) {
-                (Some(_), Some(stamp)) if ds.is_empty() && stamp.settled_before(started) => {
-                    fact_of(&item, include_drafts).map(|fact| Kept::New(Entry { stamp, fact }))
+                (Some(k), Some(stamp)) if ds.is_empty() && stamp.settled_before(started) => {
+                    fact_of(&item, include_drafts).map(|fact| {
+                        let mut line = String::new();
+                        write_entry(&mut line, k, &Entry { stamp, fact });
+                        Kept::New(line)
+                    })
                 }
                 _ => None,
             };
             One {
-                key,
                 item,
                 diags: ds,
                 keep,
-                remembered: false,
             }
         })
         .collect();
@@ -196,28 +197,28 @@ pub fn load(
         files: files.len(),
         ..Loaded::default()
     };
-    // Written anew when a file was read (even one not kept: its old line is stale) or is gone.
-    let kept = results
-        .iter()
-        .filter(|o| o.key.is_some() && o.keep.is_some())
-        .count();
-    let changed = old.is_empty()
+    // Written anew when there is a line to add, or one to take away (a file gone, or read again
+    // and not kept: edited a moment ago, or now with a warning). A file that stays unsettled or
+    // keeps its warning changes nothing, so it costs no write on every run.
+    let kept = results.iter().filter(|o| o.keep.is_some()).count();
+    let changed = text.is_empty()
         || kept != old.len()
-        || results
-            .iter()
-            .any(|o| !matches!((&o.key, &o.keep), (Some(_), Some(Kept::Old(_)))));
+        || results.iter().any(|o| matches!(o.keep, Some(Kept::New(_))));
     let mut lines = String::new();
     if changed {
         for one in &results {
-            match (&one.key, &one.keep) {
-                (Some(key), Some(Kept::Old(e))) => write_entry(&mut lines, key, e),
-                (Some(key), Some(Kept::New(e))) => write_entry(&mut lines, key, e),
-                _ => {}
+            match &one.keep {
+                Some(Kept::Old(line)) => {
+                    lines.push_str(line);
+                    lines.push('\n');
+                }
+                Some(Kept::New(line)) => lines.push_str(line),
+                None => {}
             }
         }
     }
     for one in results {
-        used.remembered += usize::from(one.remembered);
+        used.remembered += usize::from(matches!(one.keep, Some(Kept::Old(_))));
         diags.extend(one.diags);
         match one.item {
             LoadedItem::Issue(i) => loaded.issues.push(*i),
@@ -325,7 +326,7 @@ fn fact_of(item: &LoadedItem, include_drafts: bool) -> Option<Fact> {
 /// The loader's item for a remembered file, or `None` when the memo cannot answer (a file left
 /// out without drafts, asked for with drafts).
 fn item_of(
-    fact: &Fact,
+    fact: Fact,
     rel: &Path,
     content: &Path,
     path: &Path,
@@ -342,8 +343,8 @@ fn item_of(
         Fact::Issue { number, date } => LoadedItem::Issue(Box::new(LoadedIssue {
             path: rel.to_path_buf(),
             dir,
-            number: *number,
-            date: *date,
+            number,
+            date,
             title: None,
             series: None,
             editor: None,
@@ -368,16 +369,16 @@ fn item_of(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             title: String::new(),
-            county: county.clone(),
-            unit: unit.clone(),
-            topics: topics.clone(),
-            slug: slug.clone(),
+            county,
+            unit,
+            topics,
+            slug,
             summary: None,
-            draft: *draft,
-            order: *order,
-            date: *date,
-            issue: issue.as_ref().map(|key| IssueRef {
-                key: key.clone(),
+            draft,
+            order,
+            date,
+            issue: issue.map(|key| IssueRef {
+                key,
                 location: None,
             }),
             extra: Default::default(),
@@ -392,7 +393,7 @@ fn item_of(
 //   S <path> <size> <secs> <nanos>
 //   A <path> <size> <secs> <nanos> <draft 0|1> <county> <unit?> <slug?> <order?> <date?> <issue?> <topic>…
 
-fn write_entry(out: &mut String, key: &str, e: &Entry) {
+fn write_entry(out: &mut String, escaped_key: &str, e: &Entry) {
     use std::fmt::Write;
     let kind = match e.fact {
         Fact::Issue { .. } => 'I',
@@ -401,7 +402,7 @@ fn write_entry(out: &mut String, key: &str, e: &Entry) {
     };
     out.push(kind);
     out.push('\t');
-    escape(out, key);
+    out.push_str(escaped_key);
     let _ = write!(
         out,
         "\t{}\t{}\t{}",
@@ -480,20 +481,24 @@ fn unescape(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// The memo's entries by path, or `None` when it is for another site.yaml or version, or is
-/// damaged anywhere (then it is rebuilt rather than half trusted).
-fn parse(text: &str, head: &str) -> Option<HashMap<String, Entry>> {
-    let (first, rest) = text.split_once('\n')?;
+/// The memo's lines by their (escaped) path; none when it is for another site.yaml or version.
+/// A damaged line is found when it is looked at, and its file is then read.
+fn index<'a>(text: &'a str, head: &str) -> HashMap<&'a str, &'a str> {
+    let Some((first, rest)) = text.split_once('\n') else {
+        return HashMap::new();
+    };
     if first != head {
-        return None;
+        return HashMap::new();
     }
-    rest.par_lines().map(parse_line).collect()
+    rest.par_lines()
+        .filter_map(|line| Some((line.split('\t').nth(1)?, line)))
+        .collect()
 }
 
-fn parse_line(line: &str) -> Option<(String, Entry)> {
+fn parse_line(line: &str) -> Option<Entry> {
     let mut f = line.split('\t');
     let kind = f.next()?;
-    let key = unescape(f.next()?)?;
+    let _key = f.next()?;
     let stamp = Stamp {
         size: f.next()?.parse().ok()?,
         secs: f.next()?.parse().ok()?,
@@ -548,5 +553,5 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
         }
         _ => return None,
     };
-    Some((key, Entry { stamp, fact }))
+    Some(Entry { stamp, fact })
 }
