@@ -1,7 +1,7 @@
 //! Statistics (#18): `/stats/`, its CSV files and charts, and `bulletin stats`, checked against a
 //! count of the fixture's front matter made here, independently of the code under test.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -185,15 +185,32 @@ fn counted(json: &Value) -> BTreeMap<String, BTreeMap<String, u64>> {
     out
 }
 
+/// Every file of the site an hour old, so that `bulletin stats` may remember it.
+fn age_files(s: &TestSite) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(s.path().join("content")) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let f = std::fs::File::options().write(true).open(e.path()).unwrap();
+            f.set_modified(hour_ago).unwrap();
+        }
+    }
+}
+
 #[test]
 fn stats_counts_match_an_independent_count_of_the_front_matter() {
     let s = fixture(SITE_YAML);
-    for drafts in [false, true] {
+    age_files(&s);
+    // Without the memo, then through it: the first run with it writes it, the rest read from it.
+    for (memo, drafts) in [(false, false), (false, true), (true, false), (true, true)] {
         for by in ["county", "unit", "topic"] {
             for period in ["year", "quarter", "month"] {
                 let mut args = vec!["stats", "--by", by, "--period", period, "--format", "json"];
                 if drafts {
                     args.push("--drafts");
+                }
+                if !memo {
+                    args.push("--no-cache");
                 }
                 let run = s.run(&args);
                 run.success();
@@ -201,14 +218,28 @@ fn stats_counts_match_an_independent_count_of_the_front_matter() {
                 assert_eq!(
                     counted(&json),
                     expected(by, period, drafts),
-                    "--by {by} --period {period} drafts={drafts}"
+                    "--by {by} --period {period} drafts={drafts} memo={memo}"
                 );
                 // 合计 counts articles: each once, whatever its topics.
                 let articles = FACTS.iter().filter(|f| drafts || !f.5).count() as u64;
                 assert_eq!(json["totals"]["total"].as_u64(), Some(articles));
             }
         }
+        assert_eq!(
+            s.path().join(".bulletin/cache/stats").is_file(),
+            memo,
+            "only a run with the memo writes it"
+        );
     }
+    let run = s.run(&["stats", "-v"]);
+    run.success();
+    let files = FACTS.len() + FACTS.iter().map(|f| f.0).collect::<BTreeSet<_>>().len();
+    assert!(
+        run.stderr
+            .contains(&format!("{files} of {files} files from the memo")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
