@@ -5,9 +5,12 @@
 //! file is read by the loader itself ([`crate::load::load_front_matter`]), so a changed or new
 //! file is checked exactly as `bulletin build` checks it and its errors name file and line.
 //!
-//! What the memo keeps for an article: the facts the model needs to place and count it (county,
-//! unit, topics, date, draft, issue, order, slug), not its title, summary or other fields; the
-//! site built from it is for counting only. Only files that loaded without any diagnostic are
+//! What the memo keeps for an article: what counting needs (county, unit, topics, date, draft, and
+//! the issue it names, whose date it takes when it has none), not its title, summary or other
+//! fields. The site is then made from these facts directly, by the model's rules for what counting
+//! sees ([`counting_site`]), not through `model::build`, whose full article records would cost
+//! more than everything else together; where the model would refuse the files, they are read
+//! through it after all, for its messages. Only files that loaded without any diagnostic are
 //! kept — a file with a warning is read every time, so its warning is printed every time — and
 //! only files last modified at least [`SETTLE`] before the run began, so a file edited in the same
 //! clock tick as it was read can never be remembered with stale facts. The memo holds for one
@@ -20,10 +23,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::assets::Assets;
+use crate::config::{CONFIG_FILE, Config, Vocabulary};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::frontmatter::Date;
-use crate::load::{self, CONTENT_DIR, IssueRef, Loaded, LoadedArticle, LoadedIssue, LoadedItem};
+use crate::load::{self, CONTENT_DIR, LoadedItem};
+use crate::model::{Article, Site, Term};
+use crate::slug;
+use std::sync::Arc;
 
 /// Where the memo is, relative to the site folder (`.bulletin/` is ignored by the `.gitignore`
 /// that `bulletin init` writes).
@@ -33,7 +40,7 @@ pub const FILE: &str = ".bulletin/cache/stats";
 pub const SETTLE: Duration = Duration::from_secs(2);
 
 /// Raise when the lines change meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What one run did with the memo (printed by `bulletin stats -v`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +89,6 @@ enum Fact {
         county: String,
         unit: Option<String>,
         topics: Vec<String>,
-        slug: Option<String>,
-        order: Option<i64>,
         date: Option<Date>,
         issue: Option<String>,
     },
@@ -109,15 +114,18 @@ fn header(root: &Path) -> String {
     )
 }
 
-/// Read the files under content/ for counting, through the memo at `root/.bulletin/cache/stats`:
-/// what [`load::load_with`]`(config, include_drafts, false)` gives, with the same diagnostics,
-/// except that remembered articles carry no title, summary or extra fields. The time of each step
-/// is added to `timings`.
+/// The site under `config.root` for counting, through the memo at `root/.bulletin/cache/stats`:
+/// the articles [`load::load_with`]`(config, include_drafts, false)` and `model::build` would
+/// give, each with its county, unit, topics and date (and nothing else: no title, summary, slug or
+/// order; articles are not in the model's order), and the loader's diagnostics. `Ok(None)` when
+/// the files load but do not make a site — an article whose issue is missing or ambiguous, two
+/// issues with one URL — for the caller to read them through the model, which says why with file
+/// and line. The time of each step is added to `timings`.
 pub fn load(
     config: &Config,
     include_drafts: bool,
     timings: &mut Vec<(&'static str, Duration)>,
-) -> Result<(Loaded, Diagnostics, Use), Diagnostics> {
+) -> Result<Option<(Site, Diagnostics, Use)>, Diagnostics> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let root = &config.root;
@@ -125,7 +133,7 @@ pub fn load(
     let mut diags = Diagnostics::new();
     if !content.is_dir() {
         // The loader's own message.
-        return load::load_with(config, include_drafts, false).map(|(l, d)| (l, d, Use::default()));
+        return load::load_with(config, include_drafts, false).map(|_| None);
     }
     let files = find_markdown(root, &content, &mut diags);
     timings.push(("find", clock.elapsed()));
@@ -138,7 +146,9 @@ pub fn load(
 
     let clock = Instant::now();
     struct One<'a> {
-        item: LoadedItem,
+        /// What counting takes from the file (`None`: nothing, it has errors).
+        fact: Option<Fact>,
+        dir: PathBuf,
         diags: Vec<Diagnostic>,
         keep: Option<Kept<'a>>,
     }
@@ -157,31 +167,46 @@ pub fn load(
                 e
             });
             let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m));
+            let dir = path
+                .parent()
+                .and_then(|p| p.strip_prefix(&content).ok())
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             if let (Some(k), Some(stamp)) = (&key, stamp)
                 && let Some(&line) = old.get(k.as_str())
                 && let Some(entry) = parse_line(line)
                 && entry.stamp == stamp
-                && let Some(item) = item_of(entry.fact, &rel, &content, path, include_drafts)
+                && !(include_drafts && entry.fact == Fact::SkippedWithoutDrafts)
             {
                 return One {
-                    item,
+                    fact: Some(entry.fact),
+                    dir,
                     diags: Vec::new(),
                     keep: Some(Kept::Old(line)),
                 };
             }
             let (item, ds) = load::load_front_matter(config, root, path, include_drafts);
-            let keep = match (&key, stamp) {
-                (Some(k), Some(stamp)) if ds.is_empty() && stamp.settled_before(started) => {
-                    fact_of(&item, include_drafts).map(|fact| {
-                        let mut line = String::new();
-                        write_entry(&mut line, k, &Entry { stamp, fact });
-                        Kept::New(line)
-                    })
+            let fact = fact_of(&item, include_drafts);
+            let keep = match (&key, stamp, &fact) {
+                (Some(k), Some(stamp), Some(fact))
+                    if ds.is_empty() && stamp.settled_before(started) =>
+                {
+                    let mut line = String::new();
+                    write_entry(
+                        &mut line,
+                        k,
+                        &Entry {
+                            stamp,
+                            fact: fact.clone(),
+                        },
+                    );
+                    Some(Kept::New(line))
                 }
                 _ => None,
             };
             One {
-                item,
+                fact,
+                dir,
                 diags: ds,
                 keep,
             }
@@ -192,10 +217,6 @@ pub fn load(
     let mut used = Use {
         files: files.len(),
         ..Use::default()
-    };
-    let mut loaded = Loaded {
-        files: files.len(),
-        ..Loaded::default()
     };
     // Written anew when there is a line to add, or one to take away (a file gone, or read again
     // and not kept: edited a moment ago, or now with a warning). A file that stays unsettled or
@@ -217,13 +238,12 @@ pub fn load(
             }
         }
     }
+    let mut facts = Vec::with_capacity(results.len());
     for one in results {
         used.remembered += usize::from(matches!(one.keep, Some(Kept::Old(_))));
         diags.extend(one.diags);
-        match one.item {
-            LoadedItem::Issue(i) => loaded.issues.push(*i),
-            LoadedItem::Article(a) => loaded.articles.push(*a),
-            LoadedItem::Skipped => {}
+        if let Some(fact) = one.fact {
+            facts.push((one.dir, fact));
         }
     }
     if diags.has_errors() {
@@ -234,7 +254,178 @@ pub fn load(
         used.written = store(root, &head, &lines);
         timings.push(("save", clock.elapsed()));
     }
-    Ok((loaded, diags, used))
+    drop(old);
+    drop(text);
+    let clock = Instant::now();
+    let site = counting_site(config, facts, include_drafts);
+    timings.push(("model", clock.elapsed()));
+    Ok(site.map(|s| (s, diags, used)))
+}
+
+/// The site of `facts` (each with its folder under content/), for counting: the model's rules
+/// (`model::build`) for what counting sees — an article's issue named by `issue:` (folder slug,
+/// else a number only one issue has) or else its folder's; its date, else its issue's; counties
+/// and topics ordered by the vocabulary, then by slug — and `None` wherever the model would refuse.
+fn counting_site(
+    config: &Config,
+    facts: Vec<(PathBuf, Fact)>,
+    include_drafts: bool,
+) -> Option<Site> {
+    struct Found {
+        slug: String,
+        number: i64,
+        date: Date,
+    }
+    let mut issues: Vec<Found> = Vec::new();
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for (dir, fact) in &facts {
+        if let Fact::Issue { number, date } = fact {
+            let folder = dir
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            by_dir.insert(dir.clone(), issues.len());
+            issues.push(Found {
+                slug: slug::of_folder(&folder),
+                number: *number,
+                date: *date,
+            });
+        }
+    }
+    let mut by_slug: HashMap<&str, usize> = HashMap::new();
+    let mut by_number: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, issue) in issues.iter().enumerate() {
+        if by_slug.insert(&issue.slug, i).is_some() {
+            return None;
+        }
+        by_number.entry(issue.number).or_default().push(i);
+    }
+
+    let mut counties = Terms::new(config.counties.as_ref());
+    let mut topics = Terms::new(config.topics.as_ref());
+    let mut articles: Vec<Article> = Vec::new();
+    let no_html: Arc<str> = Arc::from("");
+    for (dir, fact) in facts {
+        let Fact::Article {
+            draft,
+            county,
+            unit,
+            topics: names,
+            date,
+            issue: key,
+            ..
+        } = fact
+        else {
+            continue;
+        };
+        if draft && !include_drafts {
+            continue;
+        }
+        let issue = match &key {
+            Some(k) => by_slug.get(k.as_str()).copied().or_else(|| {
+                match by_number.get(&k.parse::<i64>().ok()?).map(Vec::as_slice) {
+                    Some([one]) => Some(*one),
+                    _ => None,
+                }
+            })?,
+            None => *by_dir.get(&dir)?,
+        };
+        let a = articles.len();
+        articles.push(Article {
+            slug: String::new(),
+            title: String::new(),
+            county: counties.index(county, a),
+            unit,
+            topics: names.into_iter().map(|t| topics.index(t, a)).collect(),
+            summary: String::new(),
+            date: date.unwrap_or(issues[issue].date),
+            issue,
+            position: 0,
+            html: no_html.clone(),
+            attachments: Vec::new(),
+            extra: Default::default(),
+            path: PathBuf::new(),
+            draft,
+        });
+    }
+    let counties = counties.sorted(&mut articles, |a, remap| a.county = remap[a.county]);
+    let topics = topics.sorted(&mut articles, |a, remap| {
+        for t in &mut a.topics {
+            *t = remap[*t];
+        }
+    });
+    Some(Site {
+        config: config.clone(),
+        issues: Vec::new(),
+        articles,
+        counties,
+        topics,
+        assets: Arc::new(Assets::default()),
+    })
+}
+
+/// Counties or topics as articles name them, in order of first use, then sorted as the model
+/// sorts them (the vocabulary's order, then slug; a stable sort, so ties keep first use).
+struct Terms<'a> {
+    vocab: Option<&'a Vocabulary>,
+    index: HashMap<String, usize>,
+    terms: Vec<Term>,
+}
+
+impl<'a> Terms<'a> {
+    fn new(vocab: Option<&'a Vocabulary>) -> Self {
+        Terms {
+            vocab,
+            index: HashMap::new(),
+            terms: Vec::new(),
+        }
+    }
+
+    /// The term called `name`, article `a` added to it.
+    fn index(&mut self, name: String, a: usize) -> usize {
+        let i = match self.index.get(&name) {
+            Some(&i) => i,
+            None => {
+                let (slug, order) = match self.vocab.and_then(|v| v.resolve(&name)) {
+                    Some(t) => (t.slug.clone(), t.order),
+                    None => (slug::slugify(&name), i64::MAX),
+                };
+                let i = self.terms.len();
+                self.index.insert(name.clone(), i);
+                self.terms.push(Term {
+                    name,
+                    slug,
+                    order,
+                    articles: Vec::new(),
+                });
+                i
+            }
+        };
+        if self.terms[i].articles.last() != Some(&a) {
+            self.terms[i].articles.push(a);
+        }
+        i
+    }
+
+    /// The terms in display order, each article's indices renumbered by `remap`.
+    fn sorted(self, articles: &mut [Article], remap: impl Fn(&mut Article, &[usize])) -> Vec<Term> {
+        let mut idx: Vec<usize> = (0..self.terms.len()).collect();
+        idx.sort_by(|&a, &b| {
+            let (x, y) = (&self.terms[a], &self.terms[b]);
+            x.order.cmp(&y.order).then_with(|| x.slug.cmp(&y.slug))
+        });
+        let mut old_to_new = vec![0; idx.len()];
+        for (new, &old) in idx.iter().enumerate() {
+            old_to_new[old] = new;
+        }
+        for a in articles.iter_mut() {
+            remap(a, &old_to_new);
+        }
+        let mut old: Vec<Option<Term>> = self.terms.into_iter().map(Some).collect();
+        idx.iter()
+            .map(|&i| old[i].take().expect("each term once"))
+            .collect()
+    }
 }
 
 /// [`load::find_sources`]' Markdown files, in its order and with its diagnostics, the folders
@@ -313,8 +504,6 @@ fn fact_of(item: &LoadedItem, include_drafts: bool) -> Option<Fact> {
             county: a.county.clone(),
             unit: a.unit.clone(),
             topics: a.topics.clone(),
-            slug: a.slug.clone(),
-            order: a.order,
             date: a.date,
             issue: a.issue.as_ref().map(|r| r.key.clone()),
         }),
@@ -323,75 +512,11 @@ fn fact_of(item: &LoadedItem, include_drafts: bool) -> Option<Fact> {
     }
 }
 
-/// The loader's item for a remembered file, or `None` when the memo cannot answer (a file left
-/// out without drafts, asked for with drafts).
-fn item_of(
-    fact: Fact,
-    rel: &Path,
-    content: &Path,
-    path: &Path,
-    include_drafts: bool,
-) -> Option<LoadedItem> {
-    let dir = path
-        .parent()
-        .and_then(|p| p.strip_prefix(content).ok())
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    Some(match fact {
-        Fact::SkippedWithoutDrafts if include_drafts => return None,
-        Fact::SkippedWithoutDrafts => LoadedItem::Skipped,
-        Fact::Issue { number, date } => LoadedItem::Issue(Box::new(LoadedIssue {
-            path: rel.to_path_buf(),
-            dir,
-            number,
-            date,
-            title: None,
-            series: None,
-            editor: None,
-            extra: Default::default(),
-            intro: Default::default(),
-        })),
-        Fact::Article { draft: true, .. } if !include_drafts => LoadedItem::Skipped,
-        Fact::Article {
-            draft,
-            county,
-            unit,
-            topics,
-            slug,
-            order,
-            date,
-            issue,
-        } => LoadedItem::Article(Box::new(LoadedArticle {
-            path: rel.to_path_buf(),
-            dir,
-            stem: path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            title: String::new(),
-            county,
-            unit,
-            topics,
-            slug,
-            summary: None,
-            draft,
-            order,
-            date,
-            issue: issue.map(|key| IssueRef {
-                key,
-                location: None,
-            }),
-            extra: Default::default(),
-            body: Default::default(),
-        })),
-    })
-}
-
 // The memo's lines: tab-separated fields, text escaped (`\\`, `\t`, `\n`, `\r`), an absent
 // value empty and a present one after a `+`:
 //   I <path> <size> <secs> <nanos> <number> <date>
 //   S <path> <size> <secs> <nanos>
-//   A <path> <size> <secs> <nanos> <draft 0|1> <county> <unit?> <slug?> <order?> <date?> <issue?> <topic>…
+//   A <path> <size> <secs> <nanos> <draft 0|1> <county> <unit?> <date?> <issue?> <topic>…
 
 fn write_entry(out: &mut String, escaped_key: &str, e: &Entry) {
     use std::fmt::Write;
@@ -418,16 +543,12 @@ fn write_entry(out: &mut String, escaped_key: &str, e: &Entry) {
             county,
             unit,
             topics,
-            slug,
-            order,
             date,
             issue,
         } => {
             out.push_str(if *draft { "\t1\t" } else { "\t0\t" });
             escape(out, county);
             optional(out, unit.as_deref());
-            optional(out, slug.as_deref());
-            optional(out, order.map(|n| n.to_string()).as_deref());
             optional(out, date.map(|d| d.iso()).as_deref());
             optional(out, issue.as_deref());
             for t in topics {
@@ -529,11 +650,6 @@ fn parse_line(line: &str) -> Option<Entry> {
             };
             let county = unescape(f.next()?)?;
             let unit = optional(f.next()?)?;
-            let slug = optional(f.next()?)?;
-            let order = match optional(f.next()?)? {
-                Some(n) => Some(n.parse().ok()?),
-                None => None,
-            };
             let date = match optional(f.next()?)? {
                 Some(d) => Some(Date::parse(&d)?),
                 None => None,
@@ -545,8 +661,6 @@ fn parse_line(line: &str) -> Option<Entry> {
                 county,
                 unit,
                 topics,
-                slug,
-                order,
                 date,
                 issue,
             }

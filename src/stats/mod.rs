@@ -500,11 +500,11 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
 }
 
 /// The site at `root` read for counting: site.yaml, and front matter only (no Markdown is
-/// rendered and no page is built), with drafts when `drafts`. Files unchanged since the last run
-/// come from the memo in `.bulletin/cache/stats` ([`cache`]) unless `memo` is false; the site is
-/// then for counting only (remembered articles have no title or summary). Errors are the full
-/// loader's: when the model refuses what the memo gave (an article whose issue is gone, say), the
-/// files are read again so each message carries its file and line.
+/// rendered and no page is built), with drafts when `drafts`. With `memo`, files unchanged since
+/// the last run come from `.bulletin/cache/stats` and the site is made for counting only
+/// ([`cache::load`]: no titles, summaries or pages); when it cannot be made that way (an article
+/// whose issue is missing, say), or without `memo`, the files are read and the model built as for
+/// `bulletin build`, so every error carries its file and line.
 /// The time of each step is added to `timings`.
 pub fn load_site(
     root: &std::path::Path,
@@ -513,20 +513,17 @@ pub fn load_site(
     timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<(Site, Diagnostics, cache::Use), Diagnostics> {
     let config = crate::config::Config::load(root)?;
+    if memo && let Some(counted) = cache::load(&config, drafts, timings)? {
+        return Ok(counted);
+    }
     let start = std::time::Instant::now();
-    let (loaded, warnings, used) = if memo {
-        cache::load(&config, drafts, timings)?
-    } else {
-        let (l, w) = crate::load::load_with(&config, drafts, false)?;
-        timings.push(("read", start.elapsed()));
-        (l, w, cache::Use::default())
-    };
+    let (loaded, warnings) = crate::load::load_with(&config, drafts, false)?;
+    timings.push(("read", start.elapsed()));
     let start = std::time::Instant::now();
-    let built = crate::model::build(config.clone(), loaded);
+    let built = crate::model::build(config, loaded);
     timings.push(("model", start.elapsed()));
     match built {
-        Ok(site) => Ok((site, warnings, used)),
-        Err(_) if used.remembered > 0 => load_site(root, drafts, false, timings),
+        Ok(site) => Ok((site, warnings, cache::Use::default())),
         Err(mut d) => {
             d.extend(warnings);
             Err(d)

@@ -222,7 +222,16 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
         "content/2021-1/c.md",
         "---\ntitle: 丙\ncounty: 赣州市\ntopics: [教育]\n---",
     );
-    let config = Config::default_for(root);
+    // Named by number from a folder of its own; counties in the vocabulary's order, one by alias.
+    write(
+        "content/elsewhere/d.md",
+        "---\ntitle: 丁\ncounty: 定南\ntopics: [就业]\nissue: 1\ndate: 2022-01-03\n---\n",
+    );
+    write(
+        "site.yaml",
+        "counties:\n  - name: 赣州市\n  - name: 定南县\n    aliases: [定南]\n  - name: 于都县\n",
+    );
+    let config = Config::load(root).unwrap();
     let facts = |bodies: bool| {
         let (loaded, _) = crate::load::load_with(&config, false, bodies).unwrap();
         let site = crate::model::build(config.clone(), loaded).unwrap();
@@ -246,7 +255,7 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
             .collect::<Vec<_>>()
     };
     let full = facts(true);
-    assert_eq!(full.len(), 3);
+    assert_eq!(full.len(), 4);
     assert_eq!(facts(false), full);
 
     // Through the memo, first run (every file read) and second (every file remembered): the
@@ -257,10 +266,12 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
         (crate::model::build(config.clone(), loaded).unwrap(), w)
     };
     let expected = every_table(&full_site);
-    for (run, remembered) in [(1, 0), (2, 4)] {
+    let names: Vec<&str> = full_site.counties.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["赣州市", "定南县", "于都县"]);
+    for (run, remembered) in [(1, 0), (2, 5)] {
         let (site, _, used) = load_site(root, false, true, &mut Vec::new()).unwrap();
         assert_eq!(every_table(&site), expected, "run {run}");
-        assert_eq!((used.files, used.remembered), (4, remembered), "run {run}");
+        assert_eq!((used.files, used.remembered), (5, remembered), "run {run}");
     }
 }
 
