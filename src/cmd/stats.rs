@@ -62,7 +62,7 @@ pub fn run(args: StatsArgs) -> i32 {
         for (stage, t) in &timings {
             eprintln!("  {stage:<8} {}", human_duration(*t));
         }
-        if !args.no_cache {
+        if memo.files > 0 {
             eprintln!(
                 "  {} of {} files from the memo {}{}",
                 memo.remembered,

@@ -431,7 +431,7 @@ impl<'a> Terms<'a> {
 /// [`load::find_sources`]' Markdown files, in its order and with its diagnostics, the folders
 /// directly under content/ (one per issue) walked in parallel: on a large archive the walk is a
 /// third of a warm run.
-fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+pub(crate) fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut top: Vec<std::fs::DirEntry> = match std::fs::read_dir(content) {
         Ok(entries) => match entries.collect::<Result<_, _>>() {
             Ok(v) => v,

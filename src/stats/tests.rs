@@ -518,3 +518,33 @@ fn vocabulary_names_without_articles_are_rows_of_zeros() {
         ]
     );
 }
+
+#[test]
+fn the_parallel_walk_finds_what_the_loader_finds_in_its_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for rel in [
+        "content/top.md",
+        "content/notes.txt",
+        "content/2021-2/_index.md",
+        "content/2021-2/b.md",
+        "content/2021-2/a.md",
+        "content/2021-2/sub/c.md",
+        "content/2021-10/a.md",
+        "content/2021-2/a.md~",
+        "content/.hidden/x.md",
+        "content/2021-2/.y.md",
+        "content/#tmp.md",
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "").unwrap();
+    }
+    let content = root.join("content");
+    let mut d1 = Diagnostics::new();
+    let mut d2 = Diagnostics::new();
+    let walked = crate::load::find_sources(root, &content, &mut d1).markdown;
+    assert_eq!(walked.len(), 6);
+    assert_eq!(cache::find_markdown(root, &content, &mut d2), walked);
+    assert_eq!(d1.0.len(), d2.0.len());
+}
