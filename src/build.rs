@@ -171,7 +171,7 @@ pub fn prepare_with_config(
         );
     }
     let site = match timed(&mut timings, "model", || {
-        crate::model::build(config, loaded)
+        crate::model::assemble(config, loaded)
     }) {
         Ok(s) => s,
         Err(d) => {

@@ -321,7 +321,7 @@ impl Preview {
                 LoadedItem::Skipped => {}
             }
         }
-        let site = match model::build(config, loaded) {
+        let site = match model::assemble(config, loaded) {
             Ok(s) => s,
             Err(d) => return Outcome::Failed(d),
         };

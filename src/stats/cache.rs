@@ -8,7 +8,7 @@
 //! What the memo keeps for an article: what counting needs (county, unit, topics, date, draft, and
 //! the issue it names, whose date it takes when it has none), not its title, summary or other
 //! fields. The site is then made from these facts directly, by the model's rules for what counting
-//! sees ([`counting_site`]), not through `model::build`, whose full article records would cost
+//! sees ([`counting_site`]), not through `model::assemble`, whose full article records would cost
 //! more than everything else together; where the model would refuse the files, they are read
 //! through it after all, for its messages. Only files that loaded without any diagnostic are
 //! kept — a file with a warning is read every time, so its warning is printed every time — and
@@ -115,7 +115,7 @@ fn header(root: &Path) -> String {
 }
 
 /// The site under `config.root` for counting, through the memo at `root/.bulletin/cache/stats`:
-/// the articles [`load::load_with`]`(config, include_drafts, false)` and `model::build` would
+/// the articles [`load::load_with`]`(config, include_drafts, false)` and `model::assemble` would
 /// give, each with its county, unit, topics and date (and nothing else: no title, summary, slug or
 /// order; articles are not in the model's order), and the loader's diagnostics. `Ok(None)` when
 /// the files load but do not make a site — an article whose issue is missing or ambiguous, two
@@ -263,7 +263,7 @@ pub fn load(
 }
 
 /// The site of `facts` (each with its folder under content/), for counting: the model's rules
-/// (`model::build`) for what counting sees — an article's issue named by `issue:` (folder slug,
+/// (`model::assemble`) for what counting sees — an article's issue named by `issue:` (folder slug,
 /// else a number only one issue has) or else its folder's; its date, else its issue's; counties
 /// and topics ordered by the vocabulary, then by slug — and `None` wherever the model would refuse.
 fn counting_site(

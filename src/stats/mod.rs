@@ -520,7 +520,7 @@ pub fn load_site(
     let (loaded, warnings) = crate::load::load_with(&config, drafts, false)?;
     timings.push(("read", start.elapsed()));
     let start = std::time::Instant::now();
-    let built = crate::model::build(config, loaded);
+    let built = crate::model::assemble(config, loaded);
     timings.push(("model", start.elapsed()));
     match built {
         Ok(site) => Ok((site, warnings, cache::Use::default())),

@@ -234,7 +234,7 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
     let config = Config::load(root).unwrap();
     let facts = |bodies: bool| {
         let (loaded, _) = crate::load::load_with(&config, false, bodies).unwrap();
-        let site = crate::model::build(config.clone(), loaded).unwrap();
+        let site = crate::model::assemble(config.clone(), loaded).unwrap();
         site.articles
             .iter()
             .map(|a| {
@@ -263,7 +263,7 @@ fn front_matter_only_loading_reads_what_full_loading_reads() {
     age_all(root);
     let (full_site, _) = {
         let (loaded, w) = crate::load::load_with(&config, false, true).unwrap();
-        (crate::model::build(config.clone(), loaded).unwrap(), w)
+        (crate::model::assemble(config.clone(), loaded).unwrap(), w)
     };
     let expected = every_table(&full_site);
     let names: Vec<&str> = full_site.counties.iter().map(|c| c.name.as_str()).collect();
@@ -332,7 +332,7 @@ fn counted_through_memo(root: &std::path::Path, drafts: bool) -> (Vec<Table>, us
     let (site, _, used) = load_site(root, drafts, true, &mut Vec::new()).unwrap();
     let config = Config::load(root).unwrap();
     let (loaded, _) = crate::load::load_with(&config, drafts, true).unwrap();
-    let full = crate::model::build(config, loaded).unwrap();
+    let full = crate::model::assemble(config, loaded).unwrap();
     let tables = every_table(&site);
     assert_eq!(tables, every_table(&full), "memo and full loader disagree");
     (tables, used.remembered)
@@ -467,7 +467,7 @@ fn with_a_memo_errors_still_name_the_file_and_line() {
     assert!(with_memo.contains("no issue `1`"), "{with_memo}");
     let config = Config::load(root).unwrap();
     let (loaded, _) = crate::load::load_with(&config, false, false).unwrap();
-    let without: String = crate::model::build(config, loaded)
+    let without: String = crate::model::assemble(config, loaded)
         .unwrap_err()
         .0
         .iter()
