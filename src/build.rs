@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::LinkScanner;
+use crate::load::Loaded;
 use crate::model::{Output, Site};
 use crate::output::{self, DirSink, NullSink, Precompress, Sink};
 use crate::render::Renderer;
@@ -28,16 +29,10 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where the site goes; relative paths are relative to `root`.
     pub output: PathBuf,
-    /// Replaces site.yaml's base_url.
-    pub base_url: Option<String>,
+    /// What replaces site.yaml's settings (base_url, minify, search, stats).
+    pub overrides: Overrides,
     /// Include articles with `draft: true`.
     pub drafts: bool,
-    /// Replaces site.yaml's `minify`.
-    pub minify: Option<bool>,
-    /// Replaces site.yaml's `search`.
-    pub search: Option<bool>,
-    /// Replaces site.yaml's `stats`.
-    pub stats: Option<bool>,
     /// Show a progress bar (only drawn on an interactive terminal).
     pub progress: bool,
     /// Check that every internal link and anchor resolves (always on for `check`).
@@ -52,11 +47,8 @@ impl BuildOptions {
         BuildOptions {
             root: root.into(),
             output: PathBuf::from("output"),
-            base_url: None,
+            overrides: Overrides::default(),
             drafts: false,
-            minify: None,
-            search: None,
-            stats: None,
             progress: false,
             check_links: false,
             precompress: false,
@@ -122,33 +114,22 @@ fn timed<T>(
 pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Diagnostics> {
     let mut timings = Vec::new();
     let mut config = timed(&mut timings, "config", || Config::load(&opts.root))?;
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url);
-    }
-    if let Some(m) = opts.minify {
-        config.minify = m;
-    }
-    if let Some(s) = opts.search {
-        config.search = s;
-    }
-    if let Some(s) = opts.stats {
-        config.stats = s;
-    }
+    config.apply(&opts.overrides);
     prepare_with_config(config, opts.drafts, timings)
 }
 
-/// [`prepare`] with the configuration already read (the dev server rewrites base_url).
+/// [`prepare`] with the configuration already read and overridden.
 pub fn prepare_with_config(
     config: Config,
     drafts: bool,
     mut timings: Vec<(&'static str, Duration)>,
 ) -> Result<Prepared, Diagnostics> {
-    let mut problems = Diagnostics::new();
     let theme = timed(&mut timings, "theme", || theme::load(&config));
     let loaded = timed(&mut timings, "load", || crate::load::load(&config, drafts));
-    let (theme, (loaded, warnings)) = match (theme, loaded) {
+    let (theme, (loaded, mut warnings)) = match (theme, loaded) {
         (Ok(t), Ok(l)) => (t, l),
         (t, l) => {
+            let mut problems = Diagnostics::new();
             if let Err(d) = t {
                 problems.extend(d);
             }
@@ -160,35 +141,18 @@ pub fn prepare_with_config(
             return Err(problems);
         }
     };
-    let mut warnings = warnings;
     if !config.base_url.contains("://") {
         warnings.push(
-            crate::diagnostics::Diagnostic::warning(format!(
+            Diagnostic::warning(format!(
                 "base_url is `{}`, not a full URL: feeds and the sitemap will hold relative links, which feed readers and search engines reject",
                 config.base_url
             ))
             .with_help("set `base_url: https://your.host/path/` in site.yaml, or pass --base-url when publishing"),
         );
     }
-    let site = match timed(&mut timings, "model", || {
-        crate::model::assemble(config, loaded)
-    }) {
-        Ok(s) => s,
-        Err(d) => {
-            problems.extend(d);
-            problems.extend(warnings);
-            problems.sort();
-            return Err(problems);
-        }
-    };
-    let outputs = match site.checked_outputs(&theme.static_outputs()) {
-        Ok(o) => o,
-        Err(collisions) => {
-            problems.extend(collisions);
-            problems.extend(warnings);
-            problems.sort();
-            return Err(problems);
-        }
+    let (site, outputs) = match timed(&mut timings, "model", || assemble(config, loaded, &theme)) {
+        Ok(assembled) => assembled,
+        Err(problems) => return Err(failed(problems, warnings)),
     };
     warnings.sort();
     Ok(Prepared {
@@ -198,6 +162,26 @@ pub fn prepare_with_config(
         warnings,
         timings,
     })
+}
+
+/// The model stage and the check that no two sources claim one file: the site and its outputs,
+/// put together from loaded files. The one way a site is assembled, for `build`, `check` and each
+/// of the dev server's rebuilds.
+pub fn assemble(
+    config: Config,
+    loaded: Loaded,
+    theme: &Theme,
+) -> Result<(Site, Vec<Output>), Diagnostics> {
+    let site = crate::model::assemble(config, loaded)?;
+    let outputs = site.checked_outputs(&theme.static_outputs())?;
+    Ok((site, outputs))
+}
+
+/// What a failed build reports: the failing step's problems and the warnings so far, in order.
+fn failed(mut problems: Diagnostics, warnings: Diagnostics) -> Diagnostics {
+    problems.extend(warnings);
+    problems.sort();
+    problems
 }
 
 /// Counts of what [`render_outputs`] wrote.
@@ -416,11 +400,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
     let renderer = timed(&mut timings, "templates", || Renderer::new(&site, &theme));
     let renderer = match renderer {
         Ok(r) => r,
-        Err(mut d) => {
-            d.extend(warnings);
-            d.sort();
-            return Err(d);
-        }
+        Err(problems) => return Err(failed(problems, warnings)),
     };
     let bar = progress_bar(outputs.len(), opts.progress);
     // `check` always checks links; `build` when asked.

@@ -369,6 +369,37 @@ impl Config {
             self.base_url.push('/');
         }
     }
+
+    /// Replace what the command line sets: the one place site.yaml is overridden, for `build`,
+    /// `check` and the dev server alike.
+    pub fn apply(&mut self, overrides: &Overrides) {
+        if let Some(url) = &overrides.base_url {
+            self.set_base_url(url);
+        }
+        if let Some(m) = overrides.minify {
+            self.minify = m;
+        }
+        if let Some(s) = overrides.search {
+            self.search = s;
+        }
+        if let Some(s) = overrides.stats {
+            self.stats = s;
+        }
+    }
+}
+
+/// What the command line replaces in site.yaml (`None`: keep site.yaml's), applied by
+/// [`Config::apply`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--base-url`, or the dev server's local address.
+    pub base_url: Option<String>,
+    /// `--no-minify` (and the dev server, which never minifies).
+    pub minify: Option<bool>,
+    /// `--no-search`.
+    pub search: Option<bool>,
+    /// `--no-stats`.
+    pub stats: Option<bool>,
 }
 
 /// `images:` checked: widths between 16 and 8000 pixels, quality 1-100.

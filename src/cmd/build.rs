@@ -1,6 +1,7 @@
 //! `bulletin build`
 
 use bulletin::build::{BuildOptions, build};
+use bulletin::config::Overrides;
 
 use super::{FAILED, OK, human_duration, print_diagnostics};
 use crate::cli::BuildArgs;
@@ -9,11 +10,13 @@ pub fn run(args: BuildArgs) -> i32 {
     let opts = BuildOptions {
         root: args.site.root.clone(),
         output: args.output.clone(),
-        base_url: args.base_url.clone(),
+        overrides: Overrides {
+            base_url: args.base_url.clone(),
+            minify: args.no_minify.then_some(false),
+            search: args.no_search.then_some(false),
+            stats: args.no_stats.then_some(false),
+        },
         drafts: args.site.drafts,
-        minify: args.no_minify.then_some(false),
-        search: args.no_search.then_some(false),
-        stats: args.no_stats.then_some(false),
         progress: true,
         check_links: args.check_links,
         precompress: args.precompress,

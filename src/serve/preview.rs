@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::assets::Assets;
-use crate::build::render_outputs;
-use crate::config::Config;
+use crate::build::{assemble, render_outputs};
+use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Loaded, LoadedArticle, LoadedItem};
 use crate::model::{self, Output, Site};
@@ -41,7 +41,8 @@ type Files = HashMap<String, Arc<[u8]>>;
 
 pub struct Preview {
     root: PathBuf,
-    base_url: String,
+    /// What the preview replaces in site.yaml: its base URL, and no minifying.
+    overrides: Overrides,
     drafts: bool,
     config: Option<Config>,
     theme: Option<Theme>,
@@ -70,7 +71,11 @@ impl Preview {
     pub fn new(root: &Path, base_url: &str, drafts: bool) -> Preview {
         Preview {
             root: root.to_path_buf(),
-            base_url: base_url.to_string(),
+            overrides: Overrides {
+                base_url: Some(base_url.to_string()),
+                minify: Some(false),
+                ..Overrides::default()
+            },
             drafts,
             config: None,
             theme: None,
@@ -99,8 +104,7 @@ impl Preview {
             Ok(c) => c,
             Err(d) => return Outcome::Failed(d),
         };
-        config.set_base_url(&self.base_url);
-        config.minify = false;
+        config.apply(&self.overrides);
         self.config = Some(config);
         self.theme = None;
         self.items.clear();
@@ -123,17 +127,9 @@ impl Preview {
         let paths = sources.markdown;
         diags.extend(walk_diags.into_iter().filter(Diagnostic::is_error));
         let config = self.config.as_ref().expect("set above");
-        let assets = self.assets.clone();
-        use rayon::prelude::*;
-        let results: Vec<(PathBuf, LoadedItem, Vec<Diagnostic>)> = paths
-            .par_iter()
-            .map(|p| {
-                let (item, d) = load::load_one(config, &assets, &self.root, p, self.drafts);
-                (crate::diagnostics::display_path(&self.root, p), item, d)
-            })
-            .collect();
-        for (rel, item, d) in results {
-            self.record(rel, item, d);
+        let results = load::load_files(config, &self.assets, &paths, self.drafts, true);
+        for (path, (item, d)) in paths.iter().zip(results) {
+            self.record(crate::diagnostics::display_path(&self.root, path), item, d);
         }
         if !diags.is_empty() {
             return Outcome::Failed(diags);
@@ -315,19 +311,11 @@ impl Preview {
             ..Loaded::default()
         };
         for item in self.items.values() {
-            match item {
-                LoadedItem::Issue(i) => loaded.issues.push((**i).clone()),
-                LoadedItem::Article(a) => loaded.articles.push((**a).clone()),
-                LoadedItem::Skipped => {}
-            }
+            loaded.add(item.clone());
         }
-        let site = match model::assemble(config, loaded) {
-            Ok(s) => s,
+        let (site, outputs) = match assemble(config, loaded, theme) {
+            Ok(assembled) => assembled,
             Err(d) => return Outcome::Failed(d),
-        };
-        let outputs = match site.checked_outputs(&theme.static_outputs()) {
-            Ok(o) => o,
-            Err(collisions) => return Outcome::Failed(collisions),
         };
         let selected: Option<Vec<Output>> = match (&scope, &self.site) {
             (Some(Scope::Article(path)), Some(old)) => {
