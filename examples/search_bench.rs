@@ -109,7 +109,7 @@ fn main() -> ExitCode {
     for run in 1..=runs {
         let (s0, t0, y0) = cpu_now();
         let start = Instant::now();
-        let s = bulletin::search::write(&prepared.site, &bulletin::output::NullSink);
+        let s = bulletin::search::write(&prepared.site, &bulletin::write::NullSink);
         let wall = start.elapsed();
         let (s1, t1, y1) = cpu_now();
         match s {

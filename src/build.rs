@@ -17,10 +17,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::LinkScanner;
 use crate::load::Loaded;
 use crate::model::{Output, Site};
-use crate::output::{self, DirSink, NullSink, Precompress, Sink};
 use crate::render::Renderer;
 use crate::search::SearchStats;
 use crate::theme::{self, Theme};
+use crate::write::{self, DirSink, NullSink, Precompress, Sink};
 
 /// What a build is asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -209,13 +209,9 @@ pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<Option<SearchStats>,
     if !site.config.search {
         return Ok(None);
     }
-    crate::search::write(site, sink).map(Some).map_err(|e| {
-        Diagnostics(vec![
-            Diagnostic::error(format!("cannot write the search index: {e}")).with_help(
-                "check that the disk is not full and that the output folder is writable",
-            ),
-        ])
-    })
+    crate::search::write(site, sink)
+        .map(Some)
+        .map_err(|e| Diagnostic::cannot_write("the search index", e).into())
 }
 
 /// Render `outputs` in parallel and hand each to `sink`; copy the static files when `statics`.
@@ -234,16 +230,8 @@ pub fn render_outputs(
         paths.extend(theme.static_files.iter().map(|f| f.output.clone()));
         paths.extend(site.assets.claims().map(|(path, _)| path));
     }
-    let io_error = |e: std::io::Error| {
-        let mut d = Diagnostics::new();
-        d.push(
-            Diagnostic::error(format!("cannot write the site: {e}")).with_help(
-                "check that the disk is not full and that the output folder is writable",
-            ),
-        );
-        d
-    };
-    sink.prepare(&paths).map_err(io_error)?;
+    sink.prepare(&paths)
+        .map_err(|e| Diagnostic::cannot_write("the site", e))?;
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -267,9 +255,7 @@ pub fn render_outputs(
                             }
                             bytes.fetch_add(html.len(), Ordering::Relaxed);
                             if let Err(e) = sink.write(path, &html) {
-                                report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
-                                "check that the disk is not full and that the output folder is writable",
-                            ));
+                                report(Diagnostic::cannot_write(path, e));
                             }
                         }
                         Err(d) => report(d),
@@ -295,7 +281,7 @@ pub fn render_outputs(
                 Ok(b) => {
                     bytes.fetch_add(b.len(), Ordering::Relaxed);
                     if let Err(e) = sink.write(&f.output, &b) {
-                        report(Diagnostic::error(format!("cannot write {}: {e}", f.output)));
+                        report(Diagnostic::cannot_write(&f.output, e));
                     }
                 }
                 Err(e) => report(Diagnostic::error(format!(
@@ -357,9 +343,7 @@ fn publish_assets(
                         }
                     };
                     if let Err(e) = result {
-                        report(Diagnostic::error(format!("cannot write {path}: {e}")).with_help(
-                            "check that the disk is not full and that the output folder is writable",
-                        ));
+                        report(Diagnostic::cannot_write(&path, e));
                     }
                 }
             }
@@ -388,7 +372,7 @@ fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
+fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
     let prepared = prepare(opts)?;
     let Prepared {
         site,
@@ -404,9 +388,9 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
     };
     let bar = progress_bar(outputs.len(), opts.progress);
     // `check` always checks links; `build` when asked.
-    let check_links = opts.check_links || !write;
-    let staging = if write {
-        Some(output::stage(&opts.output_dir(), &opts.root).map_err(|d| Diagnostics(vec![d]))?)
+    let check_links = opts.check_links || !writes;
+    let staging = if writes {
+        Some(write::stage(&opts.output_dir(), &opts.root)?)
     } else {
         None
     };
@@ -418,14 +402,14 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         None => &NullSink,
     };
     let precompress = Precompress { inner: base };
-    let base: &dyn Sink = if opts.precompress && write {
+    let base: &dyn Sink = if opts.precompress && writes {
         &precompress
     } else {
         base
     };
     let scanner = LinkScanner::new(base);
     let sink: &dyn Sink = if check_links { &scanner } else { base };
-    let stage_name = if write { "render+write" } else { "render" };
+    let stage_name = if writes { "render+write" } else { "render" };
     // The search index is built alongside the pages, on the same threads: each stage has parts
     // that leave a core idle (the index's serial steps, the pages' waits on the file system), and
     // the other fills them. It goes through the same sink, so `--precompress` gets it too.
@@ -433,7 +417,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
         rayon::join(
             || render_outputs(&renderer, &theme, &outputs, true, sink, bar.as_ref()),
             || {
-                write.then(|| {
+                writes.then(|| {
                     let start = Instant::now();
                     (write_search(&site, sink), start.elapsed())
                 })
@@ -471,7 +455,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<BuildReport, Diagnostics> {
     }
     let written = match (result, staging) {
         (Ok(w), Some(staging)) => {
-            timed(&mut timings, "swap", || staging.commit()).map_err(|d| Diagnostics(vec![d]))?;
+            timed(&mut timings, "swap", || staging.commit())?;
             w
         }
         (Ok(w), None) => w,

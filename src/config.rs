@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
+use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::slug;
@@ -209,8 +210,11 @@ pub struct Config {
     pub root: PathBuf,
     pub title: String,
     pub description: Option<String>,
-    /// Always ends in `/`.
+    /// Always ends in `/`. Change it with [`Config::set_base_url`], which keeps
+    /// [`Config::base_path`] in step.
     pub base_url: String,
+    /// The path part of `base_url`, parsed once (every internal link starts with it).
+    base_path: String,
     pub language: String,
     pub theme: String,
     pub paginate: usize,
@@ -233,7 +237,7 @@ pub struct Config {
 impl Config {
     /// The configuration of a site with no site.yaml.
     pub fn default_for(root: &Path) -> Config {
-        Config::resolve(root, RawConfig::default(), "", &mut Diagnostics::new())
+        Config::from_raw(root, RawConfig::default(), "", &mut Diagnostics::new())
     }
 
     /// Read `root/site.yaml` if it exists. Problems are returned all together.
@@ -284,7 +288,7 @@ impl Config {
                 }
             }
         };
-        let config = Config::resolve(root, raw, text, &mut diags);
+        let config = Config::from_raw(root, raw, text, &mut diags);
         if diags.has_errors() {
             Err(diags)
         } else {
@@ -292,7 +296,7 @@ impl Config {
         }
     }
 
-    fn resolve(root: &Path, raw: RawConfig, text: &str, diags: &mut Diagnostics) -> Config {
+    fn from_raw(root: &Path, raw: RawConfig, text: &str, diags: &mut Diagnostics) -> Config {
         let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
         if !base_url.ends_with('/') {
             base_url.push('/');
@@ -334,6 +338,7 @@ impl Config {
             root: root.to_path_buf(),
             title,
             description: raw.description,
+            base_path: base_path_of(&base_url),
             base_url,
             language: raw.language.unwrap_or_else(|| "zh-CN".to_string()),
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
@@ -359,7 +364,7 @@ impl Config {
     /// The path part of base_url: `/jianbao/` for `https://example.gov.cn/jianbao/`, `/` for a
     /// domain root. Every internal link starts with it.
     pub fn base_path(&self) -> &str {
-        base_path_of(&self.base_url)
+        &self.base_path
     }
 
     /// Replace base_url (`--base-url`).
@@ -368,6 +373,7 @@ impl Config {
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
+        self.base_path = base_path_of(&self.base_url);
     }
 
     /// Replace what the command line sets: the one place site.yaml is overridden, for `build`,
@@ -441,24 +447,23 @@ fn resolve_images(raw: RawImages, text: &str, diags: &mut Diagnostics) -> Images
     images
 }
 
-/// The path of a base URL, always starting and ending with `/`.
-pub fn base_path_of(base_url: &str) -> &str {
-    match base_url.find("://") {
-        Some(i) => {
-            let rest = &base_url[i + 3..];
-            match rest.find('/') {
-                Some(j) => &rest[j..],
-                None => "/",
+/// The path part of a base URL, as a browser requests it: `/jianbao/` for
+/// `https://example.gov.cn/jianbao/`, `/` for a domain root, `/sub/` for a base URL that is only a
+/// path, and `/` for anything else. Parsed as the URL standard says (the `url` crate), so a path
+/// outside ASCII is percent-encoded, as the request paths it is compared with are.
+pub fn base_path_of(base_url: &str) -> String {
+    let url = match Url::parse(base_url) {
+        Ok(url) if url.has_host() => url,
+        // Only a path (`/sub/`): resolved on a stand-in host, as links resolve against it.
+        _ if base_url.starts_with('/') => {
+            match Url::parse("http://site.invalid/").and_then(|site| site.join(base_url)) {
+                Ok(url) => url,
+                Err(_) => return "/".to_string(),
             }
         }
-        None => {
-            if base_url.starts_with('/') {
-                base_url
-            } else {
-                "/"
-            }
-        }
-    }
+        _ => return "/".to_string(),
+    };
+    url.path().to_string()
 }
 
 pub(crate) fn span_location(
@@ -570,6 +575,39 @@ mod tests {
         assert_eq!(base_path_of("https://example.gov.cn/"), "/");
         assert_eq!(base_path_of("http://127.0.0.1:1111"), "/");
         assert_eq!(base_path_of("/sub/"), "/sub/");
+        assert_eq!(base_path_of("/"), "/");
+        assert_eq!(base_path_of("https://example.gov.cn"), "/");
+        assert_eq!(base_path_of("https://example.gov.cn/a/b/"), "/a/b/");
+        assert_eq!(
+            base_path_of("HTTPS://Example.gov.cn:443/jb/?x=1#top"),
+            "/jb/"
+        );
+        assert_eq!(
+            base_path_of("https://example.gov.cn/简报/"),
+            "/%E7%AE%80%E6%8A%A5/"
+        );
+        assert_eq!(base_path_of("/简报/"), "/%E7%AE%80%E6%8A%A5/");
+        assert_eq!(base_path_of("jianbao/"), "/");
+        assert_eq!(base_path_of(""), "/");
+    }
+
+    #[test]
+    fn overrides_replace_only_what_they_set_and_keep_the_base_path_in_step() {
+        let mut c =
+            parse("base_url: https://example.gov.cn/jianbao/\nminify: true\nstats: false\n")
+                .unwrap();
+        c.apply(&Overrides::default());
+        assert_eq!(c.base_path(), "/jianbao/");
+        assert!(c.minify && c.search && !c.stats);
+        c.apply(&Overrides {
+            base_url: Some("http://127.0.0.1:1111/sub".into()),
+            minify: Some(false),
+            search: Some(false),
+            stats: Some(true),
+        });
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/sub/");
+        assert_eq!(c.base_path(), "/sub/");
+        assert!(!c.minify && !c.search && c.stats);
     }
 
     #[test]

@@ -117,6 +117,12 @@ impl Diagnostic {
         }
     }
 
+    /// "cannot write WHAT: why", with what to check: the one message for a failed write.
+    pub fn cannot_write(what: impl fmt::Display, e: impl fmt::Display) -> Self {
+        Diagnostic::error(format!("cannot write {what}: {e}"))
+            .with_help("check that the disk is not full and that the output folder is writable")
+    }
+
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());
         self
@@ -202,6 +208,13 @@ impl fmt::Display for Diagnostic {
 /// A list of problems; the build fails if any is an error.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
+
+/// One problem as a list, so a step that fails with one converts with `?`.
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
 
 impl Diagnostics {
     pub fn new() -> Self {

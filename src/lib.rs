@@ -2,12 +2,14 @@
 //! governments.
 //!
 //! The library is the build pipeline, one module per stage, called in order by [`build::build`]:
-//! [`config`] (site.yaml) → [`theme`] → [`load`] (content/ read, front matter checked, Markdown
-//! rendered, bodies minified, photos and attachments found: [`assets`]) → [`model`] (issues,
-//! articles, counties, topics, every output's URL) → [`render`] (Tera, in parallel, from templates
-//! minified once) → [`output`] (write, precompress, atomic swap). Beside them: [`search`] (the
-//! index, built while the pages render), [`stats`] (the counts, charts and CSV of /stats/ and
-//! `bulletin stats`) and [`links`] (the link check, as pages are written).
+//! [`config`] (site.yaml, and what the command line overrides: [`config::Overrides`]) → [`theme`]
+//! → [`load`] (content/ read, front matter checked, Markdown rendered, bodies minified, photos and
+//! attachments found: [`assets`]) → [`model`] (issues, articles, counties, topics, every output's
+//! URL) → [`render`] (Tera, in parallel, from templates minified once) → [`write`] (precompress,
+//! atomic swap). [`build::assemble`] puts a site together from loaded files, for the build and
+//! for each of the dev server's rebuilds alike. Beside them: [`search`] (the index, built while the
+//! pages render), [`stats`] (the counts, charts and CSV of /stats/ and `bulletin stats`) and
+//! [`links`] (the link check, as pages are written).
 //!
 //! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (templates and bodies, once
 //! each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`] (pinyin URLs),
@@ -33,7 +35,6 @@ pub mod load;
 pub mod markdown;
 pub mod minify;
 pub mod model;
-pub mod output;
 pub mod render;
 pub mod search;
 #[cfg(feature = "serve")]
@@ -41,4 +42,5 @@ pub mod serve;
 pub mod slug;
 pub mod stats;
 pub mod theme;
+pub mod write;
 pub mod yaml;

@@ -14,7 +14,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Sink;
+use crate::write::Sink;
 
 /// What one page links to and which ids it holds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -66,7 +66,7 @@ fn site_url(base_url: &str) -> Option<Url> {
         Ok(url) if !url.cannot_be_a_base() => Some(url),
         _ => Url::parse("http://site.invalid/")
             .ok()?
-            .join(crate::config::base_path_of(base_url))
+            .join(&crate::config::base_path_of(base_url))
             .ok(),
     }
 }
@@ -74,7 +74,7 @@ fn site_url(base_url: &str) -> Option<Url> {
 /// Resolve `link`, found on the page written at `page` (e.g. `issues/x/index.html`), for a site
 /// published at `base_url`: the link is joined to the page's URL as a browser joins it (`url`,
 /// the WHATWG URL standard), and what lands under the site's base path is a file of the output.
-pub fn resolve(base_url: &str, page: &str, link: &str) -> Target {
+pub fn link_target(base_url: &str, page: &str, link: &str) -> Target {
     let Some(site) = site_url(base_url) else {
         return Target::Outside;
     };
@@ -187,7 +187,7 @@ pub fn check_pages(
             if !seen.insert(link) {
                 continue;
             }
-            let problem = match resolve(base_url, page, link) {
+            let problem = match link_target(base_url, page, link) {
                 Target::Outside => None,
                 Target::OutsideBase => Some(format!(
                     "it points outside the site's base path `{}`",
@@ -324,7 +324,7 @@ mod tests {
             ),
         ];
         for (link, want) in cases {
-            assert_eq!(&resolve(base, page, link), want, "{link}");
+            assert_eq!(&link_target(base, page, link), want, "{link}");
         }
     }
 
@@ -352,7 +352,7 @@ mod tests {
             ("?q=1", inside(page, None)),
             ("javascript:void(0)", Target::Outside),
         ] {
-            assert_eq!(resolve(base, page, link), want, "{link}");
+            assert_eq!(link_target(base, page, link), want, "{link}");
         }
         // A base URL that is only a path: absolute URLs are another site's.
         for (link, want) in [
@@ -360,10 +360,10 @@ mod tests {
             ("https://example.gov.cn/x/", Target::Outside),
             ("../../feed.xml", inside("feed.xml", None)),
         ] {
-            assert_eq!(resolve("/", page, link), want, "{link}");
+            assert_eq!(link_target("/", page, link), want, "{link}");
         }
         assert_eq!(
-            resolve("/jb/", page, "../../../x"),
+            link_target("/jb/", page, "../../../x"),
             Target::OutsideBase,
             "above the base path"
         );

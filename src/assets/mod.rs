@@ -399,7 +399,7 @@ pub enum Target {
 /// Resolve `dest` (as written in the Markdown of a file in folder `dir`, relative to content/)
 /// to what it refers to. Percent-escapes are decoded (`%E9%99%84`), a query or `#fragment` is
 /// ignored, `./` and `../` are followed but never above content/.
-pub fn resolve(dir: &str, dest: &str) -> Target {
+pub fn target_of(dir: &str, dest: &str) -> Target {
     let dest = dest.trim();
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with('?') {
         return Target::Elsewhere;

@@ -49,7 +49,7 @@ fn relative_paths_resolve_inside_content_and_never_above_it() {
         ("2021-125", "", Target::Elsewhere),
     ];
     for (dir, dest, want) in cases {
-        assert_eq!(&resolve(dir, dest), want, "{dir} + {dest}");
+        assert_eq!(&target_of(dir, dest), want, "{dir} + {dest}");
     }
 }
 

@@ -170,7 +170,7 @@ fn find<'c>(
     is_image: bool,
     problems: &mut Vec<Problem>,
 ) -> Option<&'c Asset> {
-    match crate::assets::resolve(cx.dir, dest) {
+    match crate::assets::target_of(cx.dir, dest) {
         Target::Elsewhere => None,
         Target::Outside => {
             problems.push(Problem {

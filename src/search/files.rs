@@ -13,7 +13,7 @@ use super::postings::{Bucket, Group, Packer, shard_file};
 use super::tokens::title_span;
 use super::{DIR, META_CHUNK, SLICE, SearchStats, bucket_count};
 use crate::model::Site;
-use crate::output::Sink;
+use crate::write::Sink;
 
 /// of `piece` bytes.
 pub(super) fn write_with(
@@ -322,7 +322,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let prepared = crate::build::prepare(&crate::build::BuildOptions::new(root))
             .unwrap_or_else(|_| panic!("the sample prepares"));
-        let sink = crate::output::MemorySink::default();
+        let sink = crate::write::MemorySink::default();
         write_with(&prepared.site, &sink, pass_bytes, chunk, piece).unwrap();
         let files = sink.files.read().unwrap();
         let mut out: Vec<(String, Vec<u8>)> =

@@ -234,14 +234,14 @@ pub(super) fn attributes(html: &str, mut i: usize) -> (usize, Option<String>) {
             }
         };
         if name.eq_ignore_ascii_case("alt") {
-            alt = Some(decode(value));
+            alt = Some(unescape(value));
         }
         i = end;
     }
 }
 
 /// Text with its character references decoded, as [`reference_at`] reads them.
-pub(super) fn decode(text: &str) -> String {
+pub(super) fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while let Some(off) = text[i..].find('&') {

@@ -59,7 +59,7 @@
 use std::io;
 
 use crate::model::Site;
-use crate::output::Sink;
+use crate::write::Sink;
 
 mod chars;
 mod charsets;

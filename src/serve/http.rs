@@ -118,7 +118,7 @@ fn percent_decoded(s: &str) -> Option<String> {
 }
 
 /// Map a raw (still percent-encoded) request path onto the site.
-pub fn resolve(base_path: &str, raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+pub fn request_file(base_path: &str, raw: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let Some(rest) = raw.strip_prefix(base_path) else {
         // `/jianbao` without its slash, or `/` of a site that lives under a sub-path.
         if raw == "/" || format!("{raw}/") == base_path {
@@ -224,7 +224,7 @@ async fn handle(State(state): State<Arc<ServeState>>, req: Request<Body>) -> Res
     }
     let raw = req.uri().path().to_string();
     let version = state.version.load(Ordering::SeqCst);
-    match resolve(&state.base_path, &raw, |p| state.exists(p)) {
+    match request_file(&state.base_path, &raw, |p| state.exists(p)) {
         Resolved::File(path) => {
             let Some(bytes) = state.get(&path) else {
                 return not_found(&state, version);
@@ -377,7 +377,7 @@ mod tests {
             ),
         ];
         for (base, raw, want) in cases {
-            assert_eq!(&resolve(base, raw, site), want, "{base} {raw}");
+            assert_eq!(&request_file(base, raw, site), want, "{base} {raw}");
         }
     }
 

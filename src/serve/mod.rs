@@ -86,7 +86,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         host
     };
     let base_url = format!("http://{host}:{}{}", local.port(), base_path);
-    let state = ServeState::new(base_path_of(&base_url));
+    let state = ServeState::new(&base_path_of(&base_url));
 
     // First build.
     let mut preview = Preview::new(&root, &base_url, opts.drafts);

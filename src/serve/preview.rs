@@ -18,10 +18,10 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Loaded, LoadedArticle, LoadedItem};
 use crate::model::{self, Output, Site};
-use crate::output::MemorySink;
 use crate::render::{Renderer, template_of};
 use crate::serve::change::{Plan, dependent_templates, template_references};
 use crate::theme::{self, Theme};
+use crate::write::MemorySink;
 
 /// What a rebuild did, for the terminal line and the browsers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,7 +76,7 @@ fn a_build_while_the_output_is_held_fails_naming_it_and_leaves_it_as_it_was() {
     );
     let Some(hold) = BusyMount::hold(&s.path().join("output")) else {
         eprintln!(
-            "SKIPPED a_build_while_the_output_is_held_…: cannot bind-mount here (needs root); the retry and the message are unit-tested in output.rs"
+            "SKIPPED a_build_while_the_output_is_held_…: cannot bind-mount here (needs root); the retry and the message are unit-tested in write.rs"
         );
         return;
     };
