@@ -1,5 +1,8 @@
 //! The build, as a checklist: config → theme → load → model → render and write → swap.
 //!
+//! The command line's settings reach site.yaml's through [`Config::apply`], and a site is put
+//! together from loaded files by [`assemble`]; the dev server (`serve::preview`) uses both, and
+//! [`render_outputs`] and [`write_search`], so a build and a preview are assembled the same way.
 //! Each step is timed (shown with `--verbose`, and what the benchmark's stage profile is built on).
 //! Problems from the theme and the content are gathered together so one run shows all of them; the
 //! build then fails once, before anything reaches `output/`.
@@ -119,7 +122,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Diagnostics> {
 }
 
 /// [`prepare`] with the configuration already read and overridden.
-pub fn prepare_with_config(
+fn prepare_with_config(
     config: Config,
     drafts: bool,
     mut timings: Vec<(&'static str, Duration)>,

@@ -5,7 +5,7 @@
 //! [`config`] (site.yaml, and what the command line overrides: [`config::Overrides`]) → [`theme`]
 //! → [`load`] (content/ read, front matter checked, Markdown rendered, bodies minified, photos and
 //! attachments found: [`assets`]) → [`model`] (issues, articles, counties, topics, every output's
-//! URL) → [`render`] (Tera, in parallel, from templates minified once) → [`write`] (precompress,
+//! URL) → [`render`] (Tera, in parallel, from templates minified once) → [`write`](mod@write) (precompress,
 //! atomic swap). [`build::assemble`] puts a site together from loaded files, for the build and
 //! for each of the dev server's rebuilds alike. Beside them: [`search`] (the index, built while the
 //! pages render), [`stats`] (the counts, charts and CSV of /stats/ and `bulletin stats`) and
