@@ -182,3 +182,6 @@ impl Loaded {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
