@@ -85,6 +85,8 @@ pub struct BuildReport {
     pub search: Option<SearchStats>,
     /// How long the search index took, alongside rendering (so not a stage of `timings`).
     pub search_time: Option<Duration>,
+    /// Notes for `-v`: templates whose pages were minified one by one.
+    pub notes: Vec<String>,
 }
 
 impl BuildReport {
@@ -479,6 +481,7 @@ fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
         warnings,
         search,
         search_time,
+        notes: renderer.notes().to_vec(),
     })
 }
 

@@ -3,9 +3,9 @@
 //! `<title>`, `<script>`, `<style>` and their kind is not markup ([`after_start_tag`]).
 //!
 //! Used where HTML is read rarely or off the hot path: the link check ([`crate::links::scan`]),
-//! the nesting-depth check of bodies with raw HTML ([`crate::markdown::html_depth`]) and the
-//! tests. The two readers on the hot path keep their own scanners, each tested against this one:
-//! the search index's text reader (`search/html_text.rs`) and the minifier.
+//! the nesting check of bodies with raw HTML ([`crate::markdown::html_shape`]) and the tests. The
+//! search index's text reader (`search/html_text.rs`), on the hot path, keeps its own scanner,
+//! tested against this one; minifying is minify-html's (`crate::minify`).
 
 use std::cell::RefCell;
 

@@ -11,10 +11,11 @@
 //! pages render), [`stats`] (the counts, charts and CSV of /stats/ and `bulletin stats`) and
 //! [`links`] (the link check, as pages are written).
 //!
-//! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (templates and bodies, once
-//! each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`] (pinyin URLs),
-//! [`feeds`] (Atom, the sitemap), [`html`] (reading HTML as a browser does), [`cjk`] (what a
-//! Chinese character is) and [`diagnostics`] (every problem with its file and line).
+//! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (minify-html on templates
+//! and bodies, once each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`]
+//! (pinyin URLs), [`feeds`] (Atom, the sitemap), [`html`] (reading HTML as a browser does),
+//! [`cjk`] (what a Chinese character is) and [`diagnostics`] (every problem with its file and
+//! line).
 //!
 //! At the edges: the command-line interface in `main.rs`, `cli.rs` and `cmd/` only resolves
 //! options and prints; `serve` (the dev server, behind the `serve` feature) and [`init`] call into

@@ -11,9 +11,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = cli::Cli::parse();
-    // Roomy stacks for the libraries that walk a body's tree (ammonia on raw HTML, Tera over
-    // nested values). Nothing of ours recurses per element any more (src/minify.rs keeps no tree),
-    // and content nesting is bounded (markdown::MAX_DEPTH); the 16 MiB were kept, not re-measured.
+    // Roomy stacks for the libraries that walk a body's tree (ammonia on raw HTML, minify-html on
+    // bodies, one call per level of nesting, Tera over nested values). Nothing of ours recurses
+    // per element, and content nesting is bounded (markdown::MAX_DEPTH, checked before a body is
+    // minified); the 16 MiB were kept, not re-measured.
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(16 << 20)
         .build_global();

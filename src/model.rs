@@ -34,6 +34,9 @@ pub struct Issue {
     pub editor: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub intro_html: Arc<str>,
+    /// Whether the introduction's HTML nests strictly (`markdown::html_shape`; see
+    /// [`Article::balanced`]).
+    pub intro_balanced: bool,
     /// Its articles, in the order they appear in the issue.
     pub articles: Vec<usize>,
     /// The `_index.md`, relative to the site root.
@@ -56,6 +59,11 @@ pub struct Article {
     pub position: usize,
     /// The body, rendered and minified. The search index reads its text from here too.
     pub html: Arc<str>,
+    /// Whether the body's HTML nests strictly (`markdown::html_shape`): false only for trusted raw
+    /// HTML that closes what it did not open or leaves open what it opened. Such a body was not
+    /// minified, and pages that show it are rendered from the templates as written: what it
+    /// leaves open reaches into the theme's markup, where removed whitespace could show.
+    pub balanced: bool,
     /// The files next to it that its body links to (not photos).
     pub attachments: Vec<Attachment>,
     pub extra: serde_json::Map<String, serde_json::Value>,

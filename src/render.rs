@@ -6,21 +6,26 @@
 //! lists fifty articles copies fifty pointers, not fifty articles. The names of these values are the
 //! theme API, documented in `docs/templates.md`; change them only with care.
 //!
-//! - this file: the [`Renderer`], its templates compiled, one output rendered, template errors;
+//! - this file: the [`Renderer`], one output rendered (minified whole when its template could not
+//!   be minified once, `crate::minify`);
+//! - `templates.rs`: the templates compiled, as written and minified, and template errors;
 //! - `values.rs`: the shared values (site, issue, article, term, page, paginator);
 //! - `pages.rs`: each kind of page's context, one function per kind.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
-use tera::{Kwargs, State, Tera, Value};
+use tera::{Tera, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Output, Site, Taxonomy};
 use crate::theme::{TemplateSource, Theme};
 
 mod pages;
+mod templates;
 mod values;
 
+use templates::{build_tera, template_diagnostic};
 pub use values::page_window;
 
 /// The template each kind of page is rendered with.
@@ -66,6 +71,11 @@ pub struct Renderer<'s> {
     /// The templates as written, when `tera` holds minified ones: a page that fails is rendered
     /// again with these, so the error points at the right line of the template file.
     exact: Option<Tera>,
+    /// Templates kept as written although the site minifies (template syntax inside a start tag,
+    /// or one that extends or includes such a template): their pages are minified one by one.
+    whole_pages: BTreeSet<String>,
+    /// What `-v` says about minification: the templates whose pages are minified one by one.
+    notes: Vec<String>,
     origins: Vec<TemplateSource>,
     /// Built on first use: a full build needs every one, an incremental rebuild only a few.
     articles: Vec<OnceLock<Value>>,
@@ -80,13 +90,21 @@ impl<'s> Renderer<'s> {
     /// Prepare templates and the values every page shares.
     pub fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostics> {
         // The templates as written are always compiled first, so syntax errors point at the file.
-        let exact = build_tera(site, theme, false)?;
+        let exact = build_tera(site, theme, None)?;
+        let (mut whole_pages, mut notes) = (BTreeSet::new(), Vec::new());
         let (tera, exact) = if site.config.minify {
-            match build_tera(site, theme, true) {
+            let keep;
+            (keep, notes) = crate::minify::whole_page_templates(&theme.templates);
+            let min = build_tera(site, theme, Some(&keep));
+            whole_pages = keep;
+            match min {
                 Ok(min) => (min, Some(exact)),
-                // Our minifier copies what it does not understand, so this should not happen;
-                // if it does, the pages are correct, only not minified.
-                Err(_) => (exact, None),
+                // minify-html copies template syntax as it is, so this should not happen; if it
+                // does, the pages are correct, only not minified.
+                Err(_) => {
+                    whole_pages.clear();
+                    (exact, None)
+                }
             }
         } else {
             (exact, None)
@@ -95,6 +113,8 @@ impl<'s> Renderer<'s> {
             site,
             tera,
             exact,
+            whole_pages,
+            notes,
             origins: theme.templates.clone(),
             articles: Vec::new(),
             issues: Vec::new(),
@@ -130,12 +150,19 @@ impl<'s> Renderer<'s> {
             Some(name) => {
                 let ctx = self.context(o);
                 let mut buf = Vec::with_capacity(16 * 1024);
-                if let Err(e) = self.tera.render_to(name, &ctx, &mut buf) {
+                let tera = match &self.exact {
+                    Some(exact) if !self.shows_balanced_html(o) => exact,
+                    _ => &self.tera,
+                };
+                if let Err(e) = tera.render_to(name, &ctx, &mut buf) {
                     let e = match &self.exact {
                         Some(exact) => exact.render(name, &ctx).err().unwrap_or(e),
                         None => e,
                     };
                     return Err(self.template_error(e, Some(o)));
+                }
+                if self.whole_pages.contains(name) && self.shows_balanced_html(o) {
+                    buf = crate::minify::page(&buf);
                 }
                 Ok(buf)
             }
@@ -146,125 +173,30 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// Whether every body the page shows nests strictly (see [`crate::model::Article::balanced`]);
+    /// a page that shows one that does not is rendered from the templates as written.
+    fn shows_balanced_html(&self, o: Output) -> bool {
+        let site = self.site;
+        match o {
+            Output::Article(a) => site.articles[a].balanced,
+            Output::Issue(i) => {
+                let issue = &site.issues[i];
+                issue.intro_balanced && issue.articles.iter().all(|&a| site.articles[a].balanced)
+            }
+            _ => true,
+        }
+    }
+
+    /// Notes for `-v`: templates whose pages are minified one by one.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     fn template_error(&self, e: tera::Error, o: Option<Output>) -> Diagnostic {
         let page = o
             .map(|o| format!(" while rendering /{}", self.site.url(o)))
             .unwrap_or_default();
         template_diagnostic(&self.origins, e, &page)
-    }
-}
-
-/// A Tera error as a diagnostic pointing into the template file.
-fn template_diagnostic(origins: &[TemplateSource], e: tera::Error, context: &str) -> Diagnostic {
-    use tera::ErrorKind;
-    let find = |name: &str| origins.iter().find(|t| t.name == name);
-    match e.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let kind = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                "template syntax error"
-            } else {
-                "template error"
-            };
-            let mut d = Diagnostic::error(format!("{kind}{context}: {}", report.message()));
-            if let Some(t) = find(report.filename()) {
-                let span = report.span();
-                let len = if span.start_line == span.end_line {
-                    span.end_col.saturating_sub(span.start_col).max(1)
-                } else {
-                    1
-                };
-                d = d
-                    .with_path(t.origin.clone())
-                    .with_location(Location::from_line_col(
-                        &t.text,
-                        span.start_line,
-                        span.start_col + 1,
-                        len,
-                    ));
-            } else if !report.filename().is_empty() {
-                d = d.with_path(report.filename().to_string());
-            }
-            d.with_help("see docs/templates.md for the variables and functions templates can use")
-        }
-        ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::error(format!("template `{name}` not found{context}"))
-                .with_help("add it to the theme's templates/ or the site's templates/")
-        }
-        ErrorKind::MissingParent { current, parent } => {
-            let mut d = Diagnostic::error(format!(
-                "template `{current}` extends `{parent}`, which does not exist"
-            ));
-            if let Some(t) = find(current) {
-                d = d.with_path(t.origin.clone());
-            }
-            d.with_help("check the name in its {% extends %} line")
-        }
-        _ => Diagnostic::error(format!("template error{context}: {e}")),
-    }
-}
-
-/// The theme's templates compiled, as written or minified.
-fn build_tera(site: &Site, theme: &Theme, minify: bool) -> Result<Tera, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut tera = Tera::new();
-    let base_path: Arc<str> = Arc::from(site.config.base_path());
-    let bp = base_path.clone();
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            Ok(format!("{bp}{}", path.trim_start_matches('/')))
-        },
-    );
-    let assets = Arc::new(theme.assets.clone());
-    let bp = base_path.clone();
-    tera.register_function(
-        "asset",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?.trim_start_matches('/');
-            match assets.get(path) {
-                Some(out) => Ok(format!("{bp}{out}")),
-                None => Err(tera::Error::message(format!(
-                    "asset `{path}` not found in the theme's or the site's static/"
-                ))),
-            }
-        },
-    );
-    let minified: Vec<Option<String>> = theme
-        .templates
-        .iter()
-        .map(|t| (minify && t.name.ends_with(".html")).then(|| crate::minify::template(&t.text)))
-        .collect();
-    let templates: Vec<(&str, &str)> = theme
-        .templates
-        .iter()
-        .zip(&minified)
-        .map(|(t, m)| (t.name.as_str(), m.as_deref().unwrap_or(&t.text)))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(templates) {
-        diags.push(template_diagnostic(&theme.templates, e, ""));
-        return Err(diags);
-    }
-    for name in REQUIRED_TEMPLATES {
-        if !tera.contains_template(name) {
-            diags.push(
-                Diagnostic::error(format!("the theme has no `{name}` template"))
-                    .with_help(format!("add templates/{name} to the theme or to the site")),
-            );
-        }
-    }
-    if site.config.stats && !tera.contains_template(STATS_TEMPLATE) {
-        diags.push(
-            Diagnostic::error(format!("the theme has no `{STATS_TEMPLATE}` template"))
-                .with_help(format!(
-                    "add templates/{STATS_TEMPLATE} to the theme or to the site, or set `stats: false` in site.yaml"
-                )),
-        );
-    }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(tera)
     }
 }
 

@@ -39,6 +39,9 @@ pub fn run(args: BuildArgs) -> i32 {
                 if let Some(s) = &report.search {
                     eprintln!("  search index   {s}");
                 }
+                for note in &report.notes {
+                    eprintln!("note: {note}");
+                }
             }
             eprintln!(
                 "built {} pages ({} issues, {} articles), {} files, {:.1} MB in {} → {}",

@@ -95,8 +95,10 @@ fn body_problems(
 }
 
 /// Bodies are minified once, here, rather than on every page that shows them (`crate::minify`).
+/// One whose trusted raw HTML does not nest strictly is left as written: minify-html would
+/// balance it, and a stray end tag or an open element means something else once pasted.
 fn minify_body(body: &mut Rendered, config: &Config) {
-    if config.minify {
+    if config.minify && body.balanced {
         body.html = crate::minify::fragment(&body.html).into();
     }
 }

@@ -27,6 +27,10 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// How deeply elements nest in the HTML (lists in lists, quotes in quotes, raw HTML).
     pub depth: usize,
+    /// Whether the elements nest strictly (see [`html_shape`]): false only for trusted raw HTML
+    /// that closes what it did not open or leaves open what it opened. Such a body is not
+    /// minified.
+    pub balanced: bool,
     /// Files next to the article that the body links to (not photos), in order, once each.
     pub attachments: Vec<Attachment>,
     /// What is wrong with the body's links and photos (a missing file, an image without alt text).
@@ -152,6 +156,8 @@ pub fn render_in(body: &str, trust_html: bool, context: Option<&Context<'_>>) ->
     let mut paragraphs_done = 0usize;
     let mut in_paragraph = false;
     let mut has_raw_html = false;
+    // Markdown's own HTML always nests strictly; raw HTML is checked below.
+    let mut balanced = true;
     let mut level = 0usize;
     let mut depth = 0usize;
     // With a context, addresses are defused after they are resolved (so that `file:///…` is
@@ -204,9 +210,12 @@ pub fn render_in(body: &str, trust_html: bool, context: Option<&Context<'_>>) ->
         if !trust_html {
             html = sanitize(&html);
         }
-        depth = depth.max(html_depth(&html));
+        let (d, strict) = html_shape(&html);
+        depth = depth.max(d);
+        balanced = strict;
     }
     Rendered {
+        balanced,
         html: html.into(),
         first_paragraph,
         depth,
@@ -313,28 +322,34 @@ fn defuse_links(event: Event<'_>) -> Event<'_> {
 }
 
 /// The deepest element nesting of an HTML fragment (void and self-closed elements aside), as
-/// html5ever's tokenizer reads it ([`crate::html`]): it bounds what raw HTML in a body can do. Only
-/// bodies with raw HTML are read again for it, which is rare.
-pub fn html_depth(html: &str) -> usize {
+/// html5ever's tokenizer reads it ([`crate::html`]): it bounds what raw HTML in a body can do. And
+/// whether its elements nest strictly, each end tag closing the innermost open element and none
+/// left open: only such a fragment is minified (`crate::minify::fragment` would drop a stray end
+/// tag that, pasted into a page, closes one of the theme's elements). Only bodies with raw HTML
+/// are read again for it, which is rare.
+pub fn html_shape(html: &str) -> (usize, bool) {
     use crate::html::{TagKind, Token};
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr",
     ];
-    let (mut level, mut max) = (0usize, 0usize);
+    let (mut open, mut max, mut strict) = (Vec::new(), 0usize, true);
     crate::html::tokens(html, |token| {
         if let Token::TagToken(tag) = token {
             match tag.kind {
-                TagKind::EndTag => level = level.saturating_sub(1),
+                TagKind::EndTag => {
+                    strict &= open.last() == Some(&tag.name);
+                    open.pop();
+                }
                 TagKind::StartTag if !tag.self_closing && !VOID.contains(&&*tag.name) => {
-                    level += 1;
-                    max = max.max(level);
+                    open.push(tag.name);
+                    max = max.max(open.len());
                 }
                 TagKind::StartTag => {}
             }
         }
     });
-    max
+    (max, strict && open.is_empty())
 }
 
 /// Remove what could run code or load from elsewhere; keep formatting, tables, images, links and

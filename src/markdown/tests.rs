@@ -69,7 +69,19 @@ fn nesting_depth_is_measured_for_markdown_and_raw_html() {
     assert!(render(&("- ".repeat(50) + "x"), false).depth >= 50);
     let deep_html = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300));
     assert!(render(&deep_html, false).depth >= 300);
-    assert_eq!(html_depth("<p>a<br>b<img src=x><span>c</span></p><hr/>"), 2);
+    assert_eq!(
+        html_shape("<p>a<br>b<img src=x><span>c</span></p><hr/>"),
+        (2, true)
+    );
+    // A stray end tag, one left open, or two crossed are not strictly nested.
+    assert_eq!(html_shape("</div>\n*foo*\n"), (0, false));
+    assert_eq!(html_shape("<div><p>a</p>"), (2, false));
+    assert_eq!(html_shape("<b><i>a</b></i>"), (2, false));
+    // Markup inside a comment or a script is not markup.
+    assert_eq!(
+        html_shape("<!-- </div> --><script>\"</p>\"</script>"),
+        (1, true)
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@ fn site(articles: &[(&str, &str, &[&str])]) -> Site {
                 editor: None,
                 extra: Default::default(),
                 intro_html: "".into(),
+                intro_balanced: true,
                 articles: Vec::new(),
                 path: PathBuf::new(),
             });
@@ -58,6 +59,7 @@ fn site(articles: &[(&str, &str, &[&str])]) -> Site {
             issue,
             position: i % 2 + 1,
             html: "".into(),
+            balanced: true,
             attachments: Vec::new(),
             extra: Default::default(),
             path: PathBuf::new(),

@@ -133,7 +133,20 @@ pub(super) fn markup_at(html: &str, i: usize) -> (usize, Markup) {
     // The end of the tag at `from`, past the `>` (or the end of the HTML).
     let close = |from: usize| html[from..].find('>').map_or(html.len(), |e| from + e + 1);
     if let Some(comment) = rest.strip_prefix("<!--") {
-        let end = comment.find("-->").map_or(html.len(), |e| i + 4 + e + 3);
+        // As HTML ends a comment: `<!-->` and `<!--->` at once, else at `-->` or `--!>`.
+        let end = if comment.starts_with('>') {
+            i + 5
+        } else if comment.starts_with("->") {
+            i + 6
+        } else {
+            let dash = comment.find("-->").map(|e| e + 3);
+            let bang = comment.find("--!>").map(|e| e + 4);
+            match (dash, bang) {
+                (Some(d), Some(b)) => i + 4 + d.min(b),
+                (Some(e), None) | (None, Some(e)) => i + 4 + e,
+                (None, None) => html.len(),
+            }
+        };
         return (end, Markup::Nothing);
     }
     match bytes.get(i + 1) {
@@ -258,9 +271,9 @@ pub(super) fn unescape(text: &str) -> String {
 }
 
 /// The character reference at byte `i` of `html` (a `&`): `&amp;`, `&#20892;`, `&#x519C;`. The
-/// five that HTML escapes with and `&nbsp;` are known by name; any other name is a break (they
-/// stand for punctuation and symbols: `&hellip;`, `&mdash;`). A `&` that starts no reference is
-/// itself.
+/// five that HTML escapes with and `&nbsp;` are known by name; any other name of HTML's is a break
+/// (they stand for punctuation and symbols: `&hellip;`, `&mdash;`). A `&` that starts no
+/// reference (`&x;` is none: minify-html writes `&amp;x;` so) is itself.
 pub(super) fn reference_at(html: &str, i: usize) -> (usize, Markup) {
     let after = &html[i + 1..];
     let Some(semi) = after.bytes().take(32).position(|b| b == b';') else {
@@ -283,7 +296,11 @@ pub(super) fn reference_at(html: &str, i: usize) -> (usize, Markup) {
         (None, "quot") => Some('"'),
         (None, "apos") => Some('\''),
         (None, "nbsp") => Some('\u{a0}'),
-        (None, n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+        (None, n)
+            if !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_alphanumeric())
+                && html5ever::data::NAMED_ENTITIES.contains_key(&after[..=semi]) =>
+        {
             return (end, Markup::Break);
         }
         _ => return (i + 1, Markup::Char('&')),

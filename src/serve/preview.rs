@@ -415,6 +415,7 @@ impl Preview {
         art.unit = la.unit.clone();
         art.summary = model::summary_of(la);
         art.html = la.body.html.clone();
+        art.balanced = la.body.balanced;
         art.attachments = la.body.attachments.clone();
         art.extra = la.extra.clone();
         let site = self.site.as_ref()?;

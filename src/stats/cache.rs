@@ -342,6 +342,7 @@ fn counting_site(
             issue,
             position: 0,
             html: no_html.clone(),
+            balanced: true,
             attachments: Vec::new(),
             extra: Default::default(),
             path: PathBuf::new(),

@@ -163,7 +163,7 @@ impl TestSite {
     /// The `<main>` element of an output page: what a test should compare, not the whole page.
     #[track_caller]
     pub fn main_of(&self, rel: &str) -> String {
-        let html = self.read(rel);
+        let html = markup(&self.read(rel));
         let start = html
             .find("<main")
             .unwrap_or_else(|| panic!("no <main> in {rel}"));
@@ -246,7 +246,8 @@ pub fn elements(html: &str) -> Vec<Element> {
     out
 }
 
-/// What a browser reads from a page, as a list: start tags with their attributes, end tags, and
+/// What a browser reads from a page, as a list: start tags with their attributes (sorted; a class
+/// attribute's names one space apart), end tags, and
 /// text with its whitespace runs made one space and trimmed (whitespace-only text and comments
 /// left out). Two pages with the same list show the same thing wherever whitespace next to tags
 /// does not matter, which is what minification may change.
@@ -265,11 +266,23 @@ pub fn reading(html: &str) -> Vec<String> {
         Token::CharacterTokens(t) => text.push_str(&t),
         Token::TagToken(tag) => {
             flush(&mut text, &mut out);
-            let attrs: Vec<String> = tag
+            // In any order, as a browser reads them; a class as its list of names.
+            let mut attrs: Vec<String> = tag
                 .attrs
                 .iter()
-                .map(|a| format!(" {}={:?}", a.name.local, a.value.to_string()))
+                .map(|a| {
+                    let value = match &*a.name.local {
+                        "class" => a
+                            .value
+                            .split_ascii_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        _ => a.value.to_string(),
+                    };
+                    format!(" {}={value:?}", a.name.local)
+                })
                 .collect();
+            attrs.sort();
             let slash = if tag.kind == TagKind::EndTag { "/" } else { "" };
             out.push(format!("<{slash}{}{}>", tag.name, attrs.concat()));
         }
@@ -281,6 +294,70 @@ pub fn reading(html: &str) -> Vec<String> {
     });
     flush(&mut text, &mut out);
     out
+}
+
+/// A page written back the one way, so that tests can look for markup in it whether it was
+/// minified or not: every attribute value in double quotes, attributes in name order (minify-html
+/// sorts them), text with `&`, `<` and `>` escaped, comments left out.
+pub fn markup(html: &str) -> String {
+    use bulletin::html::{TagKind, Token};
+    let esc = |t: &str, quote: bool| {
+        let t = t
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        if quote { t.replace('"', "&quot;") } else { t }
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    bulletin::html::tokens(html, |token| match token {
+        Token::CharacterTokens(t) => out.push_str(&esc(&t, false)),
+        Token::TagToken(tag) if tag.kind == TagKind::EndTag => {
+            out.push_str(&format!("</{}>", tag.name));
+        }
+        Token::TagToken(tag) => {
+            let mut attrs: Vec<(String, String)> = tag
+                .attrs
+                .iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect();
+            attrs.sort();
+            out.push_str(&format!("<{}", tag.name));
+            for (name, value) in attrs {
+                out.push_str(&format!(" {name}=\"{}\"", esc(&value, true)));
+            }
+            out.push('>');
+        }
+        Token::DoctypeToken(_) => out.push_str("<!DOCTYPE html>"),
+        _ => {}
+    });
+    out
+}
+
+/// Attributes that say what HTML assumes anyway, which minify-html leaves out (its list, from
+/// the HTML spec's defaults: `<button type=submit>`, `<form method=get>`, `<img loading=eager>`…).
+const DEFAULT_ATTRIBUTES: &[&str] = &[
+    "type=\"submit\"",
+    "type=\"text\"",
+    "type=\"text/css\"",
+    "type=\"text/javascript\"",
+    "method=\"get\"",
+    "enctype=\"application/x-www-form-urlencoded\"",
+    "formenctype=\"application/x-www-form-urlencoded\"",
+    "target=\"_self\"",
+    "media=\"all\"",
+    "loading=\"eager\"",
+    "decoding=\"auto\"",
+    "span=\"1\"",
+    "shape=\"rect\"",
+    "referrerpolicy=\"no-referrer-when-downgrade\"",
+];
+
+/// A line of [`reading`] (or of a browser's element list) without the attributes
+/// [`DEFAULT_ATTRIBUTES`] names, which a minifier may leave out without changing the page.
+pub fn without_defaults(line: &str) -> String {
+    DEFAULT_ATTRIBUTES
+        .iter()
+        .fold(line.to_string(), |l, d| l.replace(&format!(" {d}"), ""))
 }
 
 /// A GET over plain HTTP/1.1, the path sent exactly as given (no client-side normalisation):

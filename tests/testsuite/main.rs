@@ -11,6 +11,7 @@ mod feeds;
 mod hardening;
 mod import;
 mod links;
+mod minify;
 mod photos;
 mod platforms;
 mod publish;

@@ -7,7 +7,7 @@ use std::process::Command;
 use bulletin::search::{bucket_of, read_char, read_postings, shard_of};
 use serde_json::Value;
 
-use crate::helpers::{TestSite, copy_dir, repo, snapshot};
+use crate::helpers::{TestSite, copy_dir, markup, repo, snapshot};
 use crate::webdriver::{Browser, static_server};
 
 /// tests/js/fixture: six articles made for the query tests (ids newest first: 0 信丰县脐橙…,
@@ -56,7 +56,7 @@ fn build_writes_the_search_page_and_its_index() {
         "the page loads search.js"
     );
     // Every other page has the search box in its header, a GET form to the search page.
-    let home = s.read("index.html");
+    let home = markup(&s.read("index.html"));
     assert!(
         home.contains("role=\"search\"")
             && home.contains("action=\"/search/\"")
@@ -179,16 +179,16 @@ fn search_can_be_turned_off() {
     s.run(&["build", "--no-search", "--check-links"]).success();
     assert!(!s.exists("search/index.json"));
     assert!(!s.exists("search/index.html"));
-    assert!(!s.read("index.html").contains("role=\"search\""));
+    assert!(!markup(&s.read("index.html")).contains("role=\"search\""));
     let yaml = std::fs::read_to_string(s.path().join("site.yaml")).unwrap();
     s.file("site.yaml", format!("{yaml}\nsearch: false\n"));
     s.build().success();
     assert!(!s.exists("search/index.json"));
-    assert!(!s.read("index.html").contains("role=\"search\""));
+    assert!(!markup(&s.read("index.html")).contains("role=\"search\""));
     s.file("site.yaml", format!("{yaml}\nsearch: true\n"));
     s.build().success();
     assert!(s.exists("search/index.json"));
-    assert!(s.read("index.html").contains("role=\"search\""));
+    assert!(markup(&s.read("index.html")).contains("role=\"search\""));
 }
 
 #[test]

@@ -40,6 +40,10 @@ fn the_text_of_html_is_read_as_the_same_text_would_be() {
             "正<!-- 注释 -->文<script>var 农民 = \"</p>\";</SCRIPT><style>p{}</style>末尾",
             "正文\n末尾",
         ),
+        // Comments end where HTML ends them: `<!-->` and `<!--->` at once, or at `--!>`.
+        ("正<!-->文<!--->末<!-- 注 --!>尾", "正文末尾"),
+        // A name HTML does not know is no reference: `&` and the name are text.
+        ("AT&T; &x;学&hellip;习", "AT&T; &x;学 习"),
         (
             "<pre><code class=\"language-text\">5G基站\n加装电梯\n</code></pre>",
             "\n5G基站\n加装电梯\n",
@@ -105,6 +109,17 @@ fn assert_read_alike(html: &str, what: &str) {
     assert_eq!(pos, text_pos, "{what}");
 }
 
+/// A body rendered as the build renders it, sanitised or trusted, read alike as written and as
+/// minified (as `load` minifies it: when it nests strictly).
+fn read_alike_plain_and_minified(markdown: &str, trust: bool, what: &str) {
+    let body = crate::markdown::render(markdown, trust);
+    assert_read_alike(&body.html, &format!("{what} trusted: {trust}"));
+    if body.balanced {
+        let min = crate::minify::fragment(&body.html);
+        assert_read_alike(&min, &format!("{what} trusted: {trust}, minified"));
+    }
+}
+
 #[test]
 fn the_text_of_html_is_read_as_html5ever_reads_it() {
     // The fuzz corpus, rendered as the build renders a body: sanitised, and trusted as it is.
@@ -114,12 +129,32 @@ fn the_text_of_html_is_read_as_html5ever_reads_it() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         for trust in [false, true] {
-            let html = crate::markdown::render(&text, trust).html;
-            assert_read_alike(&html, &format!("{} trusted: {trust}", path.display()));
+            read_alike_plain_and_minified(&text, trust, &path.display().to_string());
             bodies += 1;
         }
     }
     assert!(bodies >= 4);
+    // Every example of the CommonMark spec (tests/fixtures/commonmark), likewise.
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/commonmark/site/content");
+    let mut examples = 0;
+    for entry in walkdir::WalkDir::new(&spec) {
+        let path = entry.unwrap().into_path();
+        if !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("example-"))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The example follows the front matter's closing `---` line.
+        let body = text.splitn(3, "---\n").nth(2).unwrap();
+        for trust in [false, true] {
+            read_alike_plain_and_minified(body, trust, &path.display().to_string());
+        }
+        examples += 1;
+    }
+    assert!(examples > 600, "{examples}");
     // Every article of the sample, as built.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let prepared = crate::build::prepare(&crate::build::BuildOptions::new(root))

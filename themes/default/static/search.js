@@ -25,12 +25,12 @@
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
 
-  /** The index format this script reads (src/search.rs FORMAT). */
+  /** The index format this script reads (FORMAT in src/search/codec.rs). */
   const FORMAT = 2;
   /** Results shown at once. */
   const PAGE_SIZE = 10;
 
-  // ---- Characters: the same rules as src/search.rs -------------------------------------------
+  // ---- Characters: the same rules as src/search/chars.rs and src/cjk.rs ----------------------
 
   function isHan(cp) {
     return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
