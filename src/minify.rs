@@ -30,9 +30,12 @@
 //! - CSS and JavaScript as written: minify-html would run lightningcss and oxc on them, which
 //!   cannot read template syntax, and the built-in theme's script is a file of its own.
 //!
-//! One reading of minify-html differs from HTML's and is worked around: it ends a comment only
-//! at `-->`, where HTML also ends `<!-->` and `<!--->` at once and accepts `--!>`; a body holding
-//! one of those is left as written (only trusted raw HTML can hold one).
+//! Two things minify-html does are worked around by leaving such a body as written: it ends a
+//! comment only at `-->`, where HTML also ends `<!-->` and `<!--->` at once and accepts `--!>`
+//! (only trusted raw HTML can hold one); and it writes an escaped `&` bare where it reads like a
+//! character reference (`&amp;#`, `&amp;x;`), which browsers read the same but the Nu HTML
+//! checker reports. (`load` also leaves trusted raw HTML that does not nest strictly as written:
+//! `markdown::html_shape`.)
 
 use std::collections::BTreeSet;
 
@@ -61,7 +64,7 @@ pub fn template(src: &str) -> String {
 /// text. A body with a comment that minify-html would end elsewhere than HTML does is returned as
 /// it is.
 pub fn fragment(html: &str) -> String {
-    if odd_comment(html) {
+    if odd_comment(html) || escaped_reference(html) {
         return html.to_owned();
     }
     into_string(minify_html::minify(html.as_bytes(), &options()))
@@ -69,7 +72,7 @@ pub fn fragment(html: &str) -> String {
 
 /// Minify one rendered page: only for pages of a template [`template`] cannot take whole.
 pub fn page(html: &[u8]) -> Vec<u8> {
-    if std::str::from_utf8(html).is_ok_and(odd_comment) {
+    if std::str::from_utf8(html).is_ok_and(|h| odd_comment(h) || escaped_reference(h)) {
         return html.to_vec();
     }
     minify_html::minify(html, &options())
@@ -78,6 +81,20 @@ pub fn page(html: &[u8]) -> Vec<u8> {
 /// minify-html writes back the UTF-8 it is given, with ASCII changes only.
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).expect("minify-html keeps UTF-8 valid")
+}
+
+/// Whether `html` holds an escaped `&` that reads like the start of a character reference
+/// (`&amp;#`, `&amp;x;`): minify-html writes such an `&` bare (`&#`, `&x;`), which HTML reads
+/// the same but the Nu HTML checker reports as an error.
+fn escaped_reference(html: &str) -> bool {
+    html.match_indices("&amp;").any(|(i, _)| {
+        let rest = &html.as_bytes()[i + 5..];
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        rest.first() == Some(&b'#') || (name > 0 && rest.get(name) == Some(&b';'))
+    })
 }
 
 /// Whether `html` holds a comment HTML ends elsewhere than at the first `-->` after `<!--`:
@@ -326,13 +343,20 @@ mod tests {
     }
 
     #[test]
-    fn comments_html_ends_early_leave_the_body_as_it_is() {
+    fn bodies_minify_html_would_misread_or_make_invalid_are_left_as_written() {
         // minify-html would read on to the next `-->` and lose the paragraph between.
         let body = "<p>foo <!--> foo --&gt;</p>\n<p>foo <!---> foo --&gt;</p>\n";
         assert_eq!(fragment(body), body);
         let body = "<p>a <!-- b --!> c</p>\n<p>d</p>\n";
         assert_eq!(fragment(body), body);
         assert_eq!(fragment("<p>a <!-- b --> c</p>\n"), "<p>a  c</p>");
+        // So is one with an escaped `&` that minify-html would write bare where it reads like a
+        // character reference (valid to a browser, an error to the Nu HTML checker).
+        for body in ["<p>&amp;#; &amp;#x;</p>\n", "<p>AT&amp;T;</p>\n"] {
+            assert_eq!(fragment(body), body);
+        }
+        // A bare `&` that starts nothing like a reference is valid, and minify-html writes it so.
+        assert_eq!(fragment("<p>R&amp;D &amp; 1</p>\n"), "<p>R&D & 1</p>");
     }
 
     #[test]
