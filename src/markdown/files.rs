@@ -3,7 +3,7 @@
 //! offering every copy, and a titled photo alone in its paragraph a `<figure>`. Tables get a
 //! wrapper that scrolls by itself. See `crate::assets` for what is published.
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::{Attachment, Context, Problem, defuse_links};
 use crate::assets::{Asset, Kind, Target};
@@ -111,7 +111,13 @@ pub(super) fn link_files<'a>(
                 title,
                 id,
             }) => {
-                if let Some(asset) = find(cx, dest_url, false, problems) {
+                // `<name@host.cn>` is an address, not a file next to the article (its `.cn`
+                // would otherwise read as a file name); pulldown-cmark writes `mailto:` for it.
+                let asset = match link_type {
+                    LinkType::Email => None,
+                    _ => find(cx, dest_url, false, problems),
+                };
+                if let Some(asset) = asset {
                     let url = asset.url(cx.base_path, None);
                     if matches!(asset.kind, Kind::File)
                         && !attachments.iter().any(|a: &Attachment| a.url == url)

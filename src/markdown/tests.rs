@@ -244,6 +244,19 @@ fn a_photo_inside_text_stays_inline_and_links_to_files_are_attachments() {
 }
 
 #[test]
+fn an_email_autolink_is_an_address_not_a_missing_file() {
+    let r = with_files("来信请寄 <bangongshi@ganzhou.gov.cn>。\n");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(
+        r.html.contains(
+            r#"<a href="mailto:bangongshi@ganzhou.gov.cn">bangongshi@ganzhou.gov.cn</a>"#
+        ),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
 fn missing_files_are_errors_and_a_photo_without_alt_text_a_warning() {
     let r = with_files(
         "![](xianchang.jpg)\n\n![x](xianchang.png)\n\n[a](a.pdf) [b](../other/) [c](https://x.cn/a.pdf)\n",
