@@ -275,22 +275,15 @@ pub(super) fn manifest_json(
             .map(|t| serde_json::json!({"name": t.name, "slug": t.slug, "count": t.articles.len()}))
             .collect()
     };
-    // Articles are newest first, so a year is one run of ids (kept general all the same).
-    let mut by_year: Vec<(i32, Vec<[usize; 2]>)> = Vec::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        match by_year.iter_mut().find(|(y, _)| *y == a.date.year) {
-            Some((_, ranges)) => match ranges.last_mut() {
-                Some(r) if r[1] == i => r[1] = i + 1,
-                _ => ranges.push([i, i + 1]),
-            },
-            None => by_year.push((a.date.year, vec![[i, i + 1]])),
-        }
-    }
-    let years: Vec<serde_json::Value> = by_year
+    let years: Vec<serde_json::Value> = runs_by(site, |d| d.year)
         .into_iter()
-        .map(|(y, ranges)| {
-            let count: usize = ranges.iter().map(|[a, b]| b - a).sum();
-            serde_json::json!({"year": y, "count": count, "ranges": ranges})
+        .map(|(y, count, ranges)| serde_json::json!({"year": y, "count": count, "ranges": ranges}))
+        .collect();
+    // `2021-03`: what `?month=` says; a quarter is the union of its three months (search.js).
+    let months: Vec<serde_json::Value> = runs_by(site, |d| (d.year, d.month))
+        .into_iter()
+        .map(|((y, m), count, ranges)| {
+            serde_json::json!({"month": format!("{y:04}-{m:02}"), "count": count, "ranges": ranges})
         })
         .collect();
     let v = serde_json::json!({
@@ -306,8 +299,33 @@ pub(super) fn manifest_json(
         "counties": terms(&site.counties),
         "topics": terms(&site.topics),
         "years": years,
+        "months": months,
     });
     serde_json::to_vec(&v).expect("JSON of strings and numbers")
+}
+
+/// The articles of each value of `key` (a year, a month) as runs of ids `[from, to)`, with how
+/// many: values in the order they first occur, which is newest first. Articles are sorted newest
+/// first, so each value is one run; the code does not rely on it.
+fn runs_by<K: PartialEq>(
+    site: &Site,
+    key: impl Fn(&crate::frontmatter::Date) -> K,
+) -> Vec<(K, usize, Vec<[usize; 2]>)> {
+    let mut out: Vec<(K, usize, Vec<[usize; 2]>)> = Vec::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        let k = key(&a.date);
+        match out.iter_mut().rev().find(|(x, _, _)| *x == k) {
+            Some((_, count, ranges)) => {
+                *count += 1;
+                match ranges.last_mut() {
+                    Some(r) if r[1] == i => r[1] = i + 1,
+                    _ => ranges.push([i, i + 1]),
+                }
+            }
+            None => out.push((k, 1, vec![[i, i + 1]])),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -172,6 +172,38 @@ test('filters narrow a query and browse without one', async () => {
   assert.equal((await index.search({ q: '农民工', county: 'dingnan-xian', topic: 'jiaoyu' })).total, 0);
 });
 
+test('month and quarter filters: the manifest\'s month runs, a quarter its three months', async () => {
+  // Articles 0–1 are of 2022-01, 2–3 of 2021-05, 4–5 of 2020-03.
+  assert.deepEqual(index.manifest.months, [
+    { month: '2022-01', count: 2, ranges: [[0, 2]] },
+    { month: '2021-05', count: 2, ranges: [[2, 4]] },
+    { month: '2020-03', count: 2, ranges: [[4, 6]] },
+  ]);
+  assert.deepEqual(await titles({ month: '2021-05' }), ['市人社局促进农民工就业', '于都县保障工资支付']);
+  assert.deepEqual(await titles({ month: '2021-06' }), []);
+  assert.deepEqual(await titles({ quarter: '2022-Q1' }), ['信丰县脐橙产业提质增效', '章贡区推进老旧小区改造']);
+  assert.deepEqual(await titles({ quarter: '2021-Q2' }), ['市人社局促进农民工就业', '于都县保障工资支付']);
+  assert.deepEqual(await titles({ quarter: '2021-Q1' }), []);
+  assert.deepEqual(await titles({ quarter: '2021-Q5' }), []);
+  // With a query and the other filters: every one must hold.
+  assert.deepEqual(await titles({ q: '农民工', quarter: '2020-Q1' }), ['于都县发展学前教育', '定南县乡村医生']);
+  assert.deepEqual(await titles({ q: '农民工', quarter: '2020-Q1', county: 'yudu-xian' }), ['于都县发展学前教育']);
+  assert.deepEqual(await titles({ month: '2020-03', year: '2020', quarter: '2020-Q1' }),
+    ['于都县发展学前教育', '定南县乡村医生']);
+  assert.deepEqual(await titles({ month: '2020-03', year: '2021' }), []);
+});
+
+test('months and quarters are read and named as the statistics page names them', () => {
+  assert.deepEqual(S.parseMonth('2021-07'), { year: 2021, month: 7 });
+  assert.equal(S.parseMonth('2021-13'), null);
+  assert.equal(S.parseMonth('2021-7'), null);
+  assert.deepEqual(S.parseQuarter('2021-Q3'), { year: 2021, quarter: 3 });
+  assert.equal(S.parseQuarter('2021-q3'), null);
+  assert.equal(S.periodLabel('month', '2021-07'), '2021年7月');
+  assert.equal(S.periodLabel('quarter', '2021-Q3'), '2021年第三季度');
+  assert.equal(S.periodLabel('quarter', '2021-Q0'), '');
+});
+
 test('nothing matches a word that is not there', async () => {
   const r = await index.search({ q: '不存在的词' });
   assert.equal(r.total, 0);

@@ -446,8 +446,30 @@
       return y ? y.ranges : [];
     }
 
+    /** The runs of ids of a month (`2021-03`), or null for no filter. */
+    monthFilter(month) {
+      if (!month) return null;
+      const m = (this.manifest.months || []).find((x) => x.month === month);
+      return m ? m.ranges : [];
+    }
+
+    /** The runs of ids of a quarter (`2021-Q1`): those of its three months. Null for no filter;
+        a value that is not a quarter matches nothing. */
+    quarterFilter(quarter) {
+      if (!quarter) return null;
+      const q = parseQuarter(quarter);
+      if (!q) return [];
+      const out = [];
+      for (let m = 3 * q.quarter - 2; m <= 3 * q.quarter; m++) {
+        const r = this.monthFilter(q.year + '-' + String(m).padStart(2, '0'));
+        out.push(...r);
+      }
+      return out;
+    }
+
     /**
-     * Run a query: `{q, county, topic, year}` (all optional). Returns `{terms, hits, total}`:
+     * Run a query: `{q, county, topic, year, month, quarter}` (all optional; month `2021-03`,
+     * quarter `2021-Q1`). Returns `{terms, hits, total}`:
      * hits are `{doc, count, titleTerms}`, title matches first, then by how often the terms
      * occur, then newest first. With no terms, every article that passes the filters, newest
      * first.
@@ -458,8 +480,13 @@
         this.facet('c', query.county),
         this.facet('t', query.topic),
       ]);
-      const years = this.yearFilter(query.year);
-      const inYear = (doc) => !years || years.some(([a, b]) => doc >= a && doc < b);
+      // Each of year, month and quarter given is a set of runs of ids; an article must be in all.
+      const periods = [
+        this.yearFilter(query.year),
+        this.monthFilter(query.month),
+        this.quarterFilter(query.quarter),
+      ].filter(Boolean);
+      const inYear = (doc) => periods.every((runs) => runs.some(([a, b]) => doc >= a && doc < b));
       const filters = [county, topic].filter(Boolean);
       let hits = [];
       if (!terms.length) {
@@ -508,6 +535,31 @@
       const [title, url, date, dateZh, issue, issueUrl, county, unit] = row;
       return { title, url, date, date_zh: dateZh, issue, issue_url: issueUrl, county, unit };
     }
+  }
+
+  // ---- Periods --------------------------------------------------------------------------------
+
+  /** `2021-Q3` as `{year: 2021, quarter: 3}`, or null. */
+  function parseQuarter(s) {
+    const m = /^(\d{4})-Q([1-4])$/.exec(String(s || ''));
+    return m ? { year: Number(m[1]), quarter: Number(m[2]) } : null;
+  }
+
+  /** `2021-07` as `{year: 2021, month: 7}`, or null. */
+  function parseMonth(s) {
+    const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(String(s || ''));
+    return m ? { year: Number(m[1]), month: Number(m[2]) } : null;
+  }
+
+  /** How the page names a month or quarter filter: `2021年7月`, `2021年第三季度` (as the
+      statistics page does); '' for a value that is neither. */
+  function periodLabel(field, value) {
+    if (field === 'month') {
+      const m = parseMonth(value);
+      return m ? m.year + '年' + m.month + '月' : '';
+    }
+    const q = parseQuarter(value);
+    return q ? q.year + '年第' + '一二三四'[q.quarter - 1] + '季度' : '';
   }
 
   // ---- Snippets -------------------------------------------------------------------------------
@@ -588,7 +640,11 @@
     const dir = indexUrl.slice(0, indexUrl.lastIndexOf('/') + 1);
     const base = rootEl.dataset.base || '/';
     const baseTitle = doc.title;
-    const fields = ['q', 'county', 'topic', 'year'];
+    const fields = ['q', 'county', 'topic', 'year', 'month', 'quarter'];
+    // Month and quarter come from links (the statistics page's counts), kept in hidden inputs and
+    // shown as buttons that remove them.
+    const periods = ['month', 'quarter'];
+    const periodBox = doc.getElementById('search-period');
     let opening = null;
     let run = 0;
     let shown = null;
@@ -610,6 +666,8 @@
       const query = {};
       for (const f of fields) {
         query[f] = (p.get(f) || '').trim();
+        // A month or quarter that is not one (a mistyped link) is no filter.
+        if (periods.includes(f) && !periodLabel(f, query[f])) query[f] = '';
         const el = form.elements[f];
         if (el) el.value = query[f];
         // An option the page does not have (an old link) is not selected silently.
@@ -698,6 +756,7 @@
       if (query.county) parts.push(label('county', query.county));
       if (query.topic) parts.push(label('topic', query.topic));
       if (query.year) parts.push(label('year', query.year));
+      for (const f of periods) if (query[f]) parts.push(periodLabel(f, query[f]));
       const within = parts.length ? '（' + parts.join('、') + '）' : '';
       if (!n) {
         const what = query.q ? '与“' + query.q + '”相符的文章' : '文章';
@@ -707,8 +766,28 @@
       return '共 ' + n + ' 篇文章' + within + '，按时间由近及远排列。';
     };
 
+    const showPeriods = (query) => {
+      if (!periodBox) return;
+      const on = periods.filter((f) => query[f]);
+      periodBox.textContent = '';
+      periodBox.hidden = !on.length;
+      if (!on.length) return;
+      periodBox.append('时段：');
+      for (const f of on) {
+        const name = periodLabel(f, query[f]);
+        const b = el('button', { type: 'button', className: 'search-chip', textContent: name + ' ×' });
+        b.setAttribute('aria-label', '去掉时段筛选：' + name);
+        b.addEventListener('click', () => {
+          form.elements[f].value = '';
+          form.requestSubmit();
+        });
+        periodBox.append(b);
+      }
+    };
+
     const search = async (query) => {
       const mine = ++run;
+      showPeriods(query);
       list.textContent = '';
       more.hidden = true;
       shown = null;
@@ -752,6 +831,6 @@
   return {
     FORMAT, PAGE_SIZE, isHan, fold, foldString, isWord, parseQuery, keysOf, fnv1a, varint,
     parseShard, parseCharShard, cover, intersect, SearchIndex, matchRanges, highlight, snippet,
-    startPage,
+    parseMonth, parseQuarter, periodLabel, startPage,
   };
 });
