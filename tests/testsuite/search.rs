@@ -301,6 +301,44 @@ fn search_in_chromium(base: &str) {
     let url = b.js("return location.search");
     assert!(url.as_str().unwrap().contains("county=yudu-xian"), "{url}");
 
+    // A quarter from a link (the statistics page's counts): the sample's articles are all of
+    // 2021-07-29, so 2021-Q3 lists them all, named in the status and in a button that removes it;
+    // 2021-Q2 and the month 2021-06 have none.
+    b.goto(&format!("{root}search/?quarter=2021-Q3"));
+    b.wait(done);
+    assert_eq!(titles(&b).len(), 5);
+    let status = b.js("return document.getElementById('search-status').textContent");
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .contains("共 5 篇文章（2021年第三季度）"),
+        "{status}"
+    );
+    let chip =
+        b.js("return document.querySelector('#search-period button').getAttribute('aria-label')");
+    assert_eq!(chip, "去掉时段筛选：2021年第三季度");
+    b.goto(&format!("{root}search/?q=发展&month=2021-07"));
+    b.wait(done);
+    assert_eq!(titles(&b).len(), all);
+    b.goto(&format!("{root}search/?month=2021-06"));
+    b.wait(done);
+    assert_eq!(state(&b), "empty");
+    b.goto(&format!("{root}search/?quarter=2021-Q2&county=yudu-xian"));
+    b.wait(done);
+    assert_eq!(state(&b), "empty");
+    // Removing the quarter keeps the county and lists its article.
+    b.click("#search-period button");
+    b.wait(&format!(
+        "return {finished} && !location.search.includes('quarter')"
+    ));
+    assert_eq!(b.js("return location.search"), "?county=yudu-xian");
+    assert_eq!(titles(&b).len(), 1);
+    assert_eq!(
+        b.js("return document.getElementById('search-period').hidden"),
+        true
+    );
+
     // A word that is nowhere: said plainly.
     b.goto(&format!("{root}search/?q=不存在的词"));
     b.wait(done);
