@@ -4,9 +4,11 @@
 //!
 //! Every count that is a number of articles carries a `url` to the list of those articles where
 //! one exists: a county's or topic's page for its total, the search page filtered by county or
-//! topic and year (`search/?county=SLUG&year=2021`) for one year, the search page filtered by year
-//! for a year's total. Quarters, months and units have no list to link to (the search page
-//! filters by year only, and units have no pages), so their counts have no `url`.
+//! topic and period (`search/?county=SLUG&year=2021`, `&quarter=2021-Q3`, `&month=2021-07`) for
+//! one period, the search page filtered by period alone for a period's total, and the search
+//! page's list of every article (`search/?all=1`) for the grand total. The search links exist only
+//! when the site has search. Units have no list to link to (no pages, and the search index has
+//! no unit filter), so their counts have no `url`.
 
 use serde::Serialize;
 use tera::Value;
@@ -146,6 +148,7 @@ struct StatsValue {
     url: String,
     year: Option<i32>,
     total: u64,
+    total_url: Option<String>,
     counties: TableValue,
     topics: TableValue,
     quarters: Option<TableValue>,
@@ -190,6 +193,7 @@ struct YearMonth {
     month: u32,
     label: String,
     count: u64,
+    url: Option<String>,
 }
 
 struct Links<'s> {
@@ -202,8 +206,9 @@ impl Links<'_> {
         format!("{}{}", self.base, self.site.url(o))
     }
 
-    /// The search page filtered by `key=slug` (or nothing) and `year`, when the site has search.
-    fn search(&self, filter: Option<(&str, &str)>, year: Option<i32>) -> Option<String> {
+    /// The search page filtered by `key=slug` (or nothing) and a year (`year=2021`), quarter
+    /// (`quarter=2021-Q3`) or month (`month=2021-07`), when the site has search.
+    fn search(&self, filter: Option<(&str, &str)>, period: Option<PeriodKey>) -> Option<String> {
         if !self.site.config.search {
             return None;
         }
@@ -211,10 +216,22 @@ impl Links<'_> {
         if let Some((k, slug)) = filter {
             q.push(format!("{k}={slug}"));
         }
-        if let Some(y) = year {
-            q.push(format!("year={y}"));
+        if let Some(k) = period {
+            q.push(match k.period {
+                Period::Year => format!("year={}", k.year),
+                Period::Quarter => format!("quarter={}-Q{}", k.year, k.part),
+                Period::Month => format!("month={}-{:02}", k.year, k.part),
+            });
         }
         Some(format!("{}search/?{}", self.base, q.join("&")))
+    }
+
+    /// The search page listing every article, when the site has search.
+    fn all(&self) -> Option<String> {
+        self.site
+            .config
+            .search
+            .then(|| format!("{}search/?all=1", self.base))
     }
 
     fn term(&self, by: By, i: usize) -> String {
@@ -232,19 +249,23 @@ pub fn url() -> String {
     format!("{DIR}/")
 }
 
-fn table_value(
-    l: &Links<'_>,
-    t: &Table,
-    csv: CsvFile,
-    chart_name: String,
-    per_year_links: bool,
-) -> TableValue {
+/// A whole year, for a link.
+fn year_key(year: i32) -> PeriodKey {
+    PeriodKey {
+        period: Period::Year,
+        year,
+        part: 0,
+    }
+}
+
+fn table_value(l: &Links<'_>, t: &Table, csv: CsvFile, chart_name: String) -> TableValue {
     let term_key = match t.by {
         By::County => Some("county"),
         By::Topic => Some("topic"),
         By::Unit => None,
     };
-    let year_of = |k: &PeriodKey| (per_year_links && k.period == Period::Year).then_some(k.year);
+    // A quarter or month table covers one year.
+    let year = t.columns.first().map(|k| year_key(k.year));
     let rows: Vec<RowValue> = t
         .rows
         .iter()
@@ -259,21 +280,17 @@ fn table_value(
                 .zip(&t.columns)
                 .map(|(&c, k)| Cell {
                     count: c,
-                    url: match (c, year_of(k), term_key, slug) {
-                        (1.., Some(y), Some(key), Some(slug)) => {
-                            l.search(Some((key, slug)), Some(y))
-                        }
+                    url: match (c, term_key, slug) {
+                        (1.., Some(key), Some(slug)) => l.search(Some((key, slug)), Some(*k)),
                         _ => None,
                     },
                 })
                 .collect();
-            // A quarter or month table covers one year: its row total is that year's.
+            // In a quarter or month table the row total is the year's.
             let total_url = match (r.total, t.period, term_key, slug) {
                 (0, ..) => None,
                 (_, Period::Year, _, _) => url.clone(),
-                (_, _, Some(key), Some(slug)) => {
-                    l.search(Some((key, slug)), t.columns.first().map(|k| k.year))
-                }
+                (_, _, Some(key), Some(slug)) => l.search(Some((key, slug)), year),
                 _ => None,
             };
             RowValue {
@@ -296,18 +313,19 @@ fn table_value(
             .zip(&t.columns)
             .map(|(&c, k)| Cell {
                 count: c,
-                url: match (c, year_of(k)) {
-                    (1.., Some(y)) => l.search(None, Some(y)),
+                // A unit table's totals count only the articles that have a unit.
+                url: match (c, term_key) {
+                    (1.., Some(_)) => l.search(None, Some(*k)),
                     _ => None,
                 },
             })
             .collect(),
         total: Cell {
             count: t.total,
-            url: match (t.period, t.columns.first()) {
-                (Period::Year, _) | (_, None) => None,
-                (_, Some(k)) if t.total > 0 => l.search(None, Some(k.year)),
-                _ => None,
+            url: match (t.total, t.period, term_key) {
+                (0, ..) | (_, _, None) => None,
+                (_, Period::Year, _) => l.all(),
+                _ => l.search(None, year),
             },
         },
     };
@@ -340,7 +358,7 @@ fn table_value(
     }
 }
 
-fn places(l: &Links<'_>, by: By, list: &[Place], year: Option<i32>) -> Vec<PlaceValue> {
+fn places(l: &Links<'_>, by: By, list: &[Place], period: Option<PeriodKey>) -> Vec<PlaceValue> {
     let key = match by {
         By::County => Some("county"),
         By::Topic => Some("topic"),
@@ -355,8 +373,8 @@ fn places(l: &Links<'_>, by: By, list: &[Place], year: Option<i32>) -> Vec<Place
                 rank: p.rank,
                 name: p.name.clone(),
                 count: p.count,
-                url: match (p.count, key, slug, year) {
-                    (1.., Some(k), Some(s), Some(y)) => l.search(Some((k, s)), Some(y)),
+                url: match (p.count, key, slug, period) {
+                    (1.., Some(k), Some(s), Some(p)) => l.search(Some((k, s)), Some(p)),
                     _ => None,
                 },
             }
@@ -381,7 +399,6 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
             city.is_none_or(|c| c == county) && a.unit.as_deref().is_some_and(|u| u != county)
         },
     );
-    let year_link = (k.period == Period::Year).then_some(k.year);
     let county_places = rank(&counties);
     let mut unit_places = rank(&units);
     let units_more = unit_places.len().saturating_sub(site.config.paginate);
@@ -396,7 +413,7 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
         period: k.period.name(),
         counties_chart: chart_of("县区", &county_places),
         units_chart: chart_of("单位", &unit_places),
-        counties: places(l, By::County, &county_places, year_link),
+        counties: places(l, By::County, &county_places, Some(k)),
         units: places(l, By::Unit, &unit_places, None),
         units_more,
         from: from.iso(),
@@ -440,14 +457,12 @@ pub fn build(site: &Site, today: Date) -> SitePages {
         &county_year,
         CsvFile::CountyYear,
         "各县区历年信息采用篇数".into(),
-        true,
     );
     let topics = table_value(
         &l,
         &topic_year,
         CsvFile::TopicYear,
         "各专题历年文章篇数".into(),
-        true,
     );
     let (quarters, months) = match year {
         Some(y) => (
@@ -456,14 +471,12 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                 &county_quarter,
                 CsvFile::CountyQuarter,
                 format!("{y}年各县区分季度信息采用篇数"),
-                false,
             )),
             Some(table_value(
                 &l,
                 &county_month,
                 CsvFile::CountyMonth,
                 format!("{y}年各县区分月信息采用篇数"),
-                false,
             )),
         ),
         None => (None, None),
@@ -492,6 +505,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
         url: stats_url.clone(),
         year,
         total: county_year.total,
+        total_url: (county_year.total > 0).then(|| l.all()).flatten(),
         counties,
         topics,
         quarters,
@@ -516,7 +530,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                     year: k.year,
                     count: c,
                     url: (c > 0)
-                        .then(|| l.search(Some((key, &term.slug)), Some(k.year)))
+                        .then(|| l.search(Some((key, &term.slug)), Some(year_key(k.year))))
                         .flatten(),
                 })
                 .collect();
@@ -595,6 +609,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                     month: k.part,
                     label: k.short_zh(),
                     count: c,
+                    url: (c > 0).then(|| l.search(None, Some(*k))).flatten(),
                 })
                 .collect();
             let labels: Vec<String> = months.iter().map(|m| m.label.clone()).collect();
@@ -607,7 +622,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                 chart_name,
                 months,
                 url: stats_url,
-                year_url: l.search(None, Some(y)),
+                year_url: l.search(None, Some(year_key(y))),
             })
         }
         None => Value::none(),

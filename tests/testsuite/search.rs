@@ -339,6 +339,16 @@ fn search_in_chromium(base: &str) {
         true
     );
 
+    // Every article, for the statistics page's grand total.
+    b.goto(&format!("{root}search/?all=1"));
+    b.wait(done);
+    assert_eq!(titles(&b).len(), 5);
+    let status = b.js("return document.getElementById('search-status').textContent");
+    assert!(
+        status.as_str().unwrap().starts_with("共 5 篇文章，"),
+        "{status}"
+    );
+
     // A word that is nowhere: said plainly.
     b.goto(&format!("{root}search/?q=不存在的词"));
     b.wait(done);

@@ -454,6 +454,18 @@ fn stats_page_counts_link_to_their_articles_under_the_base_path() {
     assert!(main.contains("<a href=\"/jianbao/counties/yudu-xian/\">2</a>"));
     assert!(main.contains("<a href=\"/jianbao/search/?year=2020\">3</a>"));
     assert!(main.contains("<a href=\"/jianbao/search/?topic=jiaoyu&amp;year=2020\">2</a>"));
+    // Quarter and month counts, their totals and the grand total link to their articles too.
+    for link in [
+        "<a href=\"/jianbao/search/?county=yudu-xian&amp;quarter=2021-Q1\">1</a>",
+        "<a href=\"/jianbao/search/?county=yudu-xian&amp;month=2021-01\">1</a>",
+        "<a href=\"/jianbao/search/?quarter=2021-Q1\">3</a>",
+        "<a href=\"/jianbao/search/?month=2021-07\">2</a>",
+        "<a href=\"/jianbao/search/?all=1\">10</a>",
+        "<a href=\"/jianbao/search/?all=1\">共 10 篇</a>",
+        "quarter=2021-Q4\">1 篇</a>",
+    ] {
+        assert!(main.contains(link), "{link} in {main}");
+    }
     assert!(main.contains("href=\"/jianbao/stats/county-year.csv\""));
     // Rankings of the latest complete quarter and year (the fixture ends in 2021).
     assert!(main.contains("2021年第四季度"), "{main}");
@@ -466,6 +478,24 @@ fn stats_page_counts_link_to_their_articles_under_the_base_path() {
     );
     // The links resolve.
     s.run(&["build", "--check-links"]).success();
+}
+
+#[test]
+fn without_search_counts_link_only_to_pages() {
+    let s = fixture(SITE_YAML);
+    s.file(
+        "site.yaml",
+        format!("{SITE_YAML}search: false\nminify: false\n"),
+    );
+    s.build().success();
+    let main = s.main_of("stats/index.html");
+    assert!(!main.contains("search/"), "{main}");
+    assert!(
+        main.contains("<a href=\"/counties/yudu-xian/\">2</a>"),
+        "{main}"
+    );
+    assert!(main.contains("共 10 篇"), "{main}");
+    assert!(!s.main_of("index.html").contains("search/?"));
 }
 
 #[test]

@@ -640,7 +640,8 @@
     const dir = indexUrl.slice(0, indexUrl.lastIndexOf('/') + 1);
     const base = rootEl.dataset.base || '/';
     const baseTitle = doc.title;
-    const fields = ['q', 'county', 'topic', 'year', 'month', 'quarter'];
+    // `all=1` (the statistics page's grand total) lists every article; a new search drops it.
+    const fields = ['q', 'county', 'topic', 'year', 'month', 'quarter', 'all'];
     // Month and quarter come from links (the statistics page's counts), kept in hidden inputs and
     // shown as buttons that remove them.
     const periods = ['month', 'quarter'];
@@ -668,6 +669,7 @@
         query[f] = (p.get(f) || '').trim();
         // A month or quarter that is not one (a mistyped link) is no filter.
         if (periods.includes(f) && !periodLabel(f, query[f])) query[f] = '';
+        if (f === 'all' && query[f] !== '1') query[f] = '';
         const el = form.elements[f];
         if (el) el.value = query[f];
         // An option the page does not have (an old link) is not selected silently.
