@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The pages checked by the Nu HTML checker (vnu.jar) and by axe-core in headless Chromium: the
-# home page, /stats/, a county page and a topic page of the sample site, built under a base path.
+# home page, /stats/, a county page, a topic page and the search page of the sample site, built
+# under a base path (axe sees the search page as a statistics link opens it: narrowed to a quarter,
+# with the button that removes it).
 #
 #   tests/validate/validate.sh            # needs java, node/npm (once, to fetch vnu-jar and
 #                                         # axe-core into tests/validate/node_modules), python3,
@@ -22,11 +24,12 @@ PORT=${PORT:-8799}
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
 SERVER=$!
 sleep 1
-PAGES=(index.html stats/index.html counties/yudu-xian/index.html topics/jiaoyu/index.html)
+PAGES=(index.html stats/index.html counties/yudu-xian/index.html topics/jiaoyu/index.html search/index.html)
 echo "--- Nu HTML checker"
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "${PAGES[@]/#/$WORK/output/}"
 echo "    no errors"
 echo "--- axe-core"
 URLS=()
 for p in "${PAGES[@]}"; do URLS+=("http://127.0.0.1:$PORT/jianbao/${p%index.html}"); done
+URLS+=("http://127.0.0.1:$PORT/jianbao/search/?quarter=2021-Q3&county=yudu-xian")
 python3 axe.py node_modules/axe-core/axe.min.js "${URLS[@]}"
