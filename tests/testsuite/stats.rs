@@ -467,6 +467,16 @@ fn stats_page_counts_link_to_their_articles_under_the_base_path() {
         assert!(main.contains(link), "{link} in {main}");
     }
     assert!(main.contains("href=\"/jianbao/stats/county-year.csv\""));
+    // The home page's months of the latest year link to their articles, separated by commas.
+    let home = s.main_of("index.html");
+    assert!(
+        home.contains("：1月 <a href=\"/jianbao/search/?month=2021-01\">2 篇</a>，3月 "),
+        "{home}"
+    );
+    assert!(
+        home.contains("12月 <a href=\"/jianbao/search/?month=2021-12\">1 篇</a>。"),
+        "{home}"
+    );
     // Rankings of the latest complete quarter and year (the fixture ends in 2021).
     assert!(main.contains("2021年第四季度"), "{main}");
     assert!(main.contains("2021年（2021-01-01 至 2021-12-31）"));
