@@ -119,6 +119,10 @@ pub enum Output {
     Stats,
     /// A CSV file of `/stats/`.
     StatsCsv(crate::stats::pages::CsvFile),
+    /// `/stats/YEAR/`: one year's quarters, months and ranking, for each year with articles.
+    StatsYear(i32),
+    /// A CSV file of `/stats/YEAR/` (one of `CsvFile::YEAR`).
+    StatsYearCsv(i32, crate::stats::pages::CsvFile),
 }
 
 impl Output {
@@ -126,7 +130,11 @@ impl Output {
     pub fn is_html(self) -> bool {
         !matches!(
             self,
-            Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_)
+            Output::Feed(_)
+                | Output::Sitemap
+                | Output::Robots
+                | Output::StatsCsv(_)
+                | Output::StatsYearCsv(..)
         )
     }
 }
@@ -180,6 +188,10 @@ impl Site {
             Output::Robots => "robots.txt".into(),
             Output::Stats => crate::stats::pages::url(),
             Output::StatsCsv(f) => format!("{}/{}", crate::stats::pages::DIR, f.file_name()),
+            Output::StatsYear(y) => crate::stats::pages::year_url(y),
+            Output::StatsYearCsv(y, f) => {
+                format!("{}{}", crate::stats::pages::year_url(y), f.file_name())
+            }
         }
     }
 
@@ -193,6 +205,18 @@ impl Site {
         }
     }
 
+    /// `/stats/`, its CSV files, and each year's page and CSV files.
+    fn stats_outputs(&self) -> Vec<Output> {
+        use crate::stats::pages::CsvFile;
+        let mut out = vec![Output::Stats];
+        out.extend(CsvFile::ALL.map(Output::StatsCsv));
+        for y in crate::stats::pages::years(self) {
+            out.push(Output::StatsYear(y));
+            out.extend(CsvFile::YEAR.map(|f| Output::StatsYearCsv(y, f)));
+        }
+        out
+    }
+
     /// Every output of the site, in a fixed order.
     pub fn outputs(&self) -> Vec<Output> {
         let mut out = vec![Output::Home, Output::NotFound];
@@ -202,8 +226,7 @@ impl Site {
         out.extend([Output::Sitemap, Output::Robots]);
         out.push(Output::Feed(None));
         if self.config.stats {
-            out.push(Output::Stats);
-            out.extend(crate::stats::pages::CsvFile::ALL.map(Output::StatsCsv));
+            out.extend(self.stats_outputs());
         }
         for n in 1..=self.page_count(self.issues.len()) {
             out.push(Output::IssueList(n));
@@ -252,9 +275,8 @@ impl Site {
         out.push(Output::IssueList(art.issue / self.config.paginate + 1));
         out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
         if self.config.stats {
-            // Its date, county, unit or topics may have changed any count.
-            out.push(Output::Stats);
-            out.extend(crate::stats::pages::CsvFile::ALL.map(Output::StatsCsv));
+            // Its date, county, unit or topics may have changed any count, or made a new year.
+            out.extend(self.stats_outputs());
         }
         out.sort();
         out.dedup();

@@ -42,7 +42,12 @@ pub fn template_of(o: Output) -> Option<&'static str> {
         Output::NotFound => "404.html",
         Output::Search => "search.html",
         Output::Stats => STATS_TEMPLATE,
-        Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_) => return None,
+        Output::StatsYear(_) => STATS_YEAR_TEMPLATE,
+        Output::Feed(_)
+        | Output::Sitemap
+        | Output::Robots
+        | Output::StatsCsv(_)
+        | Output::StatsYearCsv(..) => return None,
     })
 }
 
@@ -62,6 +67,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// The template of `/stats/`, required when the site has `stats` on (the default).
 pub const STATS_TEMPLATE: &str = "stats.html";
+/// The template of `/stats/YEAR/`, required like [`STATS_TEMPLATE`].
+pub const STATS_YEAR_TEMPLATE: &str = "stats_year.html";
 
 /// Renders the outputs of one site. Cheap to share between threads.
 pub struct Renderer<'s> {
@@ -168,6 +175,7 @@ impl<'s> Renderer<'s> {
             }
             None => match (o, &self.stats) {
                 (Output::StatsCsv(f), Some(s)) => Ok(s.csv(f).into_bytes()),
+                (Output::StatsYearCsv(y, f), Some(s)) => Ok(s.year_csv(y, f).into_bytes()),
                 _ => Ok(crate::feeds::render(self.site, o).into_bytes()),
             },
         }

@@ -88,6 +88,14 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/stats.html"),
     ),
     (
+        "templates/partials/stats_ranking.html",
+        include_bytes!("../themes/default/templates/partials/stats_ranking.html"),
+    ),
+    (
+        "templates/stats_year.html",
+        include_bytes!("../themes/default/templates/stats_year.html"),
+    ),
+    (
         "static/search.js",
         include_bytes!("../themes/default/static/search.js"),
     ),
@@ -143,7 +151,9 @@ pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
 /// attachments): a theme on disk without them uses the built-in ones.
 const ADDED_LATER: &[&str] = &[
     "stats.html",
+    "stats_year.html",
     "partials/stats_table.html",
+    "partials/stats_ranking.html",
     "partials/term_stats.html",
     "partials/attachments.html",
 ];

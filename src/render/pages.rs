@@ -30,7 +30,16 @@ impl Renderer<'_> {
                 let stats = self.stats.as_ref().map(|s| s.stats.clone());
                 ctx.insert_value("stats", stats.unwrap_or_else(Value::none));
             }
-            Output::Feed(_) | Output::Sitemap | Output::Robots | Output::StatsCsv(_) => {}
+            Output::StatsYear(y) => {
+                ctx.insert_value("page", self.page_value(o, &format!("{y}年统计"), None));
+                let year = self.stats.as_ref().map(|s| s.year_value(y));
+                ctx.insert_value("stats_year", year.unwrap_or_else(Value::none));
+            }
+            Output::Feed(_)
+            | Output::Sitemap
+            | Output::Robots
+            | Output::StatsCsv(_)
+            | Output::StatsYearCsv(..) => {}
         }
         ctx
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
-use super::{REQUIRED_TEMPLATES, STATS_TEMPLATE};
+use super::{REQUIRED_TEMPLATES, STATS_TEMPLATE, STATS_YEAR_TEMPLATE};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::Site;
 use crate::theme::{TemplateSource, Theme};
@@ -121,13 +121,15 @@ pub(super) fn build_tera(
             );
         }
     }
-    if site.config.stats && !tera.contains_template(STATS_TEMPLATE) {
-        diags.push(
-            Diagnostic::error(format!("the theme has no `{STATS_TEMPLATE}` template"))
-                .with_help(format!(
-                    "add templates/{STATS_TEMPLATE} to the theme or to the site, or set `stats: false` in site.yaml"
-                )),
-        );
+    for name in [STATS_TEMPLATE, STATS_YEAR_TEMPLATE] {
+        if site.config.stats && !tera.contains_template(name) {
+            diags.push(
+                Diagnostic::error(format!("the theme has no `{name}` template"))
+                    .with_help(format!(
+                        "add templates/{name} to the theme or to the site, or set `stats: false` in site.yaml"
+                    )),
+            );
+        }
     }
     if diags.has_errors() {
         Err(diags)

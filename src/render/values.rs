@@ -231,6 +231,7 @@ impl Renderer<'_> {
             Output::NotFound => "404",
             Output::Search => "search",
             Output::Stats => "stats",
+            Output::StatsYear(_) => "stats_year",
             _ => "file",
         };
         Obj::new()

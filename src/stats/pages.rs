@@ -41,7 +41,10 @@ impl CsvFile {
         CsvFile::CountyMonth,
     ];
 
-    /// The file's name under `stats/`.
+    /// The files of a year's page (`stats/2021/`): that year's quarter and month tables.
+    pub const YEAR: [CsvFile; 2] = [CsvFile::CountyQuarter, CsvFile::CountyMonth];
+
+    /// The file's name under `stats/` (and, for [`CsvFile::YEAR`], under `stats/YEAR/`).
     pub fn file_name(self) -> &'static str {
         match self {
             CsvFile::CountyYear => "county-year.csv",
@@ -67,6 +70,9 @@ pub struct SitePages {
     /// `stats_glance` on the home page.
     pub glance: Value,
     tables: [Table; 5],
+    /// Each year with articles, newest first: `stats_year` on its page, and its quarter and
+    /// month tables.
+    years: Vec<(i32, Value, [Table; 2])>,
 }
 
 impl SitePages {
@@ -74,6 +80,43 @@ impl SitePages {
     pub fn csv(&self, f: CsvFile) -> String {
         super::csv::table(&self.tables[f as usize])
     }
+
+    fn year(&self, y: i32) -> Option<&(i32, Value, [Table; 2])> {
+        self.years.iter().find(|(x, ..)| *x == y)
+    }
+
+    /// `stats_year` on `/stats/YEAR/` (none for a year without articles).
+    pub fn year_value(&self, y: i32) -> Value {
+        self.year(y).map_or_else(Value::none, |(_, v, _)| v.clone())
+    }
+
+    /// The text of a CSV file of `/stats/YEAR/` ([`CsvFile::YEAR`]); empty for another file or
+    /// a year without articles.
+    pub fn year_csv(&self, y: i32, f: CsvFile) -> String {
+        let i = CsvFile::YEAR.iter().position(|&x| x == f);
+        match (self.year(y), i) {
+            (Some((_, _, tables)), Some(i)) => super::csv::table(&tables[i]),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The years with articles, newest first: each has a page `/stats/YEAR/`.
+pub fn years(site: &Site) -> Vec<i32> {
+    let mut years: Vec<i32> = Vec::new();
+    // Articles are newest first, so a year's articles are together; a set would not need it.
+    for a in &site.articles {
+        if years.last() != Some(&a.date.year) && !years.contains(&a.date.year) {
+            years.push(a.date.year);
+        }
+    }
+    years.sort_by_key(|&y| std::cmp::Reverse(y));
+    years
+}
+
+/// The URL of `/stats/YEAR/`, relative to the base.
+pub fn year_url(year: i32) -> String {
+    format!("{DIR}/{year}/")
 }
 
 #[derive(Serialize)]
@@ -90,6 +133,35 @@ struct Column {
     label: String,
     /// `2021`, `第三季度`, `7月`.
     short: String,
+    /// A year's page (`/stats/2021/`), for a year with articles; none for quarters and months.
+    url: Option<String>,
+}
+
+/// A year with its page, for lists of years.
+#[derive(Serialize, Clone)]
+struct YearLink {
+    year: i32,
+    count: u64,
+    url: String,
+}
+
+/// `stats_year` on `/stats/YEAR/`.
+#[derive(Serialize)]
+struct YearValue {
+    year: i32,
+    url: String,
+    total: u64,
+    /// The search page for the year.
+    total_url: Option<String>,
+    quarters: TableValue,
+    months: TableValue,
+    /// The counties and units of the whole year.
+    ranking: RankingValue,
+    csv: Vec<CsvLink>,
+    /// The next older and newer years with articles.
+    previous: Option<YearLink>,
+    next: Option<YearLink>,
+    stats_url: String,
 }
 
 #[derive(Serialize)]
@@ -134,6 +206,8 @@ struct RankingValue {
     units_chart: String,
     /// Units left out of `units` (they are in unit-year.csv).
     units_more: usize,
+    /// `unit-year.csv`, where every unit is.
+    units_csv_url: String,
 }
 
 #[derive(Serialize)]
@@ -156,6 +230,8 @@ struct StatsValue {
     rankings: Vec<RankingValue>,
     units_csv_url: String,
     csv: Vec<CsvLink>,
+    /// Every year with articles and its page, newest first.
+    years: Vec<YearLink>,
 }
 
 #[derive(Serialize)]
@@ -199,6 +275,8 @@ struct YearMonth {
 struct Links<'s> {
     site: &'s Site,
     base: String,
+    /// The years that have a page, newest first.
+    years: Vec<i32>,
 }
 
 impl Links<'_> {
@@ -242,6 +320,17 @@ impl Links<'_> {
     fn csv(&self, f: CsvFile) -> String {
         format!("{}{DIR}/{}", self.base, f.file_name())
     }
+
+    /// `/stats/YEAR/`, when the year has articles.
+    fn year_page(&self, y: i32) -> Option<String> {
+        self.years
+            .contains(&y)
+            .then(|| format!("{}{}", self.base, year_url(y)))
+    }
+
+    fn year_csv(&self, y: i32, f: CsvFile) -> String {
+        format!("{}{}{}", self.base, year_url(y), f.file_name())
+    }
 }
 
 /// The URL of `/stats/`, relative to the base.
@@ -258,7 +347,7 @@ fn year_key(year: i32) -> PeriodKey {
     }
 }
 
-fn table_value(l: &Links<'_>, t: &Table, csv: CsvFile, chart_name: String) -> TableValue {
+fn table_value(l: &Links<'_>, t: &Table, csv_url: String, chart_name: String) -> TableValue {
     let term_key = match t.by {
         By::County => Some("county"),
         By::Topic => Some("topic"),
@@ -348,11 +437,15 @@ fn table_value(l: &Links<'_>, t: &Table, csv: CsvFile, chart_name: String) -> Ta
                 key: k.label(),
                 label: k.label_zh(),
                 short: k.short_zh(),
+                url: match k.period {
+                    Period::Year => l.year_page(k.year),
+                    _ => None,
+                },
             })
             .collect(),
         rows,
         totals,
-        csv_url: l.csv(csv),
+        csv_url,
         chart: chart::grid(&chart_name, &names, &cols, &cells),
         chart_name,
     }
@@ -416,6 +509,7 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
         counties: places(l, By::County, &county_places, Some(k)),
         units: places(l, By::Unit, &unit_places, None),
         units_more,
+        units_csv_url: l.csv(CsvFile::UnitYear),
         from: from.iso(),
         to: to.iso(),
         label,
@@ -428,40 +522,43 @@ pub fn build(site: &Site, today: Date) -> SitePages {
     let l = Links {
         site,
         base: site.config.base_path().to_string(),
+        years: years(site),
     };
     let county_year = count(site, &Query::new(By::County, Period::Year));
     let topic_year = count(site, &Query::new(By::Topic, Period::Year));
     let unit_year = count(site, &Query::new(By::Unit, Period::Year));
     let year = site.articles.iter().map(|a| a.date.year).max();
-    let in_year = |p: Period| {
-        let y = year.unwrap_or(0);
-        let q = Query::new(By::County, p).between(
-            Date {
-                year: y,
-                month: 1,
-                day: 1,
-            },
-            Date {
-                year: y,
-                month: 12,
-                day: 31,
-            },
-        );
+    // Every quarter and month of every year with articles, counted once; cut into years below.
+    let whole_years = |p: Period| {
+        let span = |y: i32, month, day| Date {
+            year: y,
+            month,
+            day,
+        };
+        let (first, last) = (l.years.last().copied(), l.years.first().copied());
+        let q = Query::new(By::County, p);
+        let q = match (first, last) {
+            (Some(a), Some(b)) => q.between(span(a, 1, 1), span(b, 12, 31)),
+            _ => q,
+        };
         count(site, &q)
     };
-    let county_quarter = in_year(Period::Quarter);
-    let county_month = in_year(Period::Month);
+    let all_quarters = whole_years(Period::Quarter);
+    let all_months = whole_years(Period::Month);
+    let in_year = |t: &Table, y: i32| year_of_table(t, y);
+    let county_quarter = in_year(&all_quarters, year.unwrap_or(0));
+    let county_month = in_year(&all_months, year.unwrap_or(0));
 
     let counties = table_value(
         &l,
         &county_year,
-        CsvFile::CountyYear,
+        l.csv(CsvFile::CountyYear),
         "各县区历年信息采用篇数".into(),
     );
     let topics = table_value(
         &l,
         &topic_year,
-        CsvFile::TopicYear,
+        l.csv(CsvFile::TopicYear),
         "各专题历年文章篇数".into(),
     );
     let (quarters, months) = match year {
@@ -469,13 +566,13 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             Some(table_value(
                 &l,
                 &county_quarter,
-                CsvFile::CountyQuarter,
+                l.csv(CsvFile::CountyQuarter),
                 format!("{y}年各县区分季度信息采用篇数"),
             )),
             Some(table_value(
                 &l,
                 &county_month,
-                CsvFile::CountyMonth,
+                l.csv(CsvFile::CountyMonth),
                 format!("{y}年各县区分月信息采用篇数"),
             )),
         ),
@@ -501,6 +598,63 @@ pub fn build(site: &Site, today: Date) -> SitePages {
         })
         .collect();
     let stats_url = format!("{}{}", l.base, url());
+    let year_links: Vec<YearLink> = l
+        .years
+        .iter()
+        .map(|&y| YearLink {
+            year: y,
+            count: county_year
+                .columns
+                .iter()
+                .zip(&county_year.column_totals)
+                .find(|(k, _)| k.year == y)
+                .map_or(0, |(_, &c)| c),
+            url: format!("{}{}", l.base, year_url(y)),
+        })
+        .collect();
+    let year_pages: Vec<(i32, Value, [Table; 2])> = year_links
+        .iter()
+        .enumerate()
+        .map(|(i, link)| {
+            let y = link.year;
+            let quarters = in_year(&all_quarters, y);
+            let months = in_year(&all_months, y);
+            let value = YearValue {
+                year: y,
+                url: link.url.clone(),
+                total: link.count,
+                total_url: l.search(None, Some(year_key(y))),
+                quarters: table_value(
+                    &l,
+                    &quarters,
+                    l.year_csv(y, CsvFile::CountyQuarter),
+                    format!("{y}年各县区分季度信息采用篇数"),
+                ),
+                months: table_value(
+                    &l,
+                    &months,
+                    l.year_csv(y, CsvFile::CountyMonth),
+                    format!("{y}年各县区分月信息采用篇数"),
+                ),
+                ranking: ranking(&l, year_key(y)),
+                csv: CsvFile::YEAR
+                    .iter()
+                    .map(|&f| CsvLink {
+                        name: f.file_name(),
+                        title: match f {
+                            CsvFile::CountyQuarter => format!("{y}年各县区分季度篇数"),
+                            _ => format!("{y}年各县区分月篇数"),
+                        },
+                        url: l.year_csv(y, f),
+                    })
+                    .collect(),
+                previous: year_links.get(i + 1).cloned(),
+                next: i.checked_sub(1).map(|j| year_links[j].clone()),
+                stats_url: stats_url.clone(),
+            };
+            (y, Value::from_serializable(&value), [quarters, months])
+        })
+        .collect();
     let stats = StatsValue {
         url: stats_url.clone(),
         year,
@@ -513,6 +667,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
         rankings,
         units_csv_url: l.csv(CsvFile::UnitYear),
         csv,
+        years: year_links.clone(),
     };
 
     let term_values = |by: By, table: &Table| -> Vec<Value> {
@@ -640,5 +795,36 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             county_quarter,
             county_month,
         ],
+        years: year_pages,
+    }
+}
+
+/// The columns of year `y` of a quarter or month table that spans whole years: every quarter or
+/// month of it, the rows' and columns' totals its own.
+fn year_of_table(t: &Table, y: i32) -> Table {
+    let cols: Vec<usize> = (0..t.columns.len())
+        .filter(|&c| t.columns[c].year == y)
+        .collect();
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| {
+            let counts: Vec<u64> = cols.iter().map(|&c| r.counts[c]).collect();
+            super::Row {
+                name: r.name.clone(),
+                term: r.term,
+                total: counts.iter().sum(),
+                counts,
+            }
+        })
+        .collect();
+    let column_totals: Vec<u64> = cols.iter().map(|&c| t.column_totals[c]).collect();
+    Table {
+        by: t.by,
+        period: t.period,
+        columns: cols.iter().map(|&c| t.columns[c]).collect(),
+        rows,
+        total: column_totals.iter().sum(),
+        column_totals,
     }
 }
