@@ -344,6 +344,112 @@ fn csv_files_have_a_bom_and_read_back_with_a_csv_parser() {
     assert_eq!((&edu[1], &edu[2], &edu[3]), ("2", "1", "3"));
 }
 
+#[test]
+fn each_year_has_a_page_with_its_quarters_months_ranking_and_csv() {
+    let s = fixture(SITE_YAML);
+    s.file(
+        "site.yaml",
+        format!("{SITE_YAML}base_url: https://example.gov.cn/jianbao/\nminify: false\n"),
+    );
+    s.build().success();
+    // Each year's CSV files against the independent count, and the same bytes as the command
+    // gives for that year.
+    for (period, file) in [
+        ("quarter", "county-quarter.csv"),
+        ("month", "county-month.csv"),
+    ] {
+        let want = expected("county", period, false);
+        for year in ["2020", "2021"] {
+            let bytes =
+                std::fs::read(s.path().join(format!("output/stats/{year}/{file}"))).unwrap();
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 BOM");
+            let mut r = csv::Reader::from_reader(&bytes[3..]);
+            let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+            let columns = if period == "quarter" { 4 } else { 12 };
+            assert_eq!(head.len(), columns + 2, "{head:?}");
+            assert!(
+                head[1..=columns].iter().all(|c| c.starts_with(year)),
+                "{head:?}"
+            );
+            let mut total = 0;
+            for rec in r.records().map(Result::unwrap) {
+                if &rec[0] == "合计" {
+                    assert_eq!(rec[columns + 1].parse::<u64>().unwrap(), total);
+                    continue;
+                }
+                for (c, col) in head.iter().enumerate().take(columns + 1).skip(1) {
+                    let n = want
+                        .get(&rec[0])
+                        .and_then(|m| m.get(col))
+                        .copied()
+                        .unwrap_or(0);
+                    assert_eq!(
+                        rec[c].parse::<u64>().unwrap(),
+                        n,
+                        "{year} {} {col}",
+                        &rec[0]
+                    );
+                    total += n;
+                }
+            }
+            let run = s.run(&[
+                "stats",
+                "--period",
+                period,
+                "--from",
+                &format!("{year}-01-01"),
+                "--to",
+                &format!("{year}-12-31"),
+                "--format",
+                "csv",
+            ]);
+            run.success();
+            assert_eq!(run.stdout.as_bytes(), &bytes[..], "{year} {file}");
+        }
+    }
+    // The page of 2020: its total and counts linked to their articles, its ranking, its CSV
+    // files, the year after it (none before).
+    let main = s.main_of("stats/2020/index.html");
+    for part in [
+        "<a href=\"/jianbao/search/?year=2020\">共 3 篇</a>",
+        "<a href=\"/jianbao/search/?county=yudu-xian&amp;quarter=2020-Q1\">1</a>",
+        "<a href=\"/jianbao/search/?county=dingnan-xian&amp;month=2020-11\">1</a>",
+        "<a href=\"/jianbao/search/?quarter=2020-Q4\">1</a>",
+        "2020年（2020-01-01 至 2020-12-31）",
+        "href=\"/jianbao/stats/2020/county-quarter.csv\"",
+        "href=\"/jianbao/stats/2020/county-month.csv\"",
+        "<a href=\"/jianbao/stats/2021/\" rel=\"next\">",
+        "<a href=\"/jianbao/stats/\">",
+    ] {
+        assert!(main.contains(part), "{part} in {main}");
+    }
+    assert!(!main.contains("rel=\"prev\""), "{main}");
+    assert!(
+        s.main_of("stats/2021/index.html")
+            .contains("<a href=\"/jianbao/stats/2020/\" rel=\"prev\">")
+    );
+    // /stats/ links to each year from its list of years and its tables' year headers.
+    let stats = s.main_of("stats/index.html");
+    assert!(
+        stats.contains("<a href=\"/jianbao/stats/2020/\">2020年</a>"),
+        "{stats}"
+    );
+    assert!(stats.contains("<th scope=\"col\"><a href=\"/jianbao/stats/2021/\">2021</a></th>"));
+    // No page for a year without articles; the sitemap lists the pages; the links resolve.
+    assert!(!s.exists("stats/2019/index.html"));
+    assert!(!s.exists("stats/2022/index.html"));
+    assert!(
+        s.read("sitemap.xml")
+            .contains("<loc>https://example.gov.cn/jianbao/stats/2020/</loc>")
+    );
+    s.run(&["build", "--check-links"]).success();
+    // `stats: false`: no year pages either.
+    s.file("site.yaml", format!("{SITE_YAML}stats: false\n"));
+    s.build().success();
+    assert!(!s.exists("stats/2020/index.html"));
+    assert!(!s.exists("stats/2020/county-month.csv"));
+}
+
 /// Every `<svg>…</svg>` of a page.
 fn svgs(html: &str) -> Vec<&str> {
     let mut out = Vec::new();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pages checked by the Nu HTML checker (vnu.jar) and by axe-core in headless Chromium: the
-# home page, /stats/, a county page, a topic page and the search page of the sample site, built
+# home page, /stats/, a year's page (/stats/2021/), a county page, a topic page and the search page of the sample site, built
 # under a base path (axe sees the search page as a statistics link opens it: narrowed to a quarter,
 # with the button that removes it).
 #
@@ -24,7 +24,7 @@ PORT=${PORT:-8799}
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
 SERVER=$!
 sleep 1
-PAGES=(index.html stats/index.html counties/yudu-xian/index.html topics/jiaoyu/index.html search/index.html)
+PAGES=(index.html stats/index.html stats/2021/index.html counties/yudu-xian/index.html topics/jiaoyu/index.html search/index.html)
 echo "--- Nu HTML checker"
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only "${PAGES[@]/#/$WORK/output/}"
 echo "    no errors"
