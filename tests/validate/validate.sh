@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The pages checked by the Nu HTML checker (vnu.jar) and by axe-core in headless Chromium: the
-# home page, /stats/, a year's page (/stats/2021/), a county page, a topic page and the search page of the sample site, built
-# under a base path (axe sees the search page as a statistics link opens it: narrowed to a quarter,
-# with the button that removes it).
+# home page, /stats/, a year's page (/stats/2021/), a county page, a topic page and the search
+# page of the sample site, built under a base path (axe sees the search page as a statistics link
+# opens it: narrowed to a quarter, with the button that removes it).
 #
 #   tests/validate/validate.sh            # needs java, node/npm (once, to fetch vnu-jar and
 #                                         # axe-core into tests/validate/node_modules), python3,
