@@ -1,6 +1,6 @@
-//! What templates see of the statistics: the `stats` value of `/stats/`, `term_stats` on county
-//! and topic pages and `stats_glance` on the home page (names documented in docs/templates.md),
-//! and the CSV files linked from `/stats/`. Built once per site, before pages are rendered.
+//! What templates see of the statistics: the `stats` value of `/stats/`, `stats_year` of each
+//! `/stats/YEAR/`, `term_stats` on county and topic pages and `stats_glance` on the home page
+//! (names documented in docs/templates.md), and the CSV files linked from those pages. Built once per site, before pages are rendered.
 //!
 //! Every count that is a number of articles carries a `url` to the list of those articles where
 //! one exists: a county's or topic's page for its total, the search page filtered by county or
