@@ -313,8 +313,12 @@ fn minified_pages_read_the_same_as_unminified_ones() {
             reading(html).iter().map(|l| without_defaults(l)).collect()
         };
         assert_eq!(read(&a), read(&b), "{rel} reads differently minified");
-        before += a.len();
-        after += b.len();
+        // The statistics pages are mostly inline SVG, which the chart code writes without
+        // whitespace to remove: they would dilute the figure for the pages minifying is for.
+        if !rel.starts_with("stats/") {
+            before += a.len();
+            after += b.len();
+        }
         // The sample has no <pre>, so no line break is left at all.
         assert!(!b.contains('\n'), "{rel}: a line break left");
     }
