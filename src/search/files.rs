@@ -167,6 +167,16 @@ pub(super) fn write_with(
             filters.push((format!("{DIR}/f/{prefix}{i}.bin"), list));
         }
     }
+    for (i, (_, docs)) in units(site).iter().enumerate() {
+        let mut list = Vec::with_capacity(docs.len() * 2);
+        let mut prev = 0;
+        for &a in docs {
+            push_varint(&mut list, (a - prev) as u64);
+            prev = a;
+        }
+        stats.other_bytes += list.len() as u64;
+        filters.push((format!("{DIR}/f/u{i}.bin"), list));
+    }
     out.write(filters)?;
 
     // The version: a hash of everything else, so caches never mix two builds' files.
@@ -298,10 +308,31 @@ pub(super) fn manifest_json(
         "title_end": title_end,
         "counties": terms(&site.counties),
         "topics": terms(&site.topics),
+        "units": units(site)
+            .iter()
+            .map(|(name, docs)| serde_json::json!({"name": name, "count": docs.len()}))
+            .collect::<Vec<_>>(),
         "years": years,
         "months": months,
     });
     serde_json::to_vec(&v).expect("JSON of strings and numbers")
+}
+
+/// The units articles name (`unit:` in front matter), in the order they first occur (newest
+/// first), each with its articles in id order: the unit filter, `f/uN.bin`.
+fn units(site: &Site) -> Vec<(&str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        if let Some(u) = a.unit.as_deref() {
+            let at = *index.entry(u).or_insert_with(|| {
+                out.push((u, Vec::new()));
+                out.len() - 1
+            });
+            out[at].1.push(i);
+        }
+    }
+    out
 }
 
 /// The articles of each value of `key` (a year, a month) as runs of ids `[from, to)`, with how

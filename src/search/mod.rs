@@ -15,7 +15,8 @@
 //! it at length):
 //!
 //! - `index.json`: the manifest — number of articles, shards and buckets, how many buckets each
-//!   shard holds, where titles end, the counties, topics and years for the filters, and a version
+//!   shard holds, where titles end, the counties, topics, units, years and months for the
+//!   filters, and a version
 //!   that is appended to every other URL.
 //! - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key is hashed to bucket
 //!   `fnv1a(key) mod buckets`, and a shard is a run of consecutive buckets cut to at most
@@ -25,7 +26,8 @@
 //!   have it (a list, or a bitmap where that is smaller) and those with it in the title.
 //! - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 32 articles.
 //!   Snippets come from the article's own page, which the browser fetches for a shown result.
-//! - `f/cN.bin`, `f/tN.bin`: the articles of county N and of topic N, for the filters.
+//! - `f/cN.bin`, `f/tN.bin`, `f/uN.bin`: the articles of county N, topic N and unit N (the
+//!   manifest's `units`, each name as articles give it), for the filters.
 //!
 //! Integers are LEB128 varints; lists of article ids and of positions are delta-coded.
 //!

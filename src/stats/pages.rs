@@ -6,9 +6,9 @@
 //! one exists: a county's or topic's page for its total, the search page filtered by county or
 //! topic and period (`search/?county=SLUG&year=2021`, `&quarter=2021-Q3`, `&month=2021-07`) for
 //! one period, the search page filtered by period alone for a period's total, and the search
-//! page's list of every article (`search/?all=1`) for the grand total. The search links exist only
-//! when the site has search. Units have no list to link to (no pages, and the search index has
-//! no unit filter), so their counts have no `url`.
+//! page's list of every article (`search/?all=1`) for the grand total, the search page filtered
+//! by unit (`search/?unit=%E5%B8%82…&year=2021`, the name percent-encoded) for a unit's place in
+//! a ranking. The search links exist only when the site has search.
 
 use serde::Serialize;
 use tera::Value;
@@ -462,12 +462,18 @@ fn places(l: &Links<'_>, by: By, list: &[Place], period: Option<PeriodKey>) -> V
             let slug = p
                 .term
                 .and_then(|i| super::taxonomy(by).map(|t| &l.site.terms(t)[i].slug));
+            // A unit by its name, which may hold any character (`市委办, 市政府办`).
+            let unit = (by == By::Unit).then(|| {
+                percent_encoding::utf8_percent_encode(&p.name, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            });
             PlaceValue {
                 rank: p.rank,
                 name: p.name.clone(),
                 count: p.count,
-                url: match (p.count, key, slug, period) {
-                    (1.., Some(k), Some(s), Some(p)) => l.search(Some((k, s)), Some(p)),
+                url: match (p.count, key, slug, &unit, period) {
+                    (1.., Some(k), Some(s), _, Some(p)) => l.search(Some((k, s)), Some(p)),
+                    (1.., _, _, Some(u), Some(p)) => l.search(Some(("unit", u)), Some(p)),
                     _ => None,
                 },
             }
@@ -507,7 +513,7 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
         counties_chart: chart_of("县区", &county_places),
         units_chart: chart_of("单位", &unit_places),
         counties: places(l, By::County, &county_places, Some(k)),
-        units: places(l, By::Unit, &unit_places, None),
+        units: places(l, By::Unit, &unit_places, Some(k)),
         units_more,
         units_csv_url: l.csv(CsvFile::UnitYear),
         from: from.iso(),

@@ -193,6 +193,15 @@ test('month and quarter filters: the manifest\'s month runs, a quarter its three
   assert.deepEqual(await titles({ month: '2020-03', year: '2021' }), []);
 });
 
+test('a unit filter: the articles that name the unit', async () => {
+  assert.deepEqual(index.manifest.units.map((u) => [u.name, u.count]),
+    [['信丰县', 1], ['章贡区', 1], ['赣州市', 1], ['于都县', 2], ['定南县', 1]]);
+  assert.deepEqual(await titles({ unit: '于都县' }), ['于都县保障工资支付', '于都县发展学前教育']);
+  assert.deepEqual(await titles({ unit: '于都县', year: '2020' }), ['于都县发展学前教育']);
+  assert.deepEqual(await titles({ unit: '于都县', q: '工资' }), ['于都县保障工资支付']);
+  assert.deepEqual(await titles({ unit: '没有的单位' }), []);
+});
+
 test('months and quarters are read and named as the statistics page names them', () => {
   assert.deepEqual(S.parseMonth('2021-07'), { year: 2021, month: 7 });
   assert.equal(S.parseMonth('2021-13'), null);

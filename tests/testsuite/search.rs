@@ -317,7 +317,7 @@ fn search_in_chromium(base: &str) {
     );
     let chip =
         b.js("return document.querySelector('#search-period button').getAttribute('aria-label')");
-    assert_eq!(chip, "去掉时段筛选：2021年第三季度");
+    assert_eq!(chip, "去掉筛选：2021年第三季度");
     b.goto(&format!("{root}search/?q=发展&month=2021-07"));
     b.wait(done);
     assert_eq!(titles(&b).len(), all);
@@ -339,7 +339,19 @@ fn search_in_chromium(base: &str) {
         true
     );
 
-    // Every article, for the statistics page's grand total.
+    // A unit, as a ranking links it (the name percent-encoded): its articles, named in a button.
+    b.goto(&format!(
+        "{root}search/?unit=%E5%B8%82%E4%BD%8F%E5%BB%BA%E5%B1%80&quarter=2021-Q3"
+    ));
+    b.wait(done);
+    let t = titles(&b);
+    assert_eq!(t.len(), 1, "{t:?}");
+    assert!(t[0].starts_with("市住建局"), "{t:?}");
+    let chips = b.js(
+        "return [...document.querySelectorAll('#search-period button')].map(b => b.textContent).join('|')",
+    );
+    assert_eq!(chips, "单位：市住建局 ×|2021年第三季度 ×");
+
     b.goto(&format!("{root}search/?all=1"));
     b.wait(done);
     assert_eq!(titles(&b).len(), 5);

@@ -569,6 +569,9 @@ fn stats_page_counts_link_to_their_articles_under_the_base_path() {
         "<a href=\"/jianbao/search/?all=1\">10</a>",
         "<a href=\"/jianbao/search/?all=1\">共 10 篇</a>",
         "quarter=2021-Q4\">1 篇</a>",
+        // A unit's place in a ranking: the search page filtered by the unit's name, encoded.
+        "<a href=\"/jianbao/search/?unit=%E5%B8%82%E4%BA%BA%E7%A4%BE%E5%B1%80&amp;year=2021\">2 篇</a>",
+        "<a href=\"/jianbao/search/?unit=%E5%B8%82%E5%A7%94%E5%8A%9E%2C%20%E5%B8%82%E6%94%BF%E5%BA%9C%E5%8A%9E&amp;year=2021\">1 篇</a>",
     ] {
         assert!(main.contains(link), "{link} in {main}");
     }

@@ -440,6 +440,15 @@
       return deltaList(new Uint8Array(await this.fetch('f/' + kind + i + '.bin')));
     }
 
+    /** The articles of a unit (its name, as articles give it), or null for no filter; a name
+        no article gives matches nothing. */
+    async unit(name) {
+      if (!name) return null;
+      const i = (this.manifest.units || []).findIndex((u) => u.name === name);
+      if (i < 0) return [];
+      return deltaList(new Uint8Array(await this.fetch('f/u' + i + '.bin')));
+    }
+
     yearFilter(year) {
       if (!year) return null;
       const y = this.manifest.years.find((x) => String(x.year) === String(year));
@@ -468,17 +477,18 @@
     }
 
     /**
-     * Run a query: `{q, county, topic, year, month, quarter}` (all optional; month `2021-03`,
-     * quarter `2021-Q1`). Returns `{terms, hits, total}`:
+     * Run a query: `{q, county, topic, unit, year, month, quarter}` (all optional; unit a name,
+     * month `2021-03`, quarter `2021-Q1`). Returns `{terms, hits, total}`:
      * hits are `{doc, count, titleTerms}`, title matches first, then by how often the terms
      * occur, then newest first. With no terms, every article that passes the filters, newest
      * first.
      */
     async search(query) {
       const terms = parseQuery(query.q);
-      const [county, topic] = await Promise.all([
+      const [county, topic, unit] = await Promise.all([
         this.facet('c', query.county),
         this.facet('t', query.topic),
+        this.unit(query.unit),
       ]);
       // Each of year, month and quarter given is a set of runs of ids; an article must be in all.
       const periods = [
@@ -487,7 +497,7 @@
         this.quarterFilter(query.quarter),
       ].filter(Boolean);
       const inYear = (doc) => periods.every((runs) => runs.some(([a, b]) => doc >= a && doc < b));
-      const filters = [county, topic].filter(Boolean);
+      const filters = [county, topic, unit].filter(Boolean);
       let hits = [];
       if (!terms.length) {
         let docs;
@@ -641,10 +651,12 @@
     const base = rootEl.dataset.base || '/';
     const baseTitle = doc.title;
     // `all=1` (the statistics page's grand total) lists every article; a new search drops it.
-    const fields = ['q', 'county', 'topic', 'year', 'month', 'quarter', 'all'];
-    // Month and quarter come from links (the statistics page's counts), kept in hidden inputs and
-    // shown as buttons that remove them.
+    const fields = ['q', 'county', 'topic', 'unit', 'year', 'month', 'quarter', 'all'];
+    // Unit, month and quarter come from links (the statistics page's counts), kept in hidden
+    // inputs and shown as buttons that remove them.
     const periods = ['month', 'quarter'];
+    const chips = ['unit', ...periods];
+    const chipLabel = (f, v) => (f === 'unit' ? '单位：' + v : periodLabel(f, v));
     const periodBox = doc.getElementById('search-period');
     let opening = null;
     let run = 0;
@@ -758,6 +770,7 @@
       if (query.county) parts.push(label('county', query.county));
       if (query.topic) parts.push(label('topic', query.topic));
       if (query.year) parts.push(label('year', query.year));
+      if (query.unit) parts.push(query.unit);
       for (const f of periods) if (query[f]) parts.push(periodLabel(f, query[f]));
       const within = parts.length ? '（' + parts.join('、') + '）' : '';
       if (!n) {
@@ -770,15 +783,14 @@
 
     const showPeriods = (query) => {
       if (!periodBox) return;
-      const on = periods.filter((f) => query[f]);
+      const on = chips.filter((f) => query[f]);
       periodBox.textContent = '';
       periodBox.hidden = !on.length;
       if (!on.length) return;
-      periodBox.append('时段：');
       for (const f of on) {
-        const name = periodLabel(f, query[f]);
+        const name = chipLabel(f, query[f]);
         const b = el('button', { type: 'button', className: 'search-chip', textContent: name + ' ×' });
-        b.setAttribute('aria-label', '去掉时段筛选：' + name);
+        b.setAttribute('aria-label', '去掉筛选：' + name);
         b.addEventListener('click', () => {
           form.elements[f].value = '';
           form.requestSubmit();
