@@ -1,6 +1,7 @@
 //! What the statistics cost a build, measured directly rather than as the difference of two noisy
 //! builds: the site is loaded once, then everything `/stats/` and the charts need (counting, the
-//! SVG charts, the template values) is built `--runs` times, and each CSV file written to memory.
+//! SVG charts, the template values, each year's page) is built `--runs` times, and each CSV file
+//! (those of `/stats/` and of every `/stats/YEAR/`) written to memory.
 //! Used for the figure in docs/performance.md:
 //!
 //!   cargo run --release --example stats_cost -- bench/work/corpus-10000 --runs 20
@@ -34,6 +35,12 @@ fn main() {
         let t = Instant::now();
         let p = pages::build(site, today);
         bytes = CsvFile::ALL.iter().map(|&f| p.csv(f).len()).sum::<usize>();
+        for y in pages::years(site) {
+            bytes += CsvFile::YEAR
+                .iter()
+                .map(|&f| p.year_csv(y, f).len())
+                .sum::<usize>();
+        }
         times.push(t.elapsed());
     }
     times.sort();
