@@ -32,7 +32,7 @@ impl Renderer<'_> {
             }
             Output::StatsYear(y) => {
                 ctx.insert_value("page", self.page_value(o, &format!("{y}年统计"), None));
-                let year = self.stats.as_ref().map(|s| s.year_value(y));
+                let year = self.stats.as_ref().map(|s| s.year_value(self.site, y));
                 ctx.insert_value("stats_year", year.unwrap_or_else(Value::none));
             }
             Output::Feed(_)

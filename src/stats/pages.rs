@@ -70,9 +70,13 @@ pub struct SitePages {
     /// `stats_glance` on the home page.
     pub glance: Value,
     tables: [Table; 5],
-    /// Each year with articles, newest first: `stats_year` on its page, and its quarter and
-    /// month tables.
-    years: Vec<(i32, Value, [Table; 2])>,
+    /// Each year with articles, newest first, with its page.
+    years: Vec<YearLink>,
+    /// Articles per county per quarter and per month of every year with articles: each year's
+    /// page is cut from these when it is rendered (in parallel with the other pages).
+    all_quarters: Table,
+    all_months: Table,
+    base: String,
 }
 
 impl SitePages {
@@ -81,23 +85,68 @@ impl SitePages {
         super::csv::table(&self.tables[f as usize])
     }
 
-    fn year(&self, y: i32) -> Option<&(i32, Value, [Table; 2])> {
-        self.years.iter().find(|(x, ..)| *x == y)
-    }
-
-    /// `stats_year` on `/stats/YEAR/` (none for a year without articles).
-    pub fn year_value(&self, y: i32) -> Value {
-        self.year(y).map_or_else(Value::none, |(_, v, _)| v.clone())
+    /// `stats_year` on `/stats/YEAR/` of `site` (the site these statistics were built from);
+    /// none for a year without articles. Made when the page is rendered.
+    pub fn year_value(&self, site: &Site, y: i32) -> Value {
+        let Some(i) = self.years.iter().position(|l| l.year == y) else {
+            return Value::none();
+        };
+        let l = Links {
+            site,
+            base: self.base.clone(),
+            years: self.years.iter().map(|x| x.year).collect(),
+        };
+        let link = &self.years[i];
+        let quarters = year_of_table(&self.all_quarters, y);
+        let months = year_of_table(&self.all_months, y);
+        let value = YearValue {
+            year: y,
+            url: link.url.clone(),
+            total: link.count,
+            total_url: l.search(None, Some(year_key(y))),
+            quarters: table_value(
+                &l,
+                &quarters,
+                l.year_csv(y, CsvFile::CountyQuarter),
+                format!("{y}年各县区分季度信息采用篇数"),
+            ),
+            months: table_value(
+                &l,
+                &months,
+                l.year_csv(y, CsvFile::CountyMonth),
+                format!("{y}年各县区分月信息采用篇数"),
+            ),
+            ranking: ranking(&l, year_key(y)),
+            csv: CsvFile::YEAR
+                .iter()
+                .map(|&f| CsvLink {
+                    name: f.file_name(),
+                    title: match f {
+                        CsvFile::CountyQuarter => format!("{y}年各县区分季度篇数"),
+                        _ => format!("{y}年各县区分月篇数"),
+                    },
+                    url: l.year_csv(y, f),
+                })
+                .collect(),
+            previous: self.years.get(i + 1).cloned(),
+            next: i.checked_sub(1).map(|j| self.years[j].clone()),
+            stats_url: format!("{}{}", l.base, url()),
+        };
+        Value::from_serializable(&value)
     }
 
     /// The text of a CSV file of `/stats/YEAR/` ([`CsvFile::YEAR`]); empty for another file or
     /// a year without articles.
     pub fn year_csv(&self, y: i32, f: CsvFile) -> String {
-        let i = CsvFile::YEAR.iter().position(|&x| x == f);
-        match (self.year(y), i) {
-            (Some((_, _, tables)), Some(i)) => super::csv::table(&tables[i]),
-            _ => String::new(),
+        let table = match f {
+            CsvFile::CountyQuarter => &self.all_quarters,
+            CsvFile::CountyMonth => &self.all_months,
+            _ => return String::new(),
+        };
+        if !self.years.iter().any(|l| l.year == y) {
+            return String::new();
         }
+        super::csv::table(&year_of_table(table, y))
     }
 }
 
@@ -618,49 +667,6 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             url: format!("{}{}", l.base, year_url(y)),
         })
         .collect();
-    let year_pages: Vec<(i32, Value, [Table; 2])> = year_links
-        .iter()
-        .enumerate()
-        .map(|(i, link)| {
-            let y = link.year;
-            let quarters = in_year(&all_quarters, y);
-            let months = in_year(&all_months, y);
-            let value = YearValue {
-                year: y,
-                url: link.url.clone(),
-                total: link.count,
-                total_url: l.search(None, Some(year_key(y))),
-                quarters: table_value(
-                    &l,
-                    &quarters,
-                    l.year_csv(y, CsvFile::CountyQuarter),
-                    format!("{y}年各县区分季度信息采用篇数"),
-                ),
-                months: table_value(
-                    &l,
-                    &months,
-                    l.year_csv(y, CsvFile::CountyMonth),
-                    format!("{y}年各县区分月信息采用篇数"),
-                ),
-                ranking: ranking(&l, year_key(y)),
-                csv: CsvFile::YEAR
-                    .iter()
-                    .map(|&f| CsvLink {
-                        name: f.file_name(),
-                        title: match f {
-                            CsvFile::CountyQuarter => format!("{y}年各县区分季度篇数"),
-                            _ => format!("{y}年各县区分月篇数"),
-                        },
-                        url: l.year_csv(y, f),
-                    })
-                    .collect(),
-                previous: year_links.get(i + 1).cloned(),
-                next: i.checked_sub(1).map(|j| year_links[j].clone()),
-                stats_url: stats_url.clone(),
-            };
-            (y, Value::from_serializable(&value), [quarters, months])
-        })
-        .collect();
     let stats = StatsValue {
         url: stats_url.clone(),
         year,
@@ -801,7 +807,10 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             county_quarter,
             county_month,
         ],
-        years: year_pages,
+        years: year_links,
+        all_quarters,
+        all_months,
+        base: l.base.clone(),
     }
 }
 
