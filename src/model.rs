@@ -21,6 +21,7 @@ use crate::markdown::Attachment;
 
 mod assemble;
 pub use assemble::assemble;
+pub(crate) use assemble::sort_terms;
 
 /// One issue (期) of the bulletin.
 #[derive(Debug, Clone)]
@@ -78,6 +79,23 @@ pub struct Term {
     pub slug: String,
     pub order: i64,
     pub articles: Vec<usize>,
+}
+
+impl Term {
+    /// A term called `name`, with no articles yet: its slug and order from the vocabulary, or
+    /// from its pinyin after every listed name.
+    pub(crate) fn named(name: String, vocab: Option<&crate::config::Vocabulary>) -> Term {
+        let (slug, order) = match vocab.and_then(|v| v.resolve(&name)) {
+            Some(t) => (t.slug.clone(), t.order),
+            None => (crate::slug::slugify(&name), i64::MAX),
+        };
+        Term {
+            name,
+            slug,
+            order,
+            articles: Vec::new(),
+        }
+    }
 }
 
 /// The two ways articles are grouped besides issues.

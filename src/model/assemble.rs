@@ -267,17 +267,8 @@ impl<'v> TermIndex<'v> {
         if self.index.contains_key(name) {
             return;
         }
-        let (slug, order) = match self.vocab.and_then(|v| v.resolve(name)) {
-            Some(t) => (t.slug.clone(), t.order),
-            None => (slug::slugify(name), i64::MAX),
-        };
         self.index.insert(name.to_string(), self.terms.len());
-        self.terms.push(Term {
-            name: name.to_string(),
-            slug,
-            order,
-            articles: Vec::new(),
-        });
+        self.terms.push(Term::named(name.to_string(), self.vocab));
     }
 }
 
@@ -348,7 +339,7 @@ fn list_articles(
 }
 
 /// Sort terms by (order, slug) and fix the article → term indices through `remap`.
-fn sort_terms(terms: &mut Vec<Term>, mut remap: impl FnMut(usize, &[usize])) {
+pub(crate) fn sort_terms(terms: &mut Vec<Term>, mut remap: impl FnMut(usize, &[usize])) {
     let mut idx: Vec<usize> = (0..terms.len()).collect();
     idx.sort_by(|&a, &b| {
         terms[a]

@@ -387,18 +387,9 @@ impl<'a> Terms<'a> {
         let i = match self.index.get(&name) {
             Some(&i) => i,
             None => {
-                let (slug, order) = match self.vocab.and_then(|v| v.resolve(&name)) {
-                    Some(t) => (t.slug.clone(), t.order),
-                    None => (slug::slugify(&name), i64::MAX),
-                };
                 let i = self.terms.len();
                 self.index.insert(name.clone(), i);
-                self.terms.push(Term {
-                    name,
-                    slug,
-                    order,
-                    articles: Vec::new(),
-                });
+                self.terms.push(Term::named(name, self.vocab));
                 i
             }
         };
@@ -408,24 +399,13 @@ impl<'a> Terms<'a> {
         i
     }
 
-    /// The terms in display order, each article's indices renumbered by `remap`.
+    /// The terms in display order (the model's sort), each article's indices renumbered by `remap`.
     fn sorted(self, articles: &mut [Article], remap: impl Fn(&mut Article, &[usize])) -> Vec<Term> {
-        let mut idx: Vec<usize> = (0..self.terms.len()).collect();
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&self.terms[a], &self.terms[b]);
-            x.order.cmp(&y.order).then_with(|| x.slug.cmp(&y.slug))
+        let mut terms = self.terms;
+        crate::model::sort_terms(&mut terms, |a, old_to_new| {
+            remap(&mut articles[a], old_to_new)
         });
-        let mut old_to_new = vec![0; idx.len()];
-        for (new, &old) in idx.iter().enumerate() {
-            old_to_new[old] = new;
-        }
-        for a in articles.iter_mut() {
-            remap(a, &old_to_new);
-        }
-        let mut old: Vec<Option<Term>> = self.terms.into_iter().map(Some).collect();
-        idx.iter()
-            .map(|&i| old[i].take().expect("each term once"))
-            .collect()
+        terms
     }
 }
 

@@ -10,12 +10,17 @@
 //! by unit (`search/?unit=%E5%B8%82…&year=2021`, the name percent-encoded) for a unit's place in
 //! a ranking. The search links exist only when the site has search.
 
-use serde::Serialize;
 use tera::Value;
 
 use super::{By, Period, PeriodKey, Place, Query, Table, chart, count, count_where, rank};
 use crate::frontmatter::Date;
 use crate::model::{Output, Site};
+
+mod values;
+use values::{
+    Cell, Column, CsvLink, Glance, PlaceValue, RankingValue, RowValue, StatsValue, TableValue,
+    TermStats, YearCount, YearLink, YearMonth, YearValue,
+};
 
 /// The CSV files of `/stats/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -166,159 +171,6 @@ pub fn years(site: &Site) -> Vec<i32> {
 /// The URL of `/stats/YEAR/`, relative to the base.
 pub fn year_url(year: i32) -> String {
     format!("{DIR}/{year}/")
-}
-
-#[derive(Serialize)]
-struct Cell {
-    count: u64,
-    url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Column {
-    /// `2021`, `2021Q3`, `2021-07`.
-    key: String,
-    /// `2021年`, `2021年第三季度`, `2021年7月`.
-    label: String,
-    /// `2021`, `第三季度`, `7月`.
-    short: String,
-    /// A year's page (`/stats/2021/`), for a year with articles; none for quarters and months.
-    url: Option<String>,
-}
-
-/// A year with its page, for lists of years.
-#[derive(Serialize, Clone)]
-struct YearLink {
-    year: i32,
-    count: u64,
-    url: String,
-}
-
-/// `stats_year` on `/stats/YEAR/`.
-#[derive(Serialize)]
-struct YearValue {
-    year: i32,
-    url: String,
-    total: u64,
-    /// The search page for the year.
-    total_url: Option<String>,
-    quarters: TableValue,
-    months: TableValue,
-    /// The counties and units of the whole year.
-    ranking: RankingValue,
-    csv: Vec<CsvLink>,
-    /// The next older and newer years with articles.
-    previous: Option<YearLink>,
-    next: Option<YearLink>,
-    stats_url: String,
-}
-
-#[derive(Serialize)]
-struct RowValue {
-    name: String,
-    url: Option<String>,
-    cells: Vec<Cell>,
-    total: Cell,
-}
-
-#[derive(Serialize)]
-struct TableValue {
-    heading: &'static str,
-    columns: Vec<Column>,
-    rows: Vec<RowValue>,
-    totals: RowValue,
-    csv_url: String,
-    chart_name: String,
-    chart: String,
-}
-
-#[derive(Serialize)]
-struct PlaceValue {
-    rank: usize,
-    name: String,
-    count: u64,
-    url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct RankingValue {
-    /// `quarter` or `year`.
-    period: &'static str,
-    /// `2021年第三季度`, `2021年`.
-    label: String,
-    from: String,
-    to: String,
-    counties: Vec<PlaceValue>,
-    counties_chart: String,
-    /// The first `paginate` units.
-    units: Vec<PlaceValue>,
-    units_chart: String,
-    /// Units left out of `units` (they are in unit-year.csv).
-    units_more: usize,
-    /// `unit-year.csv`, where every unit is.
-    units_csv_url: String,
-}
-
-#[derive(Serialize)]
-struct CsvLink {
-    name: &'static str,
-    title: String,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct StatsValue {
-    url: String,
-    year: Option<i32>,
-    total: u64,
-    total_url: Option<String>,
-    counties: TableValue,
-    topics: TableValue,
-    quarters: Option<TableValue>,
-    months: Option<TableValue>,
-    rankings: Vec<RankingValue>,
-    units_csv_url: String,
-    csv: Vec<CsvLink>,
-    /// Every year with articles and its page, newest first.
-    years: Vec<YearLink>,
-}
-
-#[derive(Serialize)]
-struct YearCount {
-    year: i32,
-    count: u64,
-    url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct TermStats {
-    years: Vec<YearCount>,
-    chart: String,
-    chart_name: String,
-    /// On a topic page: the counties that wrote on it, most first.
-    counties: Option<Vec<PlaceValue>>,
-    counties_chart: Option<String>,
-    counties_chart_name: Option<String>,
-    stats_url: String,
-}
-
-#[derive(Serialize)]
-struct Glance {
-    year: i32,
-    total: u64,
-    months: Vec<YearMonth>,
-    chart: String,
-    chart_name: String,
-    url: String,
-    year_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct YearMonth {
-    month: u32,
-    label: String,
-    count: u64,
-    url: Option<String>,
 }
 
 struct Links<'s> {
