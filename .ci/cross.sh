@@ -8,7 +8,8 @@
 # Each binary builds the sample site (and must write exactly the bytes the host build writes),
 # makes a site with `init 我的简报` and imports the seed and a GB18030 + CRLF bulletin into it,
 # runs `check` and builds it; the Windows one also runs `serve`, answers HTTP on loopback and
-# follows one edit of an article. The static link and the Windows imports are checked too.
+# follows one edit of an article, and started with no arguments prints its help from cmd.exe and
+# serves the 工作台 for 我的简报 next to it when alone on its console (a double-click). The static link and the Windows imports are checked too.
 #
 # Run by .ci/run after the tests; on its own: `bash .ci/cross.sh`. It installs what it needs on
 # Debian 12 (apt-get, rustup targets), runs as root or with sudo, reads nothing from stdin, and
@@ -221,6 +222,36 @@ grep -q "cannot replace the output folder" held.log && grep -q "another program 
 cmp -s before.md5 after.md5 || fail "the held output folder was changed by the failed build"
 ls -a sample | grep -q "bulletin-" && { ls -a sample; fail "the failed build left a temporary folder"; }
 sed -n 's/^error: /    /p' held.log
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+serve_pid=""
+cd "$repo"
+
+step "bulletin.exe with no arguments under Wine: help from a command window, the 工作台 on its own console"
+cd "$work/windows"
+mkdir -p double-click && cp "$win_dir"/*.exe "$win_dir"/*.dll double-click/
+# From cmd.exe the console is shared with the shell: the help, and no site is made.
+(cd double-click && /usr/lib/wine/wine64 cmd /c bulletin.exe < /dev/null > ../no-args-cmd.log 2>&1) || true
+grep -q "Usage: bulletin" no-args-cmd.log || { cat no-args-cmd.log; fail "bulletin.exe with no arguments from cmd.exe did not print its help"; }
+[ -e double-click/我的简报 ] && fail "bulletin.exe with no arguments from cmd.exe made a site"
+# Started alone on its console, as Explorer starts a double-clicked program.
+(cd double-click && exec /usr/lib/wine/wine64 bulletin.exe < /dev/null > ../double-click.log 2>&1) &
+serve_pid=$!
+desk_url=""
+for _ in $(seq 1 120); do
+  desk_url=$(sed -n 's/^工作台: \(http:[^ ]*\)/\1/p' double-click.log | tr -d '\r')
+  [ -n "$desk_url" ] && break
+  kill -0 "$serve_pid" 2>/dev/null || { cat double-click.log; fail "the double-clicked bulletin.exe exited before serving"; }
+  sleep 0.5
+done
+[ -n "$desk_url" ] || { cat double-click.log; fail "the double-clicked bulletin.exe did not serve the 工作台 within a minute"; }
+grep -q "关闭这个窗口，工作台就会停止" double-click.log || { cat double-click.log; fail "the console window does not say that closing it stops the 工作台"; }
+[ -f double-click/我的简报/site.yaml ] || fail "the double-clicked bulletin.exe did not make 我的简报 next to itself"
+curl -fsS --max-time 20 "$desk_url" > desk.html || { cat double-click.log; fail "the 工作台 did not answer $desk_url"; }
+grep -q 'name="bulletin-token" content="[0-9a-f]\{32\}"' desk.html || fail "the 工作台 page has no token (writes off?)"
+curl -fsS --max-time 20 "${desk_url%/.bulletin/desk/}/issues/2021-001/" | grep -q "示例县" \
+  || fail "the double-clicked bulletin.exe does not preview the site it made"
+echo "    double-clicked: $desk_url"
 kill "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=""

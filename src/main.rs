@@ -10,6 +10,13 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Double-clicked on Windows: the 工作台 (cmd/start.rs); from a terminal, the help as before.
+    #[cfg(feature = "serve")]
+    if cmd::start::decide(std::env::args_os().len(), cmd::start::console_processes())
+        == cmd::start::NoArguments::Desk
+    {
+        std::process::exit(cmd::start::run());
+    }
     let cli = cli::Cli::parse();
     // Roomy stacks for the libraries that walk a body's tree (ammonia on raw HTML, minify-html on
     // bodies, one call per level of nesting, Tera over nested values). Nothing of ours recurses

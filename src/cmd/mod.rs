@@ -7,6 +7,7 @@ mod import;
 mod init;
 #[cfg(feature = "serve")]
 mod serve;
+pub mod start;
 mod stats;
 
 use bulletin::diagnostics::Diagnostics;

@@ -12,6 +12,7 @@ pub fn run(args: ServeArgs) -> i32 {
         port: args.port,
         drafts: args.drafts,
         open: args.open,
+        open_desk: false,
         poll: args.poll,
     };
     match serve(opts) {

@@ -23,6 +23,8 @@ use tokio::sync::broadcast;
 pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
 /// Where the preview's own endpoints live, under the base path.
 pub const PREFIX: &str = "__bulletin/";
+/// The 工作台's path, without its final slash (so `/.bulletin/desk` is redirected to it).
+const DESK_PREFIX: &str = "/.bulletin/desk";
 
 /// What browsers are told.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub struct ServeState {
     pub tx: broadcast::Sender<Message>,
     /// The base URL's path, `/` or `/jianbao/`.
     pub base_path: String,
+    /// The 工作台, answering under `/.bulletin/desk/`.
+    pub desk: std::sync::OnceLock<Arc<crate::serve::desk::Desk>>,
 }
 
 impl ServeState {
@@ -56,6 +60,7 @@ impl ServeState {
             version: AtomicU64::new(0),
             tx,
             base_path: base_path.to_string(),
+            desk: std::sync::OnceLock::new(),
         })
     }
 
@@ -215,6 +220,11 @@ fn respond(status: StatusCode, ctype: &'static str, body: impl Into<Body>) -> Re
 }
 
 async fn handle(State(state): State<Arc<ServeState>>, req: Request<Body>) -> Response<Body> {
+    if req.uri().path().starts_with(DESK_PREFIX)
+        && let Some(desk) = state.desk.get()
+    {
+        return crate::serve::desk::handle(desk.clone(), req).await;
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return respond(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -37,6 +37,22 @@
     }
   }
 
+  // A small bar linking the preview to the 工作台 (preview pages only: built sites never carry
+  // this script).
+  if (document.body && !document.getElementById("bulletin-desk-bar")) {
+    var bar = document.createElement("aside");
+    bar.id = "bulletin-desk-bar";
+    bar.setAttribute("aria-label", "预览工具");
+    bar.style.cssText = "position:fixed;right:12px;bottom:12px;z-index:2147483646;background:#123c69;color:#fff;" +
+      "padding:6px 12px;border-radius:6px;font:14px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+    var link = document.createElement("a");
+    link.href = "/.bulletin/desk/";
+    link.textContent = "打开工作台（导入、检查、发布）";
+    link.style.cssText = "color:#fff;text-decoration:underline";
+    bar.appendChild(link);
+    document.body.appendChild(bar);
+  }
+
   var source = new EventSource(base + "__bulletin/events");
   source.addEventListener("hello", function (e) {
     // A page rendered before the latest rebuild is stale: fetch the new one.

@@ -7,6 +7,7 @@
 //! rebuild thread, and an axum server on a tokio runtime. The published `output/` is never touched.
 
 pub mod change;
+pub mod desk;
 pub mod http;
 pub mod preview;
 
@@ -33,6 +34,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser once it is up.
     pub open: bool,
+    /// Open the 工作台 rather than the site (the double-clicked bulletin.exe).
+    pub open_desk: bool,
     /// Poll the file system instead of relying on change events (network drives, WSL).
     pub poll: bool,
 }
@@ -87,6 +90,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     };
     let base_url = format!("http://{host}:{}{}", local.port(), base_path);
     let state = ServeState::new(&base_path_of(&base_url));
+    let desk = desk::Desk::new(&root, opts.bind, local.port(), &base_path_of(&base_url));
+    let _ = state.desk.set(desk.clone());
 
     // First build.
     let mut preview = Preview::new(&root, &base_url, opts.drafts);
@@ -132,7 +137,11 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         "serving {} at {base_url} (Ctrl-C to stop)",
         crate::diagnostics::shown_path(&root)
     );
-    if opts.open {
+    let desk_url = desk.url(&host);
+    eprintln!("工作台: {desk_url}");
+    if opts.open_desk {
+        open_browser(&desk_url);
+    } else if opts.open {
         open_browser(&base_url);
     }
 
@@ -141,13 +150,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let shutdown_desk = desk.clone();
     let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
         let app = http::router(state.clone());
         let shutdown_state = state.clone();
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
-                let _ = tokio::signal::ctrl_c().await;
+                stop_signal().await;
+                // First, while the process surely still runs (Windows ends it a few seconds
+                // after its console window is closed).
+                shutdown_desk.cleanup();
                 eprintln!("\nstopping");
                 let _ = shutdown_state.tx.send(Message::Shutdown);
             })
@@ -156,7 +169,21 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
     drop(debouncer);
+    desk.cleanup();
     result
+}
+
+/// Ctrl-C, or on Windows also the console window being closed.
+async fn stop_signal() {
+    #[cfg(windows)]
+    if let Ok(mut close) = tokio::signal::windows::ctrl_close() {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = close.recv() => {}
+        }
+        return;
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 enum Watcher {
@@ -278,6 +305,9 @@ fn report(state: &ServeState, preview: &Preview, outcome: &Outcome, what: &str, 
     match outcome {
         Outcome::Reload { pages } => {
             state.publish(preview.files.clone(), preview.version);
+            if let Some(desk) = state.desk.get() {
+                desk.note_site(preview.site());
+            }
             let _ = state.tx.send(Message::Reload(preview.version));
             if what == INITIAL {
                 eprintln!("built {pages} pages in {ms:.1} ms");

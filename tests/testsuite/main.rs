@@ -6,6 +6,7 @@ mod helpers;
 mod webdriver;
 
 mod build;
+mod desk;
 mod errors;
 mod feeds;
 mod hardening;

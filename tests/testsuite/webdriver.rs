@@ -171,6 +171,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Save a PNG of the page with the window at `w`×`h`.
+    pub fn screenshot(&self, path: &Path, w: u32, h: u32) {
+        self.rt
+            .block_on(self.client().set_window_size(w, h))
+            .expect("set window size");
+        let png = self
+            .rt
+            .block_on(self.client().screenshot())
+            .expect("screenshot");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
     /// The page's visible text.
     pub fn text(&self) -> String {
         self.eval("return document.body ? document.body.innerText : ''")
@@ -200,7 +212,11 @@ pub struct Server {
 impl Server {
     /// Start serving `root` on a free port and wait until it listens.
     pub fn start(root: &Path, extra: &[&str]) -> Server {
-        let port = free_port();
+        Server::start_on(root, free_port(), extra)
+    }
+
+    /// Start serving `root` on `port` and wait until it listens.
+    pub fn start_on(root: &Path, port: u16, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
             .args(["serve", "--root"])
             .arg(root)

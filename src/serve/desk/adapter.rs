@@ -1,0 +1,300 @@
+//! The 工作台's one door to the rest of the library: importing a file as a plan, editing a planned
+//! file's front matter, adding a name to a vocabulary of site.yaml, checking and publishing.
+//!
+//! Kept thin and in one file on purpose: the importer is growing an API for an import as a
+//! changeable plan and for adding a vocabulary name, and `bulletin deploy` is being written; when
+//! they land, this file is what changes. Until then an import is `bulletin import --dry-run`
+//! (every limit of the command line applies, since it is the same code reading the same file),
+//! an edit rewrites the front matter the importer wrote, and publishing is `bulletin build`.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::{BuildOptions, BuildReport};
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::import::{ImportOptions, IssueReport, import, markdown::yaml_scalar};
+
+/// Plan the import of one file as `bulletin import --dry-run FILE` does, into `content/`. Files that
+/// exist are reported (the caller asks before replacing an issue), not refused.
+pub fn plan_import(root: &Path, input: &Path) -> Result<(IssueReport, Diagnostics), Diagnostics> {
+    let opts = ImportOptions {
+        root: root.to_path_buf(),
+        into: PathBuf::from(crate::load::CONTENT_DIR),
+        files: vec![input.to_path_buf()],
+        force: true,
+        dry_run: true,
+    };
+    let mut report = import(&opts)?;
+    let issue = report.issues.pop().ok_or_else(|| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error("the file held no issue"));
+        d
+    })?;
+    // With `force`, an existing folder's other files are a warning for the command line; the
+    // 工作台 replaces the whole folder, after asking, so that note does not apply.
+    let shown = issue.dir.display().to_string();
+    let warnings = Diagnostics(
+        report
+            .warnings
+            .0
+            .into_iter()
+            .filter(|d| !d.message.starts_with(&format!("{shown} already holds")))
+            .collect(),
+    );
+    Ok((issue, warnings))
+}
+
+/// The front matter of a Markdown file the importer wrote, as (start, end) byte offsets of the
+/// lines between the `---` fences.
+fn front_matter(text: &str) -> Option<(usize, usize)> {
+    let start = text.strip_prefix("---\n").map(|_| 4)?;
+    let end = text[start..].find("\n---\n").map(|i| start + i + 1)?;
+    Some((start, end))
+}
+
+/// The lines of a top-level key (its own line and any indented lines under it).
+fn key_lines(lines: &[&str], key: &str) -> Option<(usize, usize)> {
+    let prefix = format!("{key}:");
+    let first = lines.iter().position(|l| {
+        l.strip_prefix(&prefix)
+            .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+    })?;
+    let mut end = first + 1;
+    while end < lines.len() && (lines[end].starts_with(' ') || lines[end].starts_with('-')) {
+        end += 1;
+    }
+    Some((first, end))
+}
+
+/// `text` with the top-level front matter key `key` set to `value` (a list when `list`), or
+/// removed when `value` is empty. A key that is not there yet goes after `after` (or last).
+fn set_key(text: &str, key: &str, value: &[String], list: bool, after: &str) -> String {
+    let Some((start, end)) = front_matter(text) else {
+        return text.to_string();
+    };
+    let fm = &text[start..end];
+    let mut lines: Vec<&str> = fm.lines().collect();
+    let new: Vec<String> = if value.is_empty() {
+        Vec::new()
+    } else if list {
+        std::iter::once(format!("{key}:"))
+            .chain(value.iter().map(|v| format!("  - {}", yaml_scalar(v))))
+            .collect()
+    } else {
+        vec![format!("{key}: {}", yaml_scalar(&value[0]))]
+    };
+    let new_refs: Vec<&str> = new.iter().map(String::as_str).collect();
+    match key_lines(&lines, key) {
+        Some((a, b)) => {
+            lines.splice(a..b, new_refs);
+        }
+        None => {
+            let at = key_lines(&lines, after).map_or(lines.len(), |(_, b)| b);
+            lines.splice(at..at, new_refs);
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    out.push_str(&text[..start]);
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&text[end..]);
+    out
+}
+
+/// Set a scalar key (`title`, `county`, `unit`, `date`); an empty value removes it.
+pub fn set_scalar(text: &str, key: &str, value: &str, after: &str) -> String {
+    let v: Vec<String> = if value.trim().is_empty() {
+        Vec::new()
+    } else {
+        vec![value.trim().to_string()]
+    };
+    set_key(text, key, &v, false, after)
+}
+
+/// Set a list key (`topics`), written as the importer writes it.
+pub fn set_list(text: &str, key: &str, values: &[String], after: &str) -> String {
+    set_key(text, key, values, true, after)
+}
+
+/// A dates key the importer writes unquoted (`date: 2021-07-29`).
+pub fn set_date(text: &str, value: &str) -> String {
+    let Some((start, end)) = front_matter(text) else {
+        return text.to_string();
+    };
+    let mut lines: Vec<String> = text[start..end].lines().map(String::from).collect();
+    match key_lines(
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+        "date",
+    ) {
+        Some((a, b)) => {
+            lines.splice(a..b, [format!("date: {}", value.trim())]);
+        }
+        None => lines.push(format!("date: {}", value.trim())),
+    }
+    format!("{}{}\n{}", &text[..start], lines.join("\n"), &text[end..])
+}
+
+/// Which vocabulary of site.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocab {
+    Counties,
+    Topics,
+}
+
+impl Vocab {
+    pub fn key(self) -> &'static str {
+        match self {
+            Vocab::Counties => "counties",
+            Vocab::Topics => "topics",
+        }
+    }
+}
+
+/// Add `name` to a vocabulary of `root/site.yaml`, as a new last entry of its list: every other
+/// line (comments, order, blank lines) stays as it was. The result must load, or nothing changes.
+pub fn add_vocabulary_name(root: &Path, vocab: Vocab, name: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err("名称不能为空，不能超过 40 个字，也不能换行".into());
+    }
+    let path = root.join(CONFIG_FILE);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("无法读取 {CONFIG_FILE}：{e}"))?;
+    let config = Config::load(root).map_err(|d| d.render(false))?;
+    let list = match vocab {
+        Vocab::Counties => &config.counties,
+        Vocab::Topics => &config.topics,
+    };
+    let Some(list) = list else {
+        return Err(format!(
+            "{CONFIG_FILE} 没有 {}: 词表，任何名称都可以直接使用",
+            vocab.key()
+        ));
+    };
+    if list.resolve(name).is_some() {
+        return Err(format!("“{name}”已经在词表里"));
+    }
+    let new = insert_entry(&text, vocab.key(), name).ok_or_else(|| {
+        format!(
+            "{CONFIG_FILE} 的 {}: 不是逐行列出的列表，请在文本编辑器里添加“{name}”",
+            vocab.key()
+        )
+    })?;
+    let tmp = root.join(format!(".{CONFIG_FILE}.desk.tmp"));
+    std::fs::write(&tmp, &new).map_err(|e| format!("无法写入 {CONFIG_FILE}：{e}"))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("无法写入 {CONFIG_FILE}：{e}"))?;
+    if let Err(d) = Config::load(root) {
+        let _ = std::fs::write(&path, &text);
+        return Err(format!(
+            "添加后 {CONFIG_FILE} 无法读取，已恢复原样：{}",
+            d.render(false)
+        ));
+    }
+    Ok(())
+}
+
+/// `text` (site.yaml) with `- name: NAME` after the last entry of the block list under `key:`,
+/// indented as its entries are. `None` when `key:` is not a block list.
+pub fn insert_entry(text: &str, key: &str, name: &str) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let head = lines.iter().position(|l| {
+        let l = l.trim_end();
+        l.strip_prefix(key)
+            .and_then(|r| r.strip_prefix(':'))
+            .is_some_and(|r| r.trim().is_empty() || r.trim_start().starts_with('#'))
+    })?;
+    let mut last = head;
+    let mut indent: Option<String> = None;
+    for (i, l) in lines.iter().enumerate().skip(head + 1) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if !(l.starts_with(' ') || l.starts_with('-')) {
+            break;
+        }
+        if indent.is_none() && t.starts_with('-') {
+            indent = Some(l[..l.len() - l.trim_start().len()].to_string());
+        }
+        last = i;
+    }
+    let indent = indent?;
+    let mut out = String::with_capacity(text.len() + name.len() + 16);
+    for (i, l) in lines.iter().enumerate() {
+        out.push_str(l);
+        if i == last {
+            if !l.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("{indent}- name: {}\n", yaml_scalar(name)));
+        }
+    }
+    Some(out)
+}
+
+/// Everything `bulletin check` reports, with nothing written.
+pub fn check(root: &Path) -> Result<BuildReport, Diagnostics> {
+    crate::build::check(&BuildOptions::new(root))
+}
+
+/// What 发布 does: `bulletin build` into `output/`, exactly as the command line runs it. (No
+/// deploy target can be configured yet; when `bulletin deploy` lands, it follows the build here.)
+pub fn publish(root: &Path) -> Result<BuildReport, Diagnostics> {
+    crate::build::build(&BuildOptions::new(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "---\ntitle: 于都县推进学前教育\ncounty: 于都县\nunit: 于都县\ntopics:\n  - 教育\n---\n正文。\n";
+
+    #[test]
+    fn a_changed_topic_rewrites_only_the_topics_lines() {
+        let out = set_list(ARTICLE, "topics", &["民生".into(), "教育".into()], "unit");
+        assert_eq!(
+            out,
+            "---\ntitle: 于都县推进学前教育\ncounty: 于都县\nunit: 于都县\ntopics:\n  - 民生\n  - 教育\n---\n正文。\n"
+        );
+        assert_eq!(
+            set_list(ARTICLE, "topics", &["教育".into()], "unit"),
+            ARTICLE
+        );
+    }
+
+    #[test]
+    fn scalars_are_set_quoted_as_the_importer_quotes_them_and_removed_when_empty() {
+        let out = set_scalar(ARTICLE, "title", "标题: 有冒号", "");
+        assert!(out.contains("title: \"标题: 有冒号\"\n"), "{out}");
+        let out = set_scalar(ARTICLE, "unit", "", "county");
+        assert!(!out.contains("unit:"), "{out}");
+        let back = set_scalar(&out, "unit", "于都县", "county");
+        assert_eq!(back, ARTICLE);
+        let issue = "---\nnumber: 125\ndate: 2021-07-29\nseries: 简报\n---\n";
+        assert_eq!(
+            set_scalar(issue, "title", "特刊", "date"),
+            "---\nnumber: 125\ndate: 2021-07-29\ntitle: 特刊\nseries: 简报\n---\n"
+        );
+        assert_eq!(
+            set_date(issue, "2021-07-30"),
+            "---\nnumber: 125\ndate: 2021-07-30\nseries: 简报\n---\n"
+        );
+    }
+
+    #[test]
+    fn a_vocabulary_entry_is_added_after_the_last_keeping_comments_and_order() {
+        let yaml = "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  # 以后再加\n\ntopics:\n- name: 教育\n\n# 结尾\n";
+        assert_eq!(
+            insert_entry(yaml, "counties", "定南县").unwrap(),
+            "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  - name: 定南县\n  # 以后再加\n\ntopics:\n- name: 教育\n\n# 结尾\n"
+        );
+        assert_eq!(
+            insert_entry(yaml, "topics", "民生").unwrap(),
+            "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  # 以后再加\n\ntopics:\n- name: 教育\n- name: 民生\n\n# 结尾\n"
+        );
+        assert_eq!(insert_entry("topics: [教育]\n", "topics", "民生"), None);
+        assert_eq!(insert_entry("title: x\n", "topics", "民生"), None);
+    }
+}
