@@ -62,6 +62,8 @@ pub struct RawConfig {
     pub import: Option<ImportConfig>,
     /// How photos next to articles are published.
     pub images: Option<RawImages>,
+    /// The marks of a government website (`crate::government`, `docs/government.md`).
+    pub government: Option<crate::government::RawGovernment>,
     /// Anything else, handed to templates as `site.extra`.
     pub extra: Option<serde_json::Value>,
 }
@@ -231,6 +233,8 @@ pub struct Config {
     pub topics: Option<Vocabulary>,
     pub import: ImportConfig,
     pub images: Images,
+    /// `None` when site.yaml has no `government:` block.
+    pub government: Option<crate::government::Government>,
     pub extra: serde_json::Value,
 }
 
@@ -330,6 +334,10 @@ impl Config {
             cities.next().is_none().then(|| first.name.clone())
         });
         let images = resolve_images(raw.images.unwrap_or_default(), text, diags);
+        let government = raw.government.map(|g| {
+            let has = |p: &str| root.join("static").join(p).is_file();
+            crate::government::resolve(g, CONFIG_FILE, text, has, diags)
+        });
         let title = raw
             .title
             .or_else(|| raw.series.clone())
@@ -355,6 +363,7 @@ impl Config {
             topics,
             import: raw.import.unwrap_or_default(),
             images,
+            government,
             extra: raw
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),

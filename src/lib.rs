@@ -28,6 +28,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
+pub mod government;
 pub mod html;
 pub mod import;
 pub mod init;

@@ -141,6 +141,8 @@ pub enum Output {
     StatsYear(i32),
     /// A CSV file of `/stats/YEAR/` (one of `CsvFile::YEAR`).
     StatsYearCsv(i32, crate::stats::pages::CsvFile),
+    /// `/sitemap/`: the 网站地图 page of a government site (site.yaml `government:`).
+    SiteMapPage,
 }
 
 impl Output {
@@ -204,6 +206,7 @@ impl Site {
             Output::Feed(Some((t, i))) => format!("{}/{}/feed.xml", t.dir(), self.terms(t)[i].slug),
             Output::Sitemap => "sitemap.xml".into(),
             Output::Robots => "robots.txt".into(),
+            Output::SiteMapPage => "sitemap/".into(),
             Output::Stats => crate::stats::pages::url(),
             Output::StatsCsv(f) => format!("{}/{}", crate::stats::pages::DIR, f.file_name()),
             Output::StatsYear(y) => crate::stats::pages::year_url(y),
@@ -242,6 +245,14 @@ impl Site {
             out.push(Output::Search);
         }
         out.extend([Output::Sitemap, Output::Robots]);
+        if self
+            .config
+            .government
+            .as_ref()
+            .is_some_and(|g| g.sitemap_page)
+        {
+            out.push(Output::SiteMapPage);
+        }
         out.push(Output::Feed(None));
         if self.config.stats {
             out.extend(self.stats_outputs());
@@ -292,6 +303,15 @@ impl Site {
         }
         out.push(Output::IssueList(art.issue / self.config.paginate + 1));
         out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
+        if self
+            .config
+            .government
+            .as_ref()
+            .is_some_and(|g| g.sitemap_page)
+        {
+            // It lists the counties and topics, of which this article may have made a new one.
+            out.push(Output::SiteMapPage);
+        }
         if self.config.stats {
             // Its date, county, unit or topics may have changed any count, or made a new year.
             out.extend(self.stats_outputs());

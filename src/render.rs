@@ -21,6 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Output, Site, Taxonomy};
 use crate::theme::{TemplateSource, Theme};
 
+mod government;
 mod pages;
 mod templates;
 mod values;
@@ -43,6 +44,7 @@ pub fn template_of(o: Output) -> Option<&'static str> {
         Output::Search => "search.html",
         Output::Stats => STATS_TEMPLATE,
         Output::StatsYear(_) => STATS_YEAR_TEMPLATE,
+        Output::SiteMapPage => "sitemap.html",
         Output::Feed(_)
         | Output::Sitemap
         | Output::Robots

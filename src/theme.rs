@@ -107,6 +107,34 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         "static/favicon.svg",
         include_bytes!("../themes/default/static/favicon.svg"),
     ),
+    (
+        "templates/sitemap.html",
+        include_bytes!("../themes/default/templates/sitemap.html"),
+    ),
+    (
+        "templates/partials/labels.html",
+        include_bytes!("../themes/default/templates/partials/labels.html"),
+    ),
+    (
+        "templates/partials/a11y_bar.html",
+        include_bytes!("../themes/default/templates/partials/a11y_bar.html"),
+    ),
+    (
+        "templates/partials/article_tools.html",
+        include_bytes!("../themes/default/templates/partials/article_tools.html"),
+    ),
+    (
+        "templates/partials/footer.html",
+        include_bytes!("../themes/default/templates/partials/footer.html"),
+    ),
+    (
+        "static/a11y.js",
+        include_bytes!("../themes/default/static/a11y.js"),
+    ),
+    (
+        "static/a11y.css",
+        include_bytes!("../themes/default/static/a11y.css"),
+    ),
 ];
 
 /// A template: its name for Tera (`article.html`), its text, and where it came from.
@@ -156,6 +184,11 @@ const ADDED_LATER: &[&str] = &[
     "partials/stats_ranking.html",
     "partials/term_stats.html",
     "partials/attachments.html",
+    "sitemap.html",
+    "partials/labels.html",
+    "partials/a11y_bar.html",
+    "partials/article_tools.html",
+    "partials/footer.html",
 ];
 
 /// A template of the built-in default theme.

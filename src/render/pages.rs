@@ -35,6 +35,7 @@ impl Renderer<'_> {
                 let year = self.stats.as_ref().map(|s| s.year_value(self.site, y));
                 ctx.insert_value("stats_year", year.unwrap_or_else(Value::none));
             }
+            Output::SiteMapPage => self.site_map(&mut ctx),
             Output::Feed(_)
             | Output::Sitemap
             | Output::Robots
@@ -66,6 +67,7 @@ impl Renderer<'_> {
         ctx.insert_value("recent_issues", Value::from(recent));
         let glance = self.stats.as_ref().map(|s| s.glance.clone());
         ctx.insert_value("stats_glance", glance.unwrap_or_else(Value::none));
+        ctx.insert_value("updated", self.last_updated());
     }
 
     /// `issues.html`, page `n`: its issues, paginated and grouped by year.

@@ -186,6 +186,7 @@ impl Renderer<'_> {
                     .then(|| format!("{}{}", c.base_path(), crate::stats::pages::url())),
             )
             .set("generator", concat!("bulletin ", env!("CARGO_PKG_VERSION")))
+            .set_value("government", self.government_value())
             .set_value("extra", Value::from_serializable(&c.extra))
             .into_value()
     }
@@ -232,6 +233,7 @@ impl Renderer<'_> {
             Output::Search => "search",
             Output::Stats => "stats",
             Output::StatsYear(_) => "stats_year",
+            Output::SiteMapPage => "sitemap",
             _ => "file",
         };
         Obj::new()
@@ -240,6 +242,8 @@ impl Renderer<'_> {
             .set_value("permalink", permalink)
             .set("title", title)
             .set("description", description)
+            .set_value("labels", self.labels(o))
+            .set_value("jiucuo_url", self.jiucuo_value(o))
             .into_value()
     }
 

@@ -9,6 +9,7 @@ mod build;
 mod desk;
 mod errors;
 mod feeds;
+mod government;
 mod hardening;
 mod import;
 mod links;

@@ -1,6 +1,8 @@
 """axe-core against pages in headless Chromium, through chromedriver's WebDriver API (no
-Selenium needed): `python3 axe.py AXE_MIN_JS URL...`. Prints each page's violations; exits 1 if
-there are any. Run by validate.sh."""
+Selenium needed): `python3 axe.py AXE_MIN_JS [mode=large,contrast] URL...`. Prints each page's
+violations; exits 1 if there are any. A `mode=` argument sets the reading modes of the default
+theme (a11y.js: 长辈模式 `large`, 高对比度 `contrast`; `mode=` alone for the normal mode) for the
+URLs after it, as the switches would, through localStorage. Run by validate.sh."""
 import json, subprocess, sys, time, urllib.request, tempfile
 AXE = sys.argv[1]
 URLS = sys.argv[2:]
@@ -17,8 +19,20 @@ try:
     sid = call("POST", "/session", caps)["value"]["sessionId"]
     axe = open(AXE).read()
     bad = 0
+    modes = {}
     for url in URLS:
+        if url.startswith("mode="):
+            modes = {m: True for m in url[5:].split(",") if m}
+            continue
         call("POST", f"/session/{sid}/url", {"url": url})
+        call("POST", f"/session/{sid}/execute/sync", {"script": "localStorage.setItem('bulletin-a11y', arguments[0]); return true", "args": [json.dumps(modes)]})
+        call("POST", f"/session/{sid}/url", {"url": url})
+        if modes:
+            on = call("POST", f"/session/{sid}/execute/sync", {"script": "return document.documentElement.className", "args": []})["value"]
+            if any(f"mode-{m}" not in on for m in modes):
+                print(url, "modes", list(modes), "not applied:", repr(on))
+                bad += 1
+            url = f"{url} [{','.join(modes)}]"
         call("POST", f"/session/{sid}/execute/sync", {"script": axe, "args": []})
         res = call("POST", f"/session/{sid}/execute/async", {"script": "const done = arguments[arguments.length-1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length, help: v.help, first: v.nodes[0].html.slice(0, 200)})))).catch(e => done(String(e)));", "args": []})["value"]
         print(url, "violations:", len(res) if isinstance(res, list) else res)
