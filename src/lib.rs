@@ -13,7 +13,7 @@
 //!
 //! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (minify-html on templates
 //! and bodies, once each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`]
-//! (pinyin URLs), [`feeds`] (Atom, the sitemap), [`html`] (reading HTML as a browser does),
+//! (pinyin URLs), [`xml`] (escaping for feeds and charts), [`html`] (reading HTML as a browser does),
 //! [`cjk`] (what a Chinese character is) and [`diagnostics`] (every problem with its file and
 //! line).
 //!
@@ -26,7 +26,6 @@ pub mod build;
 pub mod cjk;
 pub mod config;
 pub mod diagnostics;
-pub mod feeds;
 pub mod frontmatter;
 pub mod government;
 pub mod html;
@@ -45,4 +44,5 @@ pub mod slug;
 pub mod stats;
 pub mod theme;
 pub mod write;
+pub mod xml;
 pub mod yaml;

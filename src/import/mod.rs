@@ -5,7 +5,7 @@
 //! [`input`] (the format told by content: [`docx`], [`pdf`], or [`decode`] for UTF-8, GB18030,
 //! UTF-16 text → lines, with what a Word file knows as hints) → [`parse`] (header, footer, editor's
 //! note, titles, paragraphs, sections) → [`classify`] (county, unit and topics of each article,
-//! from site.yaml) → [`markdown`] (front matter and Markdown). This module ties them together: it
+//! from site.yaml) → [`emit`] (front matter and Markdown written out). This module ties them together: it
 //! plans every file of every input (pictures too), checks the plan against what is on disk, and
 //! writes only when nothing is wrong.
 //!
@@ -21,7 +21,7 @@ pub mod classify;
 pub mod decode;
 pub mod docx;
 pub mod input;
-pub mod markdown;
+pub mod emit;
 pub mod parse;
 pub mod pdf;
 pub mod text;
@@ -313,7 +313,7 @@ fn render_issue(
         let unit = leading.as_ref().map(|l| l.unit.clone());
         // The text without tables and pictures: what topics are found in and what is checked
         // against the input's lines.
-        let body = markdown::body_markdown(&a.blocks);
+        let body = emit::body_markdown(&a.blocks);
         let body_text = crate::markdown::plain_text(&body);
         let choice = classifier.topics(&a.title, &body_text);
         if choice.defaulted {
@@ -337,8 +337,8 @@ fn render_issue(
             );
         }
         // Nothing lost: the file's title and body hold every character of the input's lines.
-        let got = markdown::letters(&format!("{}{}", a.title, body_text));
-        if got != markdown::letters(&a.source) {
+        let got = emit::letters(&format!("{}{}", a.title, body_text));
+        if got != emit::letters(&a.source) {
             diags.push(
                 Diagnostic::error("the generated article would not hold the input's text exactly")
                     .with_path(file)
@@ -375,8 +375,8 @@ fn render_issue(
             &mut pictures,
             &mut diags,
         );
-        let body = markdown::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
-        let text = markdown::article_file(a, &county, unit.as_deref(), &choice.topics, &body);
+        let body = emit::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
+        let text = emit::article_file(a, &county, unit.as_deref(), &choice.topics, &body);
         reports.push(ArticleReport {
             file: name.clone(),
             title: a.title.clone(),
@@ -472,14 +472,14 @@ fn objects_markdown(
                         )),
                     );
                 }
-                out.insert(*k, markdown::picture(&alt, &name));
+                out.insert(*k, emit::picture(&alt, &name));
                 pictures.push((name, pic.data.clone()));
             }
             Object::Table(t) => {
                 let table = &input.tables[t];
-                let md = markdown::table(&table.rows);
-                let shown = markdown::letters(&crate::markdown::plain_text(&md));
-                let grid = markdown::letters(&table.rows.concat().concat());
+                let md = emit::table(&table.rows);
+                let shown = emit::letters(&crate::markdown::plain_text(&md));
+                let grid = emit::letters(&table.rows.concat().concat());
                 let all_cells = table
                     .cells
                     .iter()
@@ -570,19 +570,19 @@ fn index_file(p: &Parsed, objects: &std::collections::HashMap<usize, String>) ->
     out.push_str(&format!("number: {}\n", p.number));
     out.push_str(&format!("date: {}\n", p.date));
     if let Some(s) = &p.series {
-        out.push_str(&format!("series: {}\n", markdown::yaml_scalar(s)));
+        out.push_str(&format!("series: {}\n", emit::yaml_scalar(s)));
     }
     if let Some(e) = &p.editor {
-        out.push_str(&format!("editor: {}\n", markdown::yaml_scalar(e)));
+        out.push_str(&format!("editor: {}\n", emit::yaml_scalar(e)));
     }
     for (k, v) in &p.extra {
         match v {
-            Value::Text(t) => out.push_str(&format!("{k}: {}\n", markdown::yaml_scalar(t))),
+            Value::Text(t) => out.push_str(&format!("{k}: {}\n", emit::yaml_scalar(t))),
             Value::Number(n) => out.push_str(&format!("{k}: {n}\n")),
         }
     }
     out.push_str("---\n");
-    out.push_str(&markdown::body_markdown_with(&p.intro, &|k| {
+    out.push_str(&emit::body_markdown_with(&p.intro, &|k| {
         objects.get(&k).cloned()
     }));
     out

@@ -19,6 +19,8 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::xml::escape;
+
 /// Font size of labels, in px (the chart is drawn at 1 px per SVG unit).
 const FONT: f64 = 12.0;
 /// Longest label drawn in full, in terminal columns (a CJK character is 2).
@@ -48,12 +50,6 @@ fn shorten(s: &str) -> String {
     out
 }
 
-/// Text escaped for XML content and attribute values (as feeds escape it).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    crate::feeds::xml_escape(s, &mut out);
-    out
-}
 
 /// `12.5`, `12`: one decimal at most, the same on every machine.
 fn n(x: f64) -> String {

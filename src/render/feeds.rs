@@ -2,11 +2,13 @@
 //!
 //! These files are read by machines that reject malformed XML outright, and content can hold
 //! anything (`&`, `]]>`, control characters pasted from a PDF). Writing them here with one escaping
-//! function that also drops the characters XML forbids keeps them well-formed whatever the content.
+//! function that also drops the characters XML forbids ([`crate::xml`], shared with the SVG
+//! charts of the statistics) keeps them well-formed whatever the content.
 
 use std::fmt::Write;
 
 use crate::model::{Output, Site, Taxonomy};
+use crate::xml::{escape as esc, xml_escape};
 
 /// Render a feed, the sitemap or robots.txt.
 pub fn render(site: &Site, o: Output) -> String {
@@ -30,29 +32,6 @@ pub fn render(site: &Site, o: Output) -> String {
         ),
         _ => String::new(),
     }
-}
-
-/// Escape text for XML content and attributes, dropping characters XML 1.0 does not allow.
-pub fn xml_escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    xml_escape(s, &mut out);
-    out
 }
 
 fn atom(site: &Site, title: &str, feed: Output, entries: &[usize]) -> String {
@@ -212,19 +191,4 @@ fn sitemap(site: &Site) -> String {
     }
     x.push_str("</urlset>\n");
     x
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_drops_control_characters_and_escapes_markup() {
-        let mut out = String::new();
-        xml_escape("a & b <c> \"d\" 'e' ]]> \u{1}\u{8}f\n", &mut out);
-        assert_eq!(
-            out,
-            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt; f\n"
-        );
-    }
 }

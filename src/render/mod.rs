@@ -10,7 +10,8 @@
 //!   be minified once, `crate::minify`);
 //! - `templates.rs`: the templates compiled, as written and minified, and template errors;
 //! - `values.rs`: the shared values (site, issue, article, term, page, paginator);
-//! - `pages.rs`: each kind of page's context, one function per kind.
+//! - `pages.rs`: each kind of page's context, one function per kind;
+//! - `feeds.rs`: the Atom feeds, the sitemap and robots.txt, written by code.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -21,6 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Output, Site, Taxonomy};
 use crate::theme::{TemplateSource, Theme};
 
+mod feeds;
 mod government;
 mod pages;
 mod templates;
@@ -178,7 +180,7 @@ impl<'s> Renderer<'s> {
             None => match (o, &self.stats) {
                 (Output::StatsCsv(f), Some(s)) => Ok(s.csv(f).into_bytes()),
                 (Output::StatsYearCsv(y, f), Some(s)) => Ok(s.year_csv(y, f).into_bytes()),
-                _ => Ok(crate::feeds::render(self.site, o).into_bytes()),
+                _ => Ok(feeds::render(self.site, o).into_bytes()),
             },
         }
     }

@@ -1,0 +1,47 @@
+//! Escaping text for XML: one function for every XML file bulletin writes by code (the Atom feeds,
+//! the sitemap: `render/feeds.rs`) and for the SVG charts of the statistics (`stats/chart.rs`).
+//!
+//! A leaf, so that the charts do not depend on the feed writer to escape a county's name. These
+//! files are read by machines that reject malformed XML outright, and content can hold anything
+//! (`&`, `]]>`, control characters pasted from a PDF), so the characters XML 1.0 forbids are
+//! dropped rather than escaped.
+
+/// Escape text for XML content and attributes, dropping characters XML 1.0 does not allow.
+pub fn xml_escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// [`xml_escape`] into a new string.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    xml_escape(s, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_drops_control_characters_and_escapes_markup() {
+        let mut out = String::new();
+        xml_escape("a & b <c> \"d\" 'e' ]]> \u{1}\u{8}f\n", &mut out);
+        assert_eq!(
+            out,
+            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt; f\n"
+        );
+        assert_eq!(escape("<县>"), "&lt;县&gt;");
+    }
+}
