@@ -10,7 +10,8 @@
 use std::time::Instant;
 
 use bulletin::build::{BuildOptions, prepare};
-use bulletin::stats::pages::{self, CsvFile};
+use bulletin::model::CsvFile;
+use bulletin::stats::pages;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -33,7 +34,7 @@ fn main() {
     let mut times = Vec::with_capacity(runs);
     let mut year_times = Vec::with_capacity(runs);
     let mut bytes = 0;
-    let years = pages::years(site);
+    let years = site.stats_years();
     for _ in 0..runs {
         let t = Instant::now();
         let p = pages::build(site, today);

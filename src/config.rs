@@ -17,6 +17,10 @@ use crate::slug;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
+/// The folder of bulletins, under the site root.
+pub const CONTENT_DIR: &str = "content";
+/// The file in an issue folder that describes the issue.
+pub const ISSUE_FILE: &str = "_index.md";
 
 /// site.yaml as written. Every key is optional.
 #[derive(Debug, Deserialize, Default)]

@@ -4,7 +4,7 @@
 //!
 //! Used where HTML is read rarely or off the hot path: the link check ([`crate::links::scan`]),
 //! the nesting check of bodies with raw HTML ([`crate::markdown::html_shape`]) and the tests. The
-//! search index's text reader (`search/html_text.rs`), on the hot path, keeps its own scanner,
+//! search index's text reader (`search/html_text/`), on the hot path, keeps its own scanner,
 //! tested against this one; minifying is minify-html's (`crate::minify`).
 
 use std::cell::RefCell;

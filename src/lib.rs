@@ -13,13 +13,17 @@
 //!
 //! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (minify-html on templates
 //! and bodies, once each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`]
-//! (pinyin URLs), [`xml`] (escaping for feeds and charts), [`html`] (reading HTML as a browser does),
-//! [`cjk`] (what a Chinese character is) and [`diagnostics`] (every problem with its file and
-//! line).
+//! (pinyin URLs), [`fsutil`] (which files a walk skips), [`xml`] (escaping for feeds and charts),
+//! [`html`] (reading HTML as a browser does), [`cjk`] (what a Chinese character is) and
+//! [`diagnostics`] (every problem with its file and line).
 //!
 //! At the edges: the command-line interface in `main.rs`, `cli.rs` and `cmd/` only resolves
 //! options and prints; `serve` (the dev server, behind the `serve` feature) and [`init`] call into
 //! the same library, and the importer ([`import`]) turns bulletin texts as received into content/.
+//!
+//! Which module may use which is declared, in layers, at the top of
+//! `tests/testsuite/architecture.rs`, and `cargo test` holds the code to it: no use goes up a
+//! layer, no two modules use each other, and a new module must be placed there.
 
 pub mod assets;
 pub mod build;
@@ -27,6 +31,7 @@ pub mod cjk;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod fsutil;
 pub mod government;
 pub mod html;
 pub mod import;

@@ -18,8 +18,8 @@
 //! a `{{ }}` that ends an attribute value early (`href="{{ url(path="x") }}"`), would be taken
 //! apart as attributes. [`syntax_in_start_tag`] finds that; the built-in theme never does it (it
 //! writes the tag twice, and single quotes inside `{{ }}`), and a theme's template that does gets
-//! its rendered pages minified one by one with [`page`] instead ([`whole_page_templates`]),
-//! named in `-v` output.
+//! its rendered pages minified one by one with [`page`] instead (`render/templates.rs` finds
+//! which), named in `-v` output.
 //!
 //! What is kept on purpose:
 //! - **closing tags** (`</p>`, `</li>`), in templates and bodies. In a template, what comes after
@@ -36,10 +36,6 @@
 //! character reference (`&amp;#`, `&amp;x;`), which browsers read the same but the Nu HTML
 //! checker reports. (`load` also leaves trusted raw HTML that does not nest strictly as written:
 //! `markdown::html_shape`.)
-
-use std::collections::BTreeSet;
-
-use crate::theme::TemplateSource;
 
 /// The options shared by templates, bodies and pages.
 fn options() -> minify_html::Cfg {
@@ -101,53 +97,6 @@ fn escaped_reference(html: &str) -> bool {
 /// `<!-->`, `<!--->`, or one closed by `--!>`.
 fn odd_comment(html: &str) -> bool {
     html.contains("<!-->") || html.contains("<!--->") || html.contains("--!>")
-}
-
-/// The templates [`template`] cannot take whole (template syntax inside a start tag), and with
-/// them every template that extends, includes or imports one of them: those stay as written, and
-/// their pages are minified one by one. With a note for `-v` on each template that has it.
-pub fn whole_page_templates(templates: &[TemplateSource]) -> (BTreeSet<String>, Vec<String>) {
-    let mut keep = BTreeSet::new();
-    let mut notes = Vec::new();
-    for t in templates.iter().filter(|t| t.name.ends_with(".html")) {
-        if let Some((line, tag)) = syntax_in_start_tag(&t.text) {
-            keep.insert(t.name.clone());
-            notes.push(format!(
-                "{}:{line}: template syntax inside a start tag (`{tag}`), which minify-html \
-                 cannot keep; pages from this template are minified one by one",
-                t.origin
-            ));
-        }
-    }
-    loop {
-        let before = keep.len();
-        for t in templates {
-            if !keep.contains(&t.name) && uses(&t.text).iter().any(|u| keep.contains(*u)) {
-                keep.insert(t.name.clone());
-            }
-        }
-        if keep.len() == before {
-            return (keep, notes);
-        }
-    }
-}
-
-/// The templates a template names in `{% extends %}`, `{% include %}` and `{% import %}`.
-fn uses(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("{%") {
-        rest = &rest[at + 2..];
-        let stmt = &rest[..rest.find("%}").unwrap_or(rest.len())];
-        let words = stmt.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-        if ["extends", "include", "import"]
-            .iter()
-            .any(|w| words.starts_with(w))
-        {
-            out.extend(stmt.split(['"', '\'', '`']).skip(1).step_by(2));
-        }
-    }
-    out
 }
 
 /// Where template syntax sits inside a start tag, outside one quoted attribute value: the line

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::load::walk_sources;
+use crate::fsutil::walk_sources;
 
 /// The built-in default theme, file by file (path inside the theme, contents).
 /// `tests::embedded_theme_matches_the_folder` keeps this list in step with `themes/default/`.

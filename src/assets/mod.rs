@@ -260,7 +260,7 @@ impl Assets {
         files: &[PathBuf],
         issue_dirs: &BTreeSet<PathBuf>,
     ) -> (Assets, Vec<Diagnostic>) {
-        let content = config.root.join(crate::load::CONTENT_DIR);
+        let content = config.root.join(crate::config::CONTENT_DIR);
         let results: Vec<Result<Option<Asset>, Diagnostic>> = files
             .par_iter()
             .map(|path| {
@@ -413,7 +413,7 @@ pub fn target_of(dir: &str, dest: &str) -> Target {
     {
         return Target::Outside;
     }
-    if dest.starts_with('/') || dest.starts_with("//") || crate::markdown::has_scheme(dest) {
+    if dest.starts_with('/') || dest.starts_with("//") || has_scheme(dest) {
         return Target::Elsewhere;
     }
     let path = dest.split(['?', '#']).next().unwrap_or("");
@@ -438,6 +438,21 @@ pub fn target_of(dir: &str, dest: &str) -> Target {
         return Target::Elsewhere;
     }
     Target::File(parts.join("/"))
+}
+
+/// Whether `url` starts with a URL scheme (`https:`, `mailto:`), as opposed to a relative path.
+pub fn has_scheme(url: &str) -> bool {
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match url[..end].find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
 }
 
 /// The published formats of a photo whose content is `source` (with or without transparency).

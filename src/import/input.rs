@@ -18,27 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::docx::{self, Object, Picture, Table};
-use super::parse::{self, LineHint};
-use super::{decode, pdf, text};
+use super::lines::{Input, LineHint, Object, Table};
+use super::{decode, docx, parse, pdf, text};
 use crate::diagnostics::Diagnostic;
-
-/// A bulletin read from its file.
-#[derive(Debug, Clone, Default)]
-pub struct Input {
-    /// Its text, one line per line of the bulletin.
-    pub text: String,
-    /// What is known about each line beyond its text (empty for plain text).
-    pub hints: Vec<LineHint>,
-    /// What it was read as: `UTF-8`, `GB18030`, `Word .docx`, `PDF`….
-    pub format: String,
-    /// The tables and pictures that [`LineHint::object`] numbers.
-    pub objects: Vec<Object>,
-    pub tables: Vec<Table>,
-    pub pictures: Vec<Picture>,
-    /// Things worth a warning about how the file was read.
-    pub notes: Vec<String>,
-}
 
 /// What kind of file the bytes are, from their first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,8 +20,9 @@
 pub mod classify;
 pub mod decode;
 pub mod docx;
-pub mod input;
 pub mod emit;
+pub mod input;
+pub mod lines;
 pub mod parse;
 pub mod pdf;
 pub mod text;
@@ -31,8 +32,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use classify::{Classifier, NameKind};
-use docx::Object;
-use input::Input;
+use lines::{Input, Object};
 use parse::{Block, Parsed, Value};
 
 /// What to import, and where.
@@ -651,7 +651,7 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
                     && !planned.contains(&p.as_path())
                     && !p
                         .file_name()
-                        .is_some_and(|n| crate::load::is_ignored_name(&n.to_string_lossy()))
+                        .is_some_and(|n| crate::fsutil::is_ignored_name(&n.to_string_lossy()))
             })
             .map(|p| display_path(root, &p).display().to_string())
             .collect();

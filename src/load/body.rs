@@ -3,10 +3,9 @@
 
 use std::path::Path;
 
-use super::CONTENT_DIR;
-use super::file::Source;
+use super::Source;
 use crate::assets::Assets;
-use crate::config::Config;
+use crate::config::{CONTENT_DIR, Config};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::frontmatter;
 use crate::markdown::{self, Rendered};

@@ -1,29 +1,14 @@
 //! One file loaded, in steps: read as UTF-8 text, front matter split off, its fields parsed, then
 //! an issue (`_index.md`) or an article built from them with its body.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::body::body;
-use super::{
-    ARTICLE_KEYS, CONTENT_DIR, ISSUE_FILE, ISSUE_KEYS, IssueRef, LoadedArticle, LoadedIssue,
-    LoadedItem,
-};
+use super::{ARTICLE_KEYS, ISSUE_KEYS, IssueRef, LoadedArticle, LoadedIssue, LoadedItem, Source};
 use crate::assets::Assets;
-use crate::config::{Config, Vocabulary};
+use crate::config::{CONTENT_DIR, Config, ISSUE_FILE, Vocabulary};
 use crate::diagnostics::{Diagnostic, Location, closest, display_path};
 use crate::frontmatter::{self, Fields, SplitError};
-
-/// One source file read and split: what each step of loading it looks at.
-pub(super) struct Source<'t> {
-    /// The file, relative to the site root (for messages).
-    pub rel: PathBuf,
-    /// Its whole text.
-    pub text: &'t str,
-    /// Its front matter and body.
-    pub split: frontmatter::Split<'t>,
-    /// Its folder, relative to `content/` (empty for a file directly in content/).
-    pub dir: PathBuf,
-}
 
 /// Load one file (`path` under `config.root`), as [`super::load`] does for each.
 pub fn load_one(

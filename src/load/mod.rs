@@ -16,9 +16,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assets::Assets;
-use crate::config::Config;
+use crate::config::{CONTENT_DIR, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::frontmatter::Date;
+use crate::frontmatter::{self, Date};
 use crate::markdown::Rendered;
 
 mod body;
@@ -26,12 +26,19 @@ mod file;
 mod walk;
 
 pub use file::{load_front_matter, load_one, utf8_text};
-pub use walk::{Sources, find_markdown, find_sources, is_ignored_name, scan_assets, walk_sources};
+pub use walk::{Sources, find_markdown, find_sources, scan_assets};
 
-/// The folder of bulletins, under the site root.
-pub const CONTENT_DIR: &str = "content";
-/// The file in an issue folder that describes the issue.
-pub const ISSUE_FILE: &str = "_index.md";
+/// One source file read and split: what each step of loading it looks at.
+struct Source<'t> {
+    /// The file, relative to the site root (for messages).
+    rel: PathBuf,
+    /// Its whole text.
+    text: &'t str,
+    /// Its front matter and body.
+    split: frontmatter::Split<'t>,
+    /// Its folder, relative to `content/` (empty for a file directly in content/).
+    dir: PathBuf,
+}
 
 /// Keys an issue's front matter knows; others go to `extra`.
 pub const ISSUE_KEYS: &[&str] = &["number", "date", "title", "series", "editor"];

@@ -1,15 +1,13 @@
-//! Finding the source files: the one way bulletin walks `content/` (and a theme's folders), in
-//! file-name order, and the photos and attachments among what it finds.
+//! Finding the source files of `content/` (walked in file-name order by
+//! [`crate::fsutil::walk_sources`]), and the photos and attachments among them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
-use super::{CONTENT_DIR, ISSUE_FILE};
 use crate::assets::Assets;
-use crate::config::Config;
+use crate::config::{CONTENT_DIR, Config, ISSUE_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::fsutil::walk_sources;
 
 /// The files under content/: Markdown, and everything else (photos, attachments).
 #[derive(Debug, Default)]
@@ -80,24 +78,4 @@ pub fn find_sources(root: &Path, content: &Path, diags: &mut Diagnostics) -> Sou
         }
     }
     out
-}
-
-/// Every entry under `dir` in file-name order, without following links and without hidden files,
-/// editor backups and the like. The one way bulletin walks a source folder.
-pub fn walk_sources(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
-    WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-}
-
-/// Names the loader never reads: hidden files, editor swap and backup files.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.starts_with("#")
 }

@@ -5,7 +5,7 @@
 //! ammonia unless the site trusts its authors (`trust_html: true`); bodies without raw HTML, which
 //! is nearly all of them, skip that step. A line break inside a paragraph between two Chinese
 //! characters is dropped ([`joins`]): Chinese wraps without spaces, and a browser would show the
-//! break as one. The search index reads the text from this HTML (`search/html_text.rs`), so no
+//! break as one. The search index reads the text from this HTML (`search/html_text/`), so no
 //! plain-text copy of a body is kept.
 
 use std::sync::Arc;
@@ -273,21 +273,6 @@ pub fn is_safe_url(url: &str) -> bool {
             !is_scheme || matches!(scheme, "http" | "https" | "mailto" | "tel" | "ftp")
         }
         _ => true,
-    }
-}
-
-/// Whether `url` starts with a URL scheme (`https:`, `mailto:`), as opposed to a relative path.
-pub fn has_scheme(url: &str) -> bool {
-    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
-    match url[..end].find(':') {
-        Some(i) => {
-            let scheme = &url[..i];
-            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
     }
 }
 

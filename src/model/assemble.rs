@@ -111,7 +111,7 @@ impl<'a> IssueIndex<'a> {
             if let Some(parent) = issue.path.parent() {
                 index.by_dir.insert(
                     parent
-                        .strip_prefix(crate::load::CONTENT_DIR)
+                        .strip_prefix(crate::config::CONTENT_DIR)
                         .unwrap_or(parent)
                         .to_path_buf(),
                     i,

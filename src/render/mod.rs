@@ -105,7 +105,7 @@ impl<'s> Renderer<'s> {
         let (mut whole_pages, mut notes) = (BTreeSet::new(), Vec::new());
         let (tera, exact) = if site.config.minify {
             let keep;
-            (keep, notes) = crate::minify::whole_page_templates(&theme.templates);
+            (keep, notes) = templates::whole_page_templates(&theme.templates);
             let min = build_tera(site, theme, Some(&keep));
             whole_pages = keep;
             match min {

@@ -1,5 +1,6 @@
-//! The theme's templates compiled for Tera, as written or minified once (`crate::minify`), and
-//! Tera's errors as diagnostics pointing at the template file and line.
+//! The theme's templates compiled for Tera, as written or minified once (`crate::minify`), which
+//! templates cannot be minified once (their pages are minified one by one), and Tera's errors as
+//! diagnostics pointing at the template file and line.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -136,4 +137,54 @@ pub(super) fn build_tera(
     } else {
         Ok(tera)
     }
+}
+
+/// The templates [`crate::minify::template`] cannot take whole (template syntax inside a start
+/// tag), and with them every template that extends, includes or imports one of them: those stay
+/// as written, and their pages are minified one by one. With a note for `-v` on each template that
+/// has it.
+pub(super) fn whole_page_templates(
+    templates: &[TemplateSource],
+) -> (BTreeSet<String>, Vec<String>) {
+    let mut keep = BTreeSet::new();
+    let mut notes = Vec::new();
+    for t in templates.iter().filter(|t| t.name.ends_with(".html")) {
+        if let Some((line, tag)) = crate::minify::syntax_in_start_tag(&t.text) {
+            keep.insert(t.name.clone());
+            notes.push(format!(
+                "{}:{line}: template syntax inside a start tag (`{tag}`), which minify-html \
+                 cannot keep; pages from this template are minified one by one",
+                t.origin
+            ));
+        }
+    }
+    loop {
+        let before = keep.len();
+        for t in templates {
+            if !keep.contains(&t.name) && uses(&t.text).iter().any(|u| keep.contains(*u)) {
+                keep.insert(t.name.clone());
+            }
+        }
+        if keep.len() == before {
+            return (keep, notes);
+        }
+    }
+}
+
+/// The templates a template names in `{% extends %}`, `{% include %}` and `{% import %}`.
+fn uses(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{%") {
+        rest = &rest[at + 2..];
+        let stmt = &rest[..rest.find("%}").unwrap_or(rest.len())];
+        let words = stmt.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        if ["extends", "include", "import"]
+            .iter()
+            .any(|w| words.starts_with(w))
+        {
+            out.extend(stmt.split(['"', '\'', '`']).skip(1).step_by(2));
+        }
+    }
+    out
 }

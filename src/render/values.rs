@@ -183,7 +183,7 @@ impl Renderer<'_> {
             .set(
                 "stats_url",
                 c.stats
-                    .then(|| format!("{}{}", c.base_path(), crate::stats::pages::url())),
+                    .then(|| format!("{}{}", c.base_path(), self.site.url(Output::Stats))),
             )
             .set("generator", concat!("bulletin ", env!("CARGO_PKG_VERSION")))
             .set_value("government", self.government_value())

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
 
-use crate::load::is_ignored_name;
+use crate::fsutil::is_ignored_name;
 
 /// What kind of source a changed path is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

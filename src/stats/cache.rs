@@ -24,10 +24,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 
 use crate::assets::Assets;
-use crate::config::{CONFIG_FILE, Config, Vocabulary};
+use crate::config::{CONFIG_FILE, CONTENT_DIR, Config, Vocabulary};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::frontmatter::Date;
-use crate::load::{self, CONTENT_DIR, LoadedItem};
+use crate::load::{self, LoadedItem};
 use crate::model::{Article, Site, Term};
 use crate::slug;
 use std::sync::Arc;
@@ -420,7 +420,7 @@ pub(crate) fn find_markdown(root: &Path, content: &Path, diags: &mut Diagnostics
         },
         Err(_) => return load::find_sources(root, content, diags).markdown,
     };
-    top.retain(|e| !load::is_ignored_name(&e.file_name().to_string_lossy()));
+    top.retain(|e| !crate::fsutil::is_ignored_name(&e.file_name().to_string_lossy()));
     top.sort_by_key(std::fs::DirEntry::file_name);
     // A link directly in content/ (rare) is left to the one walk that warns about it.
     if !top

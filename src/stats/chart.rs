@@ -50,7 +50,6 @@ fn shorten(s: &str) -> String {
     out
 }
 
-
 /// `12.5`, `12`: one decimal at most, the same on every machine.
 fn n(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;

@@ -30,6 +30,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::lines::{Object, Picture, Table, is_caption};
 use super::text;
 use walk::Walker;
 
@@ -66,35 +67,6 @@ pub struct Para {
     /// The largest font size in it, in half-points (Word's unit), 0 when none is set.
     pub size: u32,
     pub object: Option<Object>,
-}
-
-/// A table or a picture, by its index in [`Docx::tables`] or [`Docx::pictures`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Object {
-    Table(usize),
-    Picture(usize),
-}
-
-/// A table: rows of cell texts, merged cells written out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Table {
-    pub rows: Vec<Vec<String>>,
-    /// The text of every cell as the file has it, once each: what must be found in the rows.
-    pub cells: Vec<String>,
-    /// Whether cells were merged (their text now stands in each cell they covered).
-    pub merged: bool,
-}
-
-/// A picture of `word/media/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picture {
-    /// Its part name, `word/media/image1.jpeg`.
-    pub part: String,
-    /// The file extension, lower case: `jpg`, `png`, `gif`…
-    pub ext: String,
-    pub data: Vec<u8>,
-    /// The caption under it, when there is one.
-    pub alt: Option<String>,
 }
 
 /// Why a .docx cannot be read: a sentence that follows "`FILE` …".
@@ -205,20 +177,6 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
         doc.paragraphs.push(p);
     }
     Ok(doc)
-}
-
-/// A caption under a picture: `图为…`, `图1…`, `图 1 …`, `图一…`, `（图为…）`.
-pub fn is_caption(s: &str) -> bool {
-    let t = text::clean_line(s).0;
-    let t = t.trim_start_matches(['（', '(']);
-    let Some(rest) = t.strip_prefix('图') else {
-        return false;
-    };
-    let rest = rest.trim_start();
-    text::len(t) <= 120
-        && (rest.starts_with('为')
-            || rest.starts_with(|c: char| c.is_ascii_digit() || text::is_numeral(c))
-            || rest.starts_with(['：', ':']))
 }
 
 /// `media/image1.jpeg` (relative to `word/`) → `word/media/image1.jpeg`; `/word/media/x.png` → as is.

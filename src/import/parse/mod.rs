@@ -32,6 +32,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::lines::LineHint;
 use super::text::{self, Marker};
 use crate::diagnostics::{Diagnostic, Location};
 use body::{Frag, parse_body};
@@ -59,26 +60,6 @@ pub enum Block {
     Heading(Marker, String),
     /// A table or picture of the input, by the number its [`LineHint`] gave it.
     Object(usize),
-}
-
-/// What the input knows about a line beyond its text: a Word file knows where its paragraphs
-/// start, which characters are bold, which paragraphs are headings, and where its tables and
-/// pictures stand. Plain text has none of it (every hint is the default).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LineHint {
-    /// The line starts a paragraph of its own: it never continues the one before.
-    pub starts_paragraph: bool,
-    /// How many of its non-space characters from the start are bold.
-    pub bold_lead: usize,
-    /// It is set as a title: a heading or title style, centered and bold, or larger than the text.
-    pub title: bool,
-    /// It is set as body text (a PDF's indented first line of a paragraph): never a title.
-    pub body: bool,
-    /// A space stood between it and the line before (a PDF line wrapped at a space): when it
-    /// continues that line's paragraph, the space is kept.
-    pub space_before: bool,
-    /// It stands for a table or picture (its text is only a placeholder for messages).
-    pub object: Option<usize>,
 }
 
 /// One article as found in the text.

@@ -27,8 +27,7 @@ use std::path::Path;
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
-use super::input::Input;
-use super::parse::LineHint;
+use super::lines::{self, Input, LineHint};
 use super::text;
 use crate::diagnostics::Diagnostic;
 
@@ -552,7 +551,7 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
                     j += 1;
                 }
                 let width = rows_of.iter().map(|r| r.cells.len()).max().unwrap_or(1);
-                let mut table = super::docx::Table::default();
+                let mut table = lines::Table::default();
                 for r in &rows_of {
                     table.cells.extend(r.cells.iter().cloned());
                     let mut row = r.cells.clone();
@@ -577,7 +576,7 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
                         ..LineHint::default()
                     },
                 ));
-                input.objects.push(super::docx::Object::Table(k));
+                input.objects.push(lines::Object::Table(k));
                 out.push((String::new(), LineHint::default()));
                 i = j;
                 continue;
@@ -626,7 +625,7 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
                     l.text.clone(),
                     LineHint {
                         starts_paragraph: true,
-                        body: super::docx::is_caption(&l.text),
+                        body: lines::is_caption(&l.text),
                         ..LineHint::default()
                     },
                 ));

@@ -115,7 +115,7 @@ impl Preview {
             Ok(t) => self.theme = Some(t),
             Err(d) => diags.extend(d),
         }
-        let content = self.root.join(load::CONTENT_DIR);
+        let content = self.root.join(crate::config::CONTENT_DIR);
         let mut walk_diags = Diagnostics::new();
         let sources = if content.is_dir() {
             load::find_sources(&self.root, &content, &mut walk_diags)
@@ -173,7 +173,7 @@ impl Preview {
         let plan = if plan.assets.is_empty() {
             plan
         } else {
-            let content = self.root.join(load::CONTENT_DIR);
+            let content = self.root.join(crate::config::CONTENT_DIR);
             let mut walk = Diagnostics::new();
             let sources = load::find_sources(&self.root, &content, &mut walk);
             self.rescan_assets(config.clone(), &sources);

@@ -14,55 +14,13 @@ use tera::Value;
 
 use super::{By, Period, PeriodKey, Place, Query, Table, chart, count, count_where, rank};
 use crate::frontmatter::Date;
-use crate::model::{Output, Site};
+use crate::model::{CsvFile, Output, Site};
 
 mod values;
 use values::{
     Cell, Column, CsvLink, Glance, PlaceValue, RankingValue, RowValue, StatsValue, TableValue,
     TermStats, YearCount, YearLink, YearMonth, YearValue,
 };
-
-/// The CSV files of `/stats/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CsvFile {
-    /// Articles per county per year.
-    CountyYear,
-    /// Articles per topic per year.
-    TopicYear,
-    /// Articles per unit per year.
-    UnitYear,
-    /// Articles per county per quarter of the latest year.
-    CountyQuarter,
-    /// Articles per county per month of the latest year.
-    CountyMonth,
-}
-
-impl CsvFile {
-    pub const ALL: [CsvFile; 5] = [
-        CsvFile::CountyYear,
-        CsvFile::TopicYear,
-        CsvFile::UnitYear,
-        CsvFile::CountyQuarter,
-        CsvFile::CountyMonth,
-    ];
-
-    /// The files of a year's page (`stats/2021/`): that year's quarter and month tables.
-    pub const YEAR: [CsvFile; 2] = [CsvFile::CountyQuarter, CsvFile::CountyMonth];
-
-    /// The file's name under `stats/` (and, for [`CsvFile::YEAR`], under `stats/YEAR/`).
-    pub fn file_name(self) -> &'static str {
-        match self {
-            CsvFile::CountyYear => "county-year.csv",
-            CsvFile::TopicYear => "topic-year.csv",
-            CsvFile::UnitYear => "unit-year.csv",
-            CsvFile::CountyQuarter => "county-quarter.csv",
-            CsvFile::CountyMonth => "county-month.csv",
-        }
-    }
-}
-
-/// The URL folder of the statistics.
-pub const DIR: &str = "stats";
 
 /// The statistics of one site, ready for templates.
 pub struct SitePages {
@@ -135,7 +93,7 @@ impl SitePages {
                 .collect(),
             previous: self.years.get(i + 1).cloned(),
             next: i.checked_sub(1).map(|j| self.years[j].clone()),
-            stats_url: format!("{}{}", l.base, url()),
+            stats_url: l.page(Output::Stats),
         };
         Value::from_serializable(&value)
     }
@@ -153,24 +111,6 @@ impl SitePages {
         }
         super::csv::table(&year_of_table(table, y))
     }
-}
-
-/// The years with articles, newest first: each has a page `/stats/YEAR/`.
-pub fn years(site: &Site) -> Vec<i32> {
-    let mut years: Vec<i32> = Vec::new();
-    // Articles are newest first, so a year's articles are together; a set would not need it.
-    for a in &site.articles {
-        if years.last() != Some(&a.date.year) && !years.contains(&a.date.year) {
-            years.push(a.date.year);
-        }
-    }
-    years.sort_by_key(|&y| std::cmp::Reverse(y));
-    years
-}
-
-/// The URL of `/stats/YEAR/`, relative to the base.
-pub fn year_url(year: i32) -> String {
-    format!("{DIR}/{year}/")
 }
 
 struct Links<'s> {
@@ -219,24 +159,19 @@ impl Links<'_> {
     }
 
     fn csv(&self, f: CsvFile) -> String {
-        format!("{}{DIR}/{}", self.base, f.file_name())
+        self.page(Output::StatsCsv(f))
     }
 
     /// `/stats/YEAR/`, when the year has articles.
     fn year_page(&self, y: i32) -> Option<String> {
         self.years
             .contains(&y)
-            .then(|| format!("{}{}", self.base, year_url(y)))
+            .then(|| self.page(Output::StatsYear(y)))
     }
 
     fn year_csv(&self, y: i32, f: CsvFile) -> String {
-        format!("{}{}{}", self.base, year_url(y), f.file_name())
+        self.page(Output::StatsYearCsv(y, f))
     }
-}
-
-/// The URL of `/stats/`, relative to the base.
-pub fn url() -> String {
-    format!("{DIR}/")
 }
 
 /// A whole year, for a link.
@@ -429,7 +364,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
     let l = Links {
         site,
         base: site.config.base_path().to_string(),
-        years: years(site),
+        years: site.stats_years(),
     };
     let county_year = count(site, &Query::new(By::County, Period::Year));
     let topic_year = count(site, &Query::new(By::Topic, Period::Year));
@@ -504,7 +439,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             url: l.csv(f),
         })
         .collect();
-    let stats_url = format!("{}{}", l.base, url());
+    let stats_url = l.page(Output::Stats);
     let year_links: Vec<YearLink> = l
         .years
         .iter()
@@ -516,7 +451,7 @@ pub fn build(site: &Site, today: Date) -> SitePages {
                 .zip(&county_year.column_totals)
                 .find(|(k, _)| k.year == y)
                 .map_or(0, |(_, &c)| c),
-            url: format!("{}{}", l.base, year_url(y)),
+            url: l.page(Output::StatsYear(y)),
         })
         .collect();
     let stats = StatsValue {
