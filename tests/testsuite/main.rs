@@ -5,6 +5,7 @@
 mod helpers;
 mod webdriver;
 
+mod architecture;
 mod build;
 mod desk;
 mod errors;
