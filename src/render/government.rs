@@ -195,7 +195,8 @@ impl Renderer<'_> {
             self.page_value(Output::SiteMapPage, "网站地图", None),
         );
         let stats_years: Vec<Value> = if self.site.config.stats {
-            crate::stats::pages::years(self.site)
+            self.site
+                .stats_years()
                 .into_iter()
                 .map(|y| {
                     Obj::new()

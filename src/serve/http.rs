@@ -19,6 +19,8 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use tokio::sync::broadcast;
 
+use super::mime::content_type;
+
 /// The reload script, served at `BASE__bulletin/livereload.js`.
 pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
 /// Where the preview's own endpoints live, under the base path.
@@ -158,33 +160,6 @@ pub fn request_file(base_path: &str, raw: &str, exists: impl Fn(&str) -> bool) -
         return Resolved::Redirect(format!("{raw}/"));
     }
     Resolved::NotFound
-}
-
-/// The content type of a file by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, e)| e)
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Add the reload script to an HTML page, before `</body>` or at the end. This is the only place

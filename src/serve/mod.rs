@@ -9,6 +9,7 @@
 pub mod change;
 pub mod desk;
 pub mod http;
+pub mod mime;
 pub mod preview;
 
 use std::net::{IpAddr, SocketAddr};

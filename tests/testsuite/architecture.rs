@@ -28,7 +28,7 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     ("leaves: one idea each, using nothing of ours", &["cjk", "fsutil", "minify", "slug", "xml"]),
     ("problems with file and line; HTML and YAML read", &["diagnostics", "html", "yaml"]),
-    ("output files, site.yaml, front matter", &["write", "config", "frontmatter"]),
+    ("output files, site.yaml (and its government: block), front matter", &["write", "government", "config", "frontmatter"]),
     ("the theme, the link check, the files beside articles", &["theme", "links", "assets"]),
     ("bodies to HTML, links to those files rewritten", &["markdown"]),
     ("stage 1: content/ read", &["load"]),
@@ -45,17 +45,18 @@ const LAYERS: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const FOLDERS: &[(&str, &[&str])] = &[
     ("assets", &["image"]),
-    ("cmd", &["build", "check", "import", "init", "serve", "stats"]),
+    ("cmd", &["build", "check", "import", "init", "serve", "start", "stats"]),
     ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "emit"]),
     ("import/docx", &["walk"]),
     ("import/parse", &["header", "footer", "body"]),
     ("load", &["walk", "body", "file"]),
     ("markdown", &["files"]),
     ("model", &["output", "assemble"]),
-    ("render", &["templates", "values", "pages", "feeds"]),
+    ("render", &["templates", "values", "pages", "government", "feeds"]),
     ("search", &["codec", "read", "chars", "tokens", "html_text", "gather", "postings", "charsets",
                  "files"]),
-    ("serve", &["http", "change", "preview"]),
+    ("serve", &["mime", "change", "preview", "desk", "http"]),
+    ("serve/desk", &["guard", "adapter", "staging"]),
     ("stats", &["csv", "text", "chart", "pages", "cache"]),
     ("stats/pages", &["values"]),
 ];

@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 use crate::build::{BuildOptions, BuildReport};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::import::{ImportOptions, IssueReport, import, markdown::yaml_scalar};
+use crate::import::{ImportOptions, IssueReport, emit::yaml_scalar, import};
 
 /// Plan the import of one file as `bulletin import --dry-run FILE` does, into `content/`. Files that
 /// exist are reported (the caller asks before replacing an issue), not refused.
 pub fn plan_import(root: &Path, input: &Path) -> Result<(IssueReport, Diagnostics), Diagnostics> {
     let opts = ImportOptions {
         root: root.to_path_buf(),
-        into: PathBuf::from(crate::load::CONTENT_DIR),
+        into: PathBuf::from(crate::config::CONTENT_DIR),
         files: vec![input.to_path_buf()],
         force: true,
         dry_run: true,

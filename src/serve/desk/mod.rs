@@ -621,7 +621,7 @@ fn staged_file(desk: &Desk, id: &str, name: &str) -> Response<Body> {
     }
     respond(
         StatusCode::OK,
-        crate::serve::http::content_type(name),
+        crate::serve::mime::content_type(name),
         bytes.clone(),
     )
 }

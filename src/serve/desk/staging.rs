@@ -12,10 +12,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::adapter;
-use crate::config::Config;
+use crate::config::{CONTENT_DIR, Config, ISSUE_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::import::{ArticleReport, IssueReport};
-use crate::load::{CONTENT_DIR, ISSUE_FILE};
 
 /// One staged import.
 pub struct Staged {
@@ -359,7 +358,7 @@ impl Staged {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_file = e.file_type().is_ok_and(|t| t.is_file());
                 if is_file
-                    && !crate::load::is_ignored_name(&name)
+                    && !crate::fsutil::is_ignored_name(&name)
                     && !self.files.contains_key(&name)
                 {
                     let _ = std::fs::remove_file(e.path());
