@@ -93,6 +93,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let state = ServeState::new(&base_path_of(&base_url));
     let desk = desk::Desk::new(&root, opts.bind, local.port(), &base_path_of(&base_url));
     let _ = state.desk.set(desk.clone());
+    desk.follow(&state);
 
     // First build.
     let mut preview = Preview::new(&root, &base_url, opts.drafts);
@@ -101,6 +102,21 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
 
     // Watch, and rebuild on a thread of its own.
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    // 确认导入's files go straight to the rebuild loop, as if the watcher had seen them.
+    let desk_tx = tx.clone();
+    desk.on_written(Box::new(move |paths| {
+        let events = paths
+            .into_iter()
+            .map(|p| {
+                let kind = notify::EventKind::Create(notify::event::CreateKind::File);
+                notify_debouncer_full::DebouncedEvent::new(
+                    notify::Event::new(kind).add_path(p),
+                    std::time::Instant::now(),
+                )
+            })
+            .collect();
+        let _ = desk_tx.send(Ok(events));
+    }));
     let mut debouncer = if opts.poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
         let d = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
@@ -175,15 +191,24 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
 }
 
 /// Ctrl-C, or on Windows also the console window being closed.
+#[cfg(windows)]
 async fn stop_signal() {
-    #[cfg(windows)]
-    if let Ok(mut close) = tokio::signal::windows::ctrl_close() {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = close.recv() => {}
+    match tokio::signal::windows::ctrl_close() {
+        Ok(mut close) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = close.recv() => {}
+            }
         }
-        return;
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
+}
+
+/// Ctrl-C.
+#[cfg(not(windows))]
+async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 

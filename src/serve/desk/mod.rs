@@ -79,6 +79,11 @@ pub struct Desk {
     publish: Mutex<Publish>,
     /// Source file (relative to the root, `/`-separated) → its page's path on the server.
     pages: RwLock<HashMap<String, String>>,
+    /// The preview, so 确认导入 answers once the preview has rebuilt with the new issue.
+    preview: std::sync::OnceLock<std::sync::Weak<crate::serve::http::ServeState>>,
+    /// Tells the preview's rebuild loop which files 确认导入 wrote, without waiting for the file
+    /// watcher (which misses files written into a folder it has not started watching yet).
+    written: std::sync::OnceLock<Box<dyn Fn(Vec<PathBuf>) + Send + Sync>>,
 }
 
 /// A fresh random token: 128 bits from the operating system, in hex.
@@ -90,6 +95,27 @@ fn new_token() -> String {
         return String::new();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A run's staging area untouched this long was left by a run that did not end cleanly (killed,
+/// the machine switched off): removed when the next run starts.
+const STALE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn sweep_stale_runs(desk: &Path) {
+    let Ok(entries) = std::fs::read_dir(desk) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if stale && e.file_name().to_string_lossy().starts_with("run-") {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -109,6 +135,7 @@ impl Desk {
         } else {
             None
         };
+        sweep_stale_runs(&root.join(".bulletin").join("desk"));
         let staging = root.join(".bulletin").join("desk").join(format!(
             "run-{}",
             &format!("{token}{:08}", std::process::id())[..8]
@@ -126,7 +153,40 @@ impl Desk {
             confirming: Mutex::new(()),
             publish: Mutex::new(Publish::Idle),
             pages: RwLock::new(HashMap::new()),
+            preview: std::sync::OnceLock::new(),
+            written: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Follow the preview's rebuilds (see [`Desk::wait_for_rebuild`]).
+    pub fn follow(&self, state: &Arc<crate::serve::http::ServeState>) {
+        let _ = self.preview.set(Arc::downgrade(state));
+    }
+
+    /// Where to report the files 确认导入 writes.
+    pub fn on_written(&self, f: Box<dyn Fn(Vec<PathBuf>) + Send + Sync>) {
+        let _ = self.written.set(f);
+    }
+
+    /// The preview's version and error now.
+    fn preview_now(&self) -> Option<(u64, bool)> {
+        let state = self.preview.get()?.upgrade()?;
+        let error = state.error.read().map(|e| e.is_some()).unwrap_or(false);
+        Some((state.version.load(Ordering::SeqCst), error))
+    }
+
+    /// Wait (at most 10 s) until the preview has rebuilt after a write, or failed to: so the page
+    /// that 确认导入 links to shows the new issue when it is opened.
+    fn wait_for_rebuild(&self, before: Option<(u64, bool)>) {
+        let Some((version, _)) = before else { return };
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        while Instant::now() < deadline {
+            match self.preview_now() {
+                Some((v, error)) if v != version || error => return,
+                None => return,
+                _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
     }
 
     /// Where the 工作台 is, for the terminal and the browser.
@@ -597,11 +657,20 @@ fn confirm(desk: &Desk, id: &str, replace: Option<&str>) -> Response<Body> {
             }),
         );
     }
-    if let Err(msg) = staged.write(&desk.root) {
-        put_back(staged);
-        return error(StatusCode::INTERNAL_SERVER_ERROR, msg);
+    let before = desk.preview_now();
+    match staged.write(&desk.root) {
+        Ok(paths) => {
+            if let Some(tell) = desk.written.get() {
+                tell(paths);
+            }
+        }
+        Err(msg) => {
+            put_back(staged);
+            return error(StatusCode::INTERNAL_SERVER_ERROR, msg);
+        }
     }
     let _ = std::fs::remove_dir_all(&staged.folder);
+    desk.wait_for_rebuild(before);
     json_response(
         StatusCode::OK,
         json!({

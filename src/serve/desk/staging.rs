@@ -331,7 +331,8 @@ impl Staged {
     /// the preview reads), then, if the folder held an issue, its files the plan does not have are
     /// removed, and the temporary files take their names. The caller has checked `exists` against
     /// the clerk's confirmation.
-    pub fn write(&self, root: &Path) -> Result<(), String> {
+    /// Returns every path written or removed.
+    pub fn write(&self, root: &Path) -> Result<Vec<PathBuf>, String> {
         let dir = root.join(CONTENT_DIR).join(&self.dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建 {}：{e}", self.dir))?;
         let mut temps = Vec::new();
@@ -353,6 +354,7 @@ impl Staged {
             }
             temps.push(tmp);
         }
+        let mut touched = Vec::new();
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
@@ -362,14 +364,16 @@ impl Staged {
                     && !self.files.contains_key(&name)
                 {
                     let _ = std::fs::remove_file(e.path());
+                    touched.push(e.path());
                 }
             }
         }
         for (name, tmp) in order.iter().zip(&temps) {
             std::fs::rename(tmp, dir.join(name))
                 .map_err(|e| format!("无法写入 {}/{name}：{e}", self.dir))?;
+            touched.push(dir.join(name));
         }
-        Ok(())
+        Ok(touched)
     }
 }
 

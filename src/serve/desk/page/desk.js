@@ -76,9 +76,9 @@
   window.addEventListener("hashchange", showPanel);
 
   // ---- messages (warnings and problems) ----
-  function messageItem(d) {
+  function messageItem(d, sameFile) {
     var where = [];
-    if (d.file) { where.push(d.file); }
+    if (d.file && d.file !== sameFile) { where.push(d.file); }
     if (d.line) { where.push("第 " + d.line + " 行"); }
     var li = el("li", { className: d.severity }, [
       el("span", { className: "sev", text: d.severity === "error" ? "错误" : "警告" }),
@@ -90,9 +90,9 @@
     if (d.help) { li.appendChild(el("div", { className: "help", text: "建议：" + d.help })); }
     return li;
   }
-  function messageList(items, label) {
+  function messageList(items, label, sameFile) {
     if (!items || !items.length) { return null; }
-    return el("ul", { className: "msgs", "aria-label": label }, items.map(messageItem));
+    return el("ul", { className: "msgs", "aria-label": label }, items.map(function (d) { return messageItem(d, sameFile); }));
   }
 
   // ---- import ----
@@ -407,7 +407,7 @@
         var head = g.page ? el("a", { href: g.page, text: g.file || "整个站点" }) : (g.file || "整个站点");
         list.appendChild(el("section", { className: "group", "aria-labelledby": hid }, [
           el("h3", { id: hid }, [head]),
-          messageList(g.problems, (g.file || "整个站点") + " 的问题")
+          messageList(g.problems, (g.file || "整个站点") + " 的问题", g.file)
         ]));
       });
     });
