@@ -295,7 +295,8 @@ for n in "${SIZE_LIST[@]}"; do
 
   # The corpus must build cleanly: no errors, no warnings.
   "$BULLETIN" check --root "$src" >"$WORK/check.txt" 2>&1 || { cat "$WORK/check.txt" >&2; echo "the corpus does not build" >&2; exit 1; }
-  if grep -qi warning "$WORK/check.txt"; then cat "$WORK/check.txt" >&2; echo "the corpus builds with warnings" >&2; exit 1; fi
+  # (Its dates are generated, so check's warning that the newest issue is old does not count.)
+  if grep -i warning "$WORK/check.txt" | grep -qv "the newest issue is dated"; then cat "$WORK/check.txt" >&2; echo "the corpus builds with warnings" >&2; exit 1; fi
   wait_quiet
   echo "    load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 

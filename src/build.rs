@@ -155,10 +155,12 @@ fn prepare_with_config(
             .with_help("set `base_url: https://your.host/path/` in site.yaml, or pass --base-url when publishing"),
         );
     }
-    let (site, outputs) = match timed(&mut timings, "model", || assemble(config, loaded, &theme)) {
-        Ok(assembled) => assembled,
-        Err(problems) => return Err(failed(problems, warnings)),
-    };
+    let (site, outputs, withheld) =
+        match timed(&mut timings, "model", || assemble(config, loaded, &theme)) {
+            Ok(assembled) => assembled,
+            Err(problems) => return Err(failed(problems, warnings)),
+        };
+    warnings.extend(withheld);
     warnings.sort();
     Ok(Prepared {
         site,
@@ -170,16 +172,22 @@ fn prepare_with_config(
 }
 
 /// The model stage and the check that no two sources claim one file: the site and its outputs,
-/// put together from loaded files. The one way a site is assembled, for `build`, `check` and each
-/// of the dev server's rebuilds.
+/// put together from loaded files, with what is not 主动公开 left out first ([`crate::withhold`]:
+/// the warnings returned say what, and hold the personal data and wrong expressions of what is
+/// published, errors under `--strict`). The one way a site is assembled, for `build`, `check` and
+/// each of the dev server's rebuilds.
 pub fn assemble(
     config: Config,
-    loaded: Loaded,
+    mut loaded: Loaded,
     theme: &Theme,
-) -> Result<(Site, Vec<Output>), Diagnostics> {
-    let site = crate::model::assemble(config, loaded)?;
+) -> Result<(Site, Vec<Output>, Diagnostics), Diagnostics> {
+    let reviewed = crate::withhold::apply(&config.review, config.base_path(), &mut loaded);
+    let site = crate::model::assemble(config, loaded).map_err(|e| failed(e, reviewed.clone()))?;
+    if reviewed.has_errors() {
+        return Err(reviewed);
+    }
     let outputs = site.checked_outputs(&theme.static_outputs())?;
-    Ok((site, outputs))
+    Ok((site, outputs, reviewed))
 }
 
 /// What a failed build reports: the failing step's problems and the warnings so far, in order.
@@ -383,9 +391,18 @@ fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
         site,
         theme,
         outputs,
-        warnings,
+        mut warnings,
         mut timings,
     } = prepared;
+    if !writes {
+        // `check` also warns when the archive has not been updated for too long.
+        let newest = site.issues.iter().map(|i| i.date).max();
+        warnings.extend(crate::review::freshness(
+            &site.config.review,
+            newest,
+            crate::stats::today(),
+        ));
+    }
     let renderer = timed(&mut timings, "templates", || Renderer::new(&site, &theme));
     let renderer = match renderer {
         Ok(r) => r,

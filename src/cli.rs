@@ -71,12 +71,19 @@ pub struct BuildArgs {
     /// Also write .gz and .br copies of text files (for nginx gzip_static/brotli_static).
     #[arg(long)]
     pub precompress: bool,
+    /// Personal data and wrong expressions (严重表述错误) are errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Personal data and wrong expressions (严重表述错误) are errors, not warnings: what a
+    /// publishing workflow runs.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

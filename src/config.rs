@@ -68,6 +68,9 @@ pub struct RawConfig {
     pub images: Option<RawImages>,
     /// The marks of a government website (`crate::government`, `docs/government.md`).
     pub government: Option<crate::government::RawGovernment>,
+    /// What must never go online: the default 公开属性, numbers allowed to be published, the
+    /// site's own wrong forms, freshness (`crate::review`).
+    pub review: Option<crate::review::RawReview>,
     /// Anything else, handed to templates as `site.extra`.
     pub extra: Option<serde_json::Value>,
 }
@@ -239,6 +242,8 @@ pub struct Config {
     pub images: Images,
     /// `None` when site.yaml has no `government:` block.
     pub government: Option<crate::government::Government>,
+    /// `review:`, every default filled in.
+    pub review: crate::review::Review,
     pub extra: serde_json::Value,
 }
 
@@ -342,6 +347,7 @@ impl Config {
             let has = |p: &str| root.join("static").join(p).is_file();
             crate::government::resolve(g, CONFIG_FILE, text, has, diags)
         });
+        let review = crate::review::Review::resolve(raw.review, text, diags);
         let title = raw
             .title
             .or_else(|| raw.series.clone())
@@ -368,6 +374,7 @@ impl Config {
             import: raw.import.unwrap_or_default(),
             images,
             government,
+            review,
             extra: raw
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),
@@ -404,6 +411,9 @@ impl Config {
         if let Some(s) = overrides.stats {
             self.stats = s;
         }
+        if let Some(s) = overrides.strict {
+            self.review.strict = s;
+        }
     }
 }
 
@@ -419,6 +429,8 @@ pub struct Overrides {
     pub search: Option<bool>,
     /// `--no-stats`.
     pub stats: Option<bool>,
+    /// `--strict`: personal data and wrong expressions are errors.
+    pub strict: Option<bool>,
 }
 
 /// `images:` checked: widths between 16 and 8000 pixels, quality 1-100.
@@ -617,6 +629,7 @@ mod tests {
             minify: Some(false),
             search: Some(false),
             stats: Some(true),
+            strict: None,
         });
         assert_eq!(c.base_url, "http://127.0.0.1:1111/sub/");
         assert_eq!(c.base_path(), "/sub/");

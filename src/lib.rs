@@ -9,7 +9,8 @@
 //! atomic swap). [`build::assemble`] puts a site together from loaded files, for the build and
 //! for each of the dev server's rebuilds alike. Beside them: [`search`] (the index, built while the
 //! pages render), [`stats`] (the counts, charts and CSV of /stats/ and `bulletin stats`) and
-//! [`links`] (the link check, as pages are written).
+//! [`links`] (the link check, as pages are written). [`review`] checks what must never go online
+//! (密级, personal data, wrong expressions) and [`withhold`] leaves out what is not 主动公开.
 //!
 //! What the stages share: [`markdown`] (bodies to HTML), [`minify`] (minify-html on templates
 //! and bodies, once each), [`frontmatter`] and [`yaml`] (fields with their positions), [`slug`]
@@ -42,12 +43,14 @@ pub mod markdown;
 pub mod minify;
 pub mod model;
 pub mod render;
+pub mod review;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod slug;
 pub mod stats;
 pub mod theme;
+pub mod withhold;
 pub mod write;
 pub mod xml;
 pub mod yaml;

@@ -15,6 +15,7 @@ pub fn run(args: BuildArgs) -> i32 {
             minify: args.no_minify.then_some(false),
             search: args.no_search.then_some(false),
             stats: args.no_stats.then_some(false),
+            strict: args.strict.then_some(true),
         },
         drafts: args.site.drafts,
         progress: true,

@@ -8,6 +8,7 @@ use crate::cli::CheckArgs;
 pub fn run(args: CheckArgs) -> i32 {
     let mut opts = BuildOptions::new(args.site.root.clone());
     opts.drafts = args.site.drafts;
+    opts.overrides.strict = args.strict.then_some(true);
     match check(&opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings);

@@ -69,16 +69,25 @@ pub(super) fn load_one_with(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let file = Source {
-        rel,
+        rel: rel.clone(),
         text: &text,
         split,
         dir,
     };
-    if is_issue {
+    let (mut item, diags) = if is_issue {
         load_issue(config, assets, file, fields, bodies)
     } else {
         load_article(config, assets, path, file, fields, include_drafts, bodies)
+    };
+    // What must never go online: personal data and wrong expressions (reported if it is published).
+    if bodies {
+        match &mut item {
+            LoadedItem::Issue(i) => i.findings = config.review.scan(&rel, &text),
+            LoadedItem::Article(a) => a.findings = config.review.scan(&rel, &text),
+            LoadedItem::Skipped => {}
+        }
     }
+    (item, diags)
 }
 
 /// The file as text: all of it, or only up to the end of its front matter when bodies are not
@@ -171,6 +180,7 @@ fn load_issue(
     mut fields: Fields<'_>,
     bodies: bool,
 ) -> (LoadedItem, Vec<Diagnostic>) {
+    let marks = crate::review::marks::read(&mut fields);
     let number = fields.integer("number", Some("125"));
     let date = fields.date("date", true);
     let title = fields.string("title", None).map(|(s, _)| s);
@@ -213,6 +223,8 @@ fn load_issue(
         editor,
         extra,
         intro,
+        marks,
+        findings: Vec::new(),
     };
     (LoadedItem::Issue(Box::new(issue)), diags)
 }
@@ -228,9 +240,16 @@ fn load_article(
     include_drafts: bool,
     bodies: bool,
 ) -> (LoadedItem, Vec<Diagnostic>) {
+    // Before anything else: a 密级 is refused even in a draft.
+    let marks = crate::review::marks::read(&mut fields);
     let draft = fields.boolean("draft").unwrap_or(false);
     if draft && !include_drafts {
-        return (LoadedItem::Skipped, Vec::new());
+        let refused = fields
+            .diags
+            .drain(..)
+            .filter(Diagnostic::is_error)
+            .collect();
+        return (LoadedItem::Skipped, refused);
     }
     let title = fields.string("title", Some("标题"));
     let county = fields.string("county", Some("于都县"));
@@ -291,6 +310,8 @@ fn load_article(
         issue,
         extra,
         body,
+        marks,
+        findings: Vec::new(),
     };
     (LoadedItem::Article(Box::new(article)), diags)
 }

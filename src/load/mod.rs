@@ -20,6 +20,7 @@ use crate::config::{CONTENT_DIR, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::frontmatter::{self, Date};
 use crate::markdown::Rendered;
+use crate::review::Marks;
 
 mod body;
 mod file;
@@ -41,10 +42,29 @@ struct Source<'t> {
 }
 
 /// Keys an issue's front matter knows; others go to `extra`.
-pub const ISSUE_KEYS: &[&str] = &["number", "date", "title", "series", "editor"];
+pub const ISSUE_KEYS: &[&str] = &[
+    "number",
+    "date",
+    "title",
+    "series",
+    "editor",
+    "public",
+    "classification",
+];
 /// Keys an article's front matter knows; others go to `extra`.
 pub const ARTICLE_KEYS: &[&str] = &[
-    "title", "county", "unit", "topics", "slug", "summary", "draft", "order", "date", "issue",
+    "title",
+    "county",
+    "unit",
+    "topics",
+    "slug",
+    "summary",
+    "draft",
+    "order",
+    "date",
+    "issue",
+    "public",
+    "classification",
 ];
 
 /// An issue as its `_index.md` describes it.
@@ -62,6 +82,11 @@ pub struct LoadedIssue {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The body of `_index.md`: an introduction or editor's note.
     pub intro: Rendered,
+    /// `public` and `classification`, as the file says (`crate::review::marks`).
+    pub marks: Marks,
+    /// Personal data and wrong expressions in the file (`crate::review`), reported only when it is
+    /// published (`crate::withhold`).
+    pub findings: Vec<Diagnostic>,
 }
 
 /// How an article names its issue in front matter.
@@ -94,6 +119,10 @@ pub struct LoadedArticle {
     pub issue: Option<IssueRef>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub body: Rendered,
+    /// `public` and `classification`, as the file says (its issue's apply when it says nothing).
+    pub marks: Marks,
+    /// Personal data and wrong expressions in the file, reported only when it is published.
+    pub findings: Vec<Diagnostic>,
 }
 
 /// Everything under content/.

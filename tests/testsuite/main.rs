@@ -18,6 +18,7 @@ mod minify;
 mod photos;
 mod platforms;
 mod publish;
+mod review;
 mod sample;
 mod search;
 mod serve;

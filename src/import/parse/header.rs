@@ -16,6 +16,8 @@ pub(super) struct Header {
     pub(super) date: NaiveDate,
     pub(super) editor: Option<String>,
     pub(super) markings: Vec<String>,
+    /// The copy number at the top right (`No.000123`, `第 12 份`).
+    pub(super) copy_number: Option<String>,
     /// Index of the first line after the header.
     pub(super) end: usize,
 }
@@ -51,6 +53,7 @@ pub(super) fn is_editor_line(s: &str) -> bool {
 pub(super) fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Header, Diagnostic> {
     let mut masthead: Vec<String> = Vec::new();
     let mut markings = Vec::new();
+    let mut copy_number: Option<String> = None;
     let mut regular: Option<(u32, Option<i32>)> = None;
     let mut total: Option<u32> = None;
     let mut date: Option<NaiveDate> = None;
@@ -90,6 +93,11 @@ pub(super) fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Hea
                 }
             }
             seen_issue = true;
+            continue;
+        }
+        if let Some(m) = crate::review::masthead::line_marks(t) {
+            markings.extend(m.marking);
+            copy_number = copy_number.or(m.copy);
             continue;
         }
         if text::is_marking(t) {
@@ -161,6 +169,7 @@ pub(super) fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Hea
         date,
         editor: editor.filter(|e| !e.is_empty()),
         markings,
+        copy_number,
         end,
     })
 }

@@ -83,7 +83,8 @@ pub struct Parsed {
     pub year: i32,
     pub date: NaiveDate,
     pub editor: Option<String>,
-    /// Further front matter, in a fixed order: `total`, `marking`, then the footer's fields.
+    /// Further front matter, in a fixed order: `total`, `marking`, `classification`,
+    /// `copy_number`, then the footer's fields.
     pub extra: Vec<(&'static str, Value)>,
     /// The editor's note, or whatever came before the first title.
     pub intro: Vec<Block>,
@@ -146,6 +147,26 @@ pub fn is_header_or_footer_line(t: &str) -> bool {
         || footer::footer_line(&t).is_some()
 }
 
+/// What import says of a marked issue: a 密级 is never to be published, 内部资料 only once
+/// someone decides it may.
+fn marked_warning(classification: &str, path: &Path) -> Diagnostic {
+    let secret =
+        crate::review::Classification::parse(classification).is_some_and(|c| c.is_secret());
+    if secret {
+        Diagnostic::warning(format!(
+            "the masthead is marked `{classification}`, a 密级: `classification: {classification}` is written into _index.md, and bulletin build refuses the issue"
+        ))
+        .with_path(path)
+        .with_help("a classified bulletin must never go online; remove the issue folder and hand the document back to the office that keeps classified documents")
+    } else {
+        Diagnostic::warning(format!(
+            "the masthead is marked 内部资料: `classification: {classification}` is written into _index.md, and bulletin build refuses the issue until it says whether it may be published"
+        ))
+        .with_path(path)
+        .with_help("once it is decided that the issue may go online, add `public: 主动公开` to its _index.md; `public: 不予公开` keeps it off the site")
+    }
+}
+
 /// Where in the input a line is, for a message.
 pub(crate) fn at(src: &str, line: usize) -> Location {
     let len = src
@@ -186,6 +207,14 @@ pub fn parse_with_hints(
     markings.extend(footer.markings.iter().cloned());
     if !markings.is_empty() {
         extra.push(("marking", Value::Text(markings.join(" "))));
+    }
+    // The marks as the loader reads them, so a marked issue cannot be published by accident.
+    if let Some(c) = crate::review::masthead::classification(&markings) {
+        warnings.push(marked_warning(&c, path));
+        extra.push(("classification", Value::Text(c)));
+    }
+    if let Some(n) = &header.copy_number {
+        extra.push(("copy_number", Value::Text(n.clone())));
     }
     let mut editor = header.editor.clone();
     if let Some(fe) = &footer.editor {

@@ -313,7 +313,7 @@ impl Preview {
         for item in self.items.values() {
             loaded.add(item.clone());
         }
-        let (site, outputs) = match assemble(config, loaded, theme) {
+        let (site, outputs, _withheld) = match assemble(config, loaded, theme) {
             Ok(assembled) => assembled,
             Err(d) => return Outcome::Failed(d),
         };
@@ -398,6 +398,8 @@ fn same_place(old: &LoadedArticle, new: &LoadedArticle) -> bool {
         && old.order == new.order
         && old.date == new.date
         && old.draft == new.draft
+        && old.marks == new.marks
+        && new.findings.is_empty()
         && old.issue.as_ref().map(|r| &r.key) == new.issue.as_ref().map(|r| &r.key)
 }
 
