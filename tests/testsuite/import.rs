@@ -189,7 +189,7 @@ fn a_gb18030_crlf_bulletin_imports_whole_and_builds() {
         "series: 赣州市“五型”政府建设工作简报\n",
         "editor: 市“五型”政府建设领导小组办公室\n",
         "total: 133\n",
-        "marking: 内部资料 注意保存\n",
+        "marking: 内部资料 注意保存\nclassification: 内部资料\n",
         "phone: \"0797-8992528\"\n",
         "report_to: 市委常委，市人大常委会主任、副主任，市政府市长、副市长，市政协主席。\n",
         "send_to: 各县（市、区）人民政府，市政府各部门。\n",
@@ -216,6 +216,16 @@ fn a_gb18030_crlf_bulletin_imports_whole_and_builds() {
     for text in got.values().filter(|t| !t.contains("number: 8")) {
         assert!(!text.contains("报：") && !text.contains("共印"), "{text}");
     }
+    // 内部资料 is refused until someone records that it may be published (docs/review.md).
+    s.build().failure().stderr_has("marked 内部资料");
+    std::fs::write(
+        dir.join("_index.md"),
+        index.replace(
+            "classification: 内部资料\n",
+            "classification: 内部资料\npublic: 主动公开\n",
+        ),
+    )
+    .unwrap();
     s.build().success();
     let page = s.main_of("issues/2021-008/index.html");
     assert!(page.contains("编者按"), "{page}");
