@@ -139,7 +139,7 @@ pub fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether 11 digits are a mainland mobile number: a prefix the MIIT has given to mobile
@@ -285,11 +285,11 @@ fn classify(text: &str, run: &Run, plus: bool, after: Option<char>, out: &mut Ve
     if id_shaped {
         let mut id = digits.clone();
         let mut end = None;
-        if id.len() == 17 {
-            if let Some(x) = run.x_end {
-                id.push('X');
-                end = Some(x);
-            }
+        if id.len() == 17
+            && let Some(x) = run.x_end
+        {
+            id.push('X');
+            end = Some(x);
         }
         if is_id_number(&id) {
             out.push(finding(text, Kind::IdCard, span(&all, end), id));

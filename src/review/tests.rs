@@ -87,13 +87,22 @@ fn numbers_are_found_as_people_write_them() {
         [(Kind::IdCard, "11010519491231002X".to_string())]
     );
     let m = (Kind::Mobile, "13907971234".to_string());
-    assert_eq!(kinds("联系人：王某，手机13907971234。"), [m.clone()]);
-    assert_eq!(kinds("手机 139 0797 1234"), [m.clone()]);
-    assert_eq!(kinds("手机 139-0797-1234"), [m.clone()]);
-    assert_eq!(kinds("+86 139 0797 1234"), [m.clone()]);
-    assert_eq!(kinds("+8613907971234"), [m.clone()]);
-    assert_eq!(kinds("手机１３９０７９７１２３４"), [m.clone()]);
-    assert_eq!(kinds("电话 0797-8992528 或 13907971234"), [m.clone()]);
+    assert_eq!(
+        kinds("联系人：王某，手机13907971234。"),
+        std::slice::from_ref(&m)
+    );
+    assert_eq!(kinds("手机 139 0797 1234"), std::slice::from_ref(&m));
+    assert_eq!(kinds("手机 139-0797-1234"), std::slice::from_ref(&m));
+    assert_eq!(kinds("+86 139 0797 1234"), std::slice::from_ref(&m));
+    assert_eq!(kinds("+8613907971234"), std::slice::from_ref(&m));
+    assert_eq!(
+        kinds("手机１３９０７９７１２３４"),
+        std::slice::from_ref(&m)
+    );
+    assert_eq!(
+        kinds("电话 0797-8992528 或 13907971234"),
+        std::slice::from_ref(&m)
+    );
     assert_eq!(
         kinds("卡号 6222 0212 3456 7890 128，"),
         [(Kind::BankCard, "6222021234567890128".to_string())]
