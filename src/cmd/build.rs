@@ -22,9 +22,17 @@ pub fn run(args: BuildArgs) -> i32 {
         check_links: args.check_links,
         precompress: args.precompress,
     };
+    // The search index's base segment before the build, to say when the build rewrote it.
+    let base_before = bulletin::search::base_of(&opts.output_dir());
     match build(&opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings);
+            if let Some(line) = bulletin::search::merge_line(
+                base_before,
+                bulletin::search::base_of(&opts.output_dir()),
+            ) {
+                eprintln!("{line}");
+            }
             if args.site.verbose {
                 for (stage, t) in &report.timings {
                     eprintln!("  {stage:<14} {}", human_duration(*t));

@@ -4,9 +4,10 @@
 
 use rayon::prelude::*;
 
+#[cfg(doc)]
+use super::SHARD_BYTES;
 use super::chars::HAN_FIRST;
 use super::codec::{bucket_of, push_varint, read_varint};
-use super::{DIR, SHARD_BYTES};
 
 /// Which articles have each Han character, gathered article by article in id order.
 pub(super) struct CharSets {
@@ -82,15 +83,16 @@ impl CharSets {
     }
 
     /// The files of `c/`: per character its count, kind (0 list, 1 bitmap) and the sizes of its
-    /// articles and title articles, then those bytes, in files of about [`SHARD_BYTES`].
-    pub(super) fn files(self) -> Vec<(String, Vec<u8>)> {
+    /// articles and title articles, then those bytes, in files of about `shard_bytes`
+    /// ([`SHARD_BYTES`] in the base), named under the segment's folder `dir`.
+    pub(super) fn files(self, dir: &str, shard_bytes: usize) -> Vec<(String, Vec<u8>)> {
         let bytes: usize = self
             .sets
             .iter()
             .map(|s| s.body.len() + s.title.len() + 8)
             .sum();
         let char_shards = bytes
-            .div_ceil(SHARD_BYTES)
+            .div_ceil(shard_bytes)
             .next_power_of_two()
             .clamp(1, 256);
         let mut per_shard: Vec<Vec<usize>> = vec![Vec::new(); char_shards];
@@ -117,7 +119,7 @@ impl CharSets {
                     out.extend_from_slice(&self.sets[s].body);
                     out.extend_from_slice(&self.sets[s].title);
                 }
-                (format!("{DIR}/c/{shard:02x}.bin"), out)
+                (format!("{dir}/c/{shard:02x}.bin"), out)
             })
             .collect()
     }
@@ -198,7 +200,7 @@ mod tests {
                 .collect();
             by_article.add(d, &list);
         }
-        let expected = by_article.files();
+        let expected = by_article.files("search/0", 32 * 1024);
         assert!(!expected.is_empty());
         // Slices of 32 from 0 (whole bytes of a bitmap), then of 5 from 3 (never aligned).
         for (start, len) in [(0u32, 32u32), (3, 5)] {
@@ -212,7 +214,7 @@ mod tests {
                 by_slice.add_slice(first, &masks(first..end, chars, has, in_title, c));
                 first = end;
             }
-            assert_eq!(by_slice.files(), expected);
+            assert_eq!(by_slice.files("search/0", 32 * 1024), expected);
         }
     }
 

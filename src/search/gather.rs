@@ -35,9 +35,9 @@
 
 use super::chars::{HAN_END, HAN_FIRST, fnv_han_alone, tables};
 use super::codec::{fnv_han, fnv1a};
+use super::segments::Segment;
 use super::tokens::{Emit, MAX_POS, TokenEvent, Tokens};
 use super::{GROUPS, SLICE};
-use crate::model::Site;
 
 /// The buckets one pass builds, `first..first + count`, split into groups of `per_group`.
 pub(super) struct Pass {
@@ -150,7 +150,7 @@ impl Slice {
     /// Tokenise articles `docs` for `pass`, replacing what the slice held.
     pub(super) fn scan(
         &mut self,
-        site: &Site,
+        seg: &Segment<'_>,
         docs: std::ops::Range<usize>,
         pass: &Pass,
         s: &mut Scratch,
@@ -175,7 +175,7 @@ impl Slice {
             self.masks = vec![0; HAN_COMMON];
         }
         for a in docs {
-            scan(site, a, pass, s, self);
+            scan(seg, a, pass, s, self);
             for g in 0..groups {
                 self.bigram_ends[g].push(self.bigrams[g].len() as u32);
                 self.word_ends[g].push(self.words[g].len() as u32);
@@ -229,12 +229,12 @@ impl Slice {
     }
 }
 
-/// Tokenise article `a` for `pass`, appending to `out`: its title from position 0, then its unit,
+/// Tokenise article `a` of the segment for `pass`, appending to `out`: its title from position 0, then its unit,
 /// county, topics, year, issue title and the text of its body from `title_end`, each ending in a
 /// line break. The body's text is read from its HTML ([`Tokens::feed_html`]): no plain-text copy
 /// is kept.
-fn scan(site: &Site, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
-    let art = &site.articles[a];
+fn scan(seg: &Segment<'_>, a: usize, pass: &Pass, s: &mut Scratch, out: &mut Slice) {
+    let (site, art) = (seg.site, seg.article(a));
     let chars_from = out.chars.len();
     let bit = 1u64 << (a - out.first as usize);
     let mut sc = Scanner {

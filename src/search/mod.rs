@@ -11,23 +11,33 @@
 //! folded to half-width and letters to lower case, identically here and in `search.js`
 //! ([`fold`] is the one place that says how).
 //!
+//! Articles are numbered **oldest first**, so a new issue's articles are appended and every other
+//! keeps its number, and the numbers are cut into two **segments** ([`segments`]): a base of a
+//! multiple of [`RECENT_MAX`] articles and the recent rest, each an index of its own that the
+//! browser queries and whose results it joins. A new issue rewrites the small recent segment and
+//! not a byte of the base; when the articles reach the next multiple of [`RECENT_MAX`] the recent
+//! segment is merged into the base, which is rewritten once (`bulletin build` says so:
+//! [`merge_line`]).
+//!
 //! What is written under `search/` (the format is `search.js`'s to read; `docs/search.md` explains
 //! it at length):
 //!
-//! - `index.json`: the manifest — number of articles, shards and buckets, how many buckets each
-//!   shard holds, where titles end, the counties, topics, units, years and months for the
-//!   filters, and a version
-//!   that is appended to every other URL.
-//! - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key is hashed to bucket
-//!   `fnv1a(key) mod buckets`, and a shard is a run of consecutive buckets cut to at most
-//!   [`SHARD_BYTES`] ([`shard_of`]). Per key: the articles that contain it, how often and whether
-//!   in the title, and for bigrams the positions.
-//! - `c/XX.bin`: single characters, for one-character queries: per character the articles that
-//!   have it (a list, or a bitmap where that is smaller) and those with it in the title.
-//! - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 32 articles.
-//!   Snippets come from the article's own page, which the browser fetches for a shown result.
-//! - `f/cN.bin`, `f/tN.bin`, `f/uN.bin`: the articles of county N, topic N and unit N (the
-//!   manifest's `units`, each name as articles give it), for the filters.
+//! - `index.json`: the manifest — the number of articles, the county and topic slugs, and per
+//!   segment its folder, first article, size, version, buckets and how many buckets each shard
+//!   holds, and where titles end. A global version, appended to the filters' URLs; a segment's
+//!   files carry its own. Nothing in it grows with the months or the units.
+//! - `0/…` (the base) and `1/…` (the recent segment), each with:
+//!   - `s/XXXX.bin`: shard XXXX (hex) of the bigrams and tokens. A key is hashed to bucket
+//!     `fnv1a(key) mod buckets`, and a shard is a run of consecutive buckets cut to at most
+//!     [`SHARD_BYTES`] in the base, less in the recent segment ([`shard_of`]). Per key: the
+//!     articles that contain it, how often and whether in the title, and for bigrams the
+//!     positions.
+//!   - `c/XX.bin`: single characters, for one-character queries: per character the articles that
+//!     have it (a list, or a bitmap where that is smaller) and those with it in the title.
+//!   - `m/N.json`: what a result shows (title, URL, date, issue, county, unit) of 32 articles.
+//!     Snippets come from the article's own page, which the browser fetches for a shown result.
+//! - `f/c/SLUG.bin`, `f/t/SLUG.bin`, `f/u/XX.json`, `f/months.json`: the articles of a county, a
+//!   topic, the units whose names hash to XX, and each month's runs of articles, for the filters.
 //!
 //! Integers are LEB128 varints; lists of article ids and of positions are delta-coded.
 //!
@@ -44,7 +54,8 @@
 //! - [`gather`]: one pass's tokenising of a slice of articles into per-group buffers.
 //! - [`postings`]: a group's keys and their postings, encoded as they come; shards cut to size.
 //! - [`charsets`]: the single characters of `c/`.
-//! - [`files`]: the passes, and every file of the index with its version hash.
+//! - [`segments`]: which articles each segment holds, and the numbering oldest first.
+//! - [`files`]: the segments' passes, and every file of the index with its version hash.
 //! - [`read`]: a reader of shards, for tests and tools (the browser has `search.js`).
 //!
 //! How the index is built, in passes over the buckets, is told at the top of [`gather`].
@@ -54,7 +65,7 @@
 //! `examples/search_bench.rs` (docs/search.md).
 //!
 //! Nothing depends on the number of threads or on how the work is split: articles are always
-//! appended in id order and keys sorted by their bytes, so the same site gives the same bytes.
+//! appended in number order and keys sorted by their bytes, so the same site gives the same bytes.
 //! The version in the manifest is a hash of every other file, in a fixed order, computed as the
 //! files are written.
 
@@ -71,11 +82,13 @@ mod gather;
 mod html_text;
 mod postings;
 mod read;
+mod segments;
 mod tokens;
 
 pub use chars::fold;
 pub use codec::{FORMAT, bucket_of, fnv1a, read_varint, shard_of};
 pub use read::{Postings, read_char, read_postings};
+pub use segments::{RECENT_MAX, plan};
 pub use tokens::keys_of;
 
 /// The folder of the index in the output.
@@ -93,6 +106,8 @@ const BUCKET_BYTES: usize = 4 * 1024;
 const MAX_BUCKETS: usize = 1 << 16;
 /// Articles per file of `m/`.
 const META_CHUNK: usize = 32;
+/// Files of `f/u/`: the units' articles, each unit in the file its name hashes to.
+const UNIT_BUCKETS: usize = 64;
 /// A pass builds the shards whose postings come to about this many bytes: the most the index
 /// holds at once, apart from the single characters and one chunk's occurrences. Each pass reads
 /// every article again, so fewer, bigger passes are faster (see docs/search.md).
@@ -167,7 +182,77 @@ pub fn bucket_count(bytes: usize) -> usize {
 /// Build the index of a site and hand its files to `sink`. Deterministic: the same site gives the
 /// same bytes.
 pub fn write(site: &Site, sink: &dyn Sink) -> io::Result<SearchStats> {
-    files::write_with(site, sink, PASS_BYTES, CHUNK, postings::PIECE)
+    write_segmented(site, sink, RECENT_MAX)
+}
+
+/// [`write`] with the base a multiple of `recent_max` articles instead of [`RECENT_MAX`]: for the
+/// test that compares a query's results before and after a merge.
+pub fn write_segmented(site: &Site, sink: &dyn Sink, recent_max: usize) -> io::Result<SearchStats> {
+    files::write_with(
+        site,
+        sink,
+        PASS_BYTES,
+        CHUNK,
+        postings::PIECE,
+        recent_max.max(1),
+    )
+}
+
+/// The base segment's number of articles and version in the index under `output` (its
+/// `search/index.json`), if there is one: `bulletin build` compares them before and after, and
+/// says when the base was rewritten (a merge).
+pub fn base_of(output: &std::path::Path) -> Option<(u64, String)> {
+    let bytes = std::fs::read(output.join(DIR).join("index.json")).ok()?;
+    let m: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    // An index of fewer than RECENT_MAX articles has no base: none yet.
+    match m["segments"].as_array()?.iter().find(|s| s["dir"] == "0") {
+        Some(seg) => Some((
+            seg["articles"].as_u64()?,
+            seg["version"].as_str()?.to_string(),
+        )),
+        None => Some((0, String::new())),
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::merge_line;
+
+    #[test]
+    fn a_build_says_when_it_merged_or_rewrote_the_base() {
+        let base = |n: u64, v: &str| Some((n, v.to_string()));
+        assert_eq!(merge_line(None, base(256, "a")), None);
+        assert_eq!(merge_line(base(256, "a"), base(256, "a")), None);
+        assert_eq!(merge_line(base(256, "a"), None), None);
+        let merged = merge_line(base(0, ""), base(256, "a")).unwrap();
+        assert!(
+            merged.contains("merged") && merged.contains("0 → 256"),
+            "{merged}"
+        );
+        let edited = merge_line(base(256, "a"), base(256, "b")).unwrap();
+        assert!(edited.contains("changed"), "{edited}");
+    }
+}
+
+/// What `bulletin build` says when the base segment changed between two builds ([`base_of`]
+/// before and after): a merge of the recent articles into it, or a rewrite because an article in
+/// it changed. Nothing on a first build, or when the base kept its bytes.
+pub fn merge_line(before: Option<(u64, String)>, after: Option<(u64, String)>) -> Option<String> {
+    let (was, now) = (before?, after?);
+    if was == now {
+        return None;
+    }
+    Some(if was.0 != now.0 {
+        format!(
+            "search index: the recent articles were merged into the base segment ({} → {} articles); its files were all rewritten",
+            was.0, now.0
+        )
+    } else {
+        format!(
+            "search index: an article of the base segment ({} articles) changed; its files were all rewritten",
+            now.0
+        )
+    })
 }
 
 #[cfg(test)]

@@ -348,20 +348,34 @@ pub(super) struct Bucket {
     bytes: usize,
 }
 
-/// Cuts consecutive buckets, in order, into shards of at most [`SHARD_BYTES`] (a bucket bigger
-/// than that is a shard by itself). Every bucket is in a shard, empty ones too, so that the
+/// Cuts consecutive buckets, in order, into shards of at most `limit` bytes ([`SHARD_BYTES`] in
+/// the base segment; a bucket bigger than that is a shard by itself). Every bucket is in a shard, empty ones too, so that the
 /// shards' bucket counts add up to every bucket. The shard being filled is carried from one pass
 /// to the next, so the cut does not depend on how the buckets were split into passes.
-#[derive(Default)]
 pub(super) struct Packer {
     current: Vec<Bucket>,
     bytes: usize,
+    limit: usize,
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Packer::new(SHARD_BYTES)
+    }
 }
 
 impl Packer {
+    pub(super) fn new(limit: usize) -> Self {
+        Packer {
+            current: Vec::new(),
+            bytes: 0,
+            limit,
+        }
+    }
+
     /// Add the next bucket; the shard it closes, if it closes one.
     pub(super) fn add(&mut self, b: Bucket) -> Option<Vec<Bucket>> {
-        let full = self.bytes > 0 && self.bytes + b.bytes > SHARD_BYTES;
+        let full = self.bytes > 0 && self.bytes + b.bytes > self.limit;
         let done = full.then(|| std::mem::take(&mut self.current));
         if full {
             self.bytes = 0;

@@ -50,7 +50,8 @@ async function titles(query) {
   return arts.map((a) => a.title);
 }
 
-// Articles, newest first: 0 信丰县脐橙… 1 章贡区… 2 市人社局… 3 于都县保障工资… 4 于都县发展学前教育 5 定南县…
+// Articles, numbered oldest first: 0 定南县… 1 于都县发展学前教育 2 于都县保障工资… 3 市人社局… 4 章贡区…
+// 5 信丰县脐橙…
 
 // The byte contract with src/search/chars.rs, src/search/codec.rs and src/cjk.rs: the same
 // values are asserted there, so a change on one side only fails a test.
@@ -98,7 +99,7 @@ test('varints read the bytes Rust writes', () => {
 });
 
 test('the format is the one Rust writes', () => {
-  assert.equal(S.FORMAT, 2);
+  assert.equal(S.FORMAT, 3);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'search', 'index.json'))).format, S.FORMAT);
 });
 
@@ -155,7 +156,7 @@ test('letters and digits match as whole tokens, in any case and width', async ()
 
 test('title matches come first, then more occurrences, then newer', async () => {
   const r = await index.search({ q: '农民工' });
-  assert.deepEqual(r.hits.map((h) => h.doc), [2, 3, 4, 5]);
+  assert.deepEqual(r.hits.map((h) => h.doc), [3, 2, 1, 0]);
   assert.deepEqual(r.hits.map((h) => h.count), [3, 2, 1, 1]);
   assert.deepEqual(r.hits.map((h) => h.titleTerms), [1, 0, 0, 0]);
 });
@@ -172,12 +173,12 @@ test('filters narrow a query and browse without one', async () => {
   assert.equal((await index.search({ q: '农民工', county: 'dingnan-xian', topic: 'jiaoyu' })).total, 0);
 });
 
-test('month and quarter filters: the manifest\'s month runs, a quarter its three months', async () => {
-  // Articles 0–1 are of 2022-01, 2–3 of 2021-05, 4–5 of 2020-03.
-  assert.deepEqual(index.manifest.months, [
-    { month: '2022-01', count: 2, ranges: [[0, 2]] },
+test('month and quarter filters: the month runs of f/months.json, a quarter its three months', async () => {
+  // Articles 0–1 are of 2020-03, 2–3 of 2021-05, 4–5 of 2022-01.
+  assert.deepEqual(await index.months(), [
+    { month: '2020-03', count: 2, ranges: [[0, 2]] },
     { month: '2021-05', count: 2, ranges: [[2, 4]] },
-    { month: '2020-03', count: 2, ranges: [[4, 6]] },
+    { month: '2022-01', count: 2, ranges: [[4, 6]] },
   ]);
   assert.deepEqual(await titles({ month: '2021-05' }), ['市人社局促进农民工就业', '于都县保障工资支付']);
   assert.deepEqual(await titles({ month: '2021-06' }), []);
@@ -194,8 +195,11 @@ test('month and quarter filters: the manifest\'s month runs, a quarter its three
 });
 
 test('a unit filter: the articles that name the unit', async () => {
-  assert.deepEqual(index.manifest.units.map((u) => [u.name, u.count]),
-    [['信丰县', 1], ['章贡区', 1], ['赣州市', 1], ['于都县', 2], ['定南县', 1]]);
+  // Each unit is in the file of f/u/ that its name hashes to; the manifest does not list them.
+  assert.equal(index.manifest.units, undefined);
+  for (const [name, ids] of [['信丰县', [5]], ['章贡区', [4]], ['赣州市', [3]], ['于都县', [1, 2]], ['定南县', [0]]]) {
+    assert.deepEqual(await index.unit(name), ids, name);
+  }
   assert.deepEqual(await titles({ unit: '于都县' }), ['于都县保障工资支付', '于都县发展学前教育']);
   assert.deepEqual(await titles({ unit: '于都县', year: '2020' }), ['于都县发展学前教育']);
   assert.deepEqual(await titles({ unit: '于都县', q: '工资' }), ['于都县保障工资支付']);
@@ -213,6 +217,19 @@ test('months and quarters are read and named as the statistics page names them',
   assert.equal(S.periodLabel('quarter', '2021-Q0'), '');
 });
 
+test('what a result shows, with the issue\'s URL and the Chinese date made from its row', async () => {
+  assert.deepEqual(await index.article(3), {
+    title: '市人社局促进农民工就业',
+    url: 'issues/2021-2/nongmingong/',
+    date: '2021-05-10',
+    date_zh: '2021年5月10日',
+    issue: '第2期',
+    issue_url: 'issues/2021-2/',
+    county: '赣州市',
+    unit: '赣州市',
+  });
+});
+
 test('nothing matches a word that is not there', async () => {
   const r = await index.search({ q: '不存在的词' });
   assert.equal(r.total, 0);
@@ -222,20 +239,20 @@ test('a query fetches only the shards it needs', async () => {
   const { load, files } = loader(out);
   const fresh = await S.SearchIndex.open(load);
   await fresh.search({ q: '电梯' });
-  // The manifest and one shard: a two-character query needs one bigram.
-  assert.deepEqual(files.map((f) => f.replace(/\?.*/, '').replace(/\/[0-9a-f]{4}\./, '/X.')), ['index.json', 's/X.bin']);
-  assert.ok(files[1].includes('?v=' + fresh.manifest.version));
+  // The manifest and one shard: a two-character query needs one bigram. The fixture's six
+  // articles are all in the recent segment (folder 1), whose files carry its own version.
+  assert.deepEqual(files.map((f) => f.replace(/\?.*/, '').replace(/\/[0-9a-f]{4}\./, '/X.')), ['index.json', '1/s/X.bin']);
+  assert.equal(fresh.segments.length, 1);
+  assert.ok(files[1].endsWith('?v=' + fresh.manifest.segments[0].version));
 });
 
 test('a key is looked up in the shard whose run of buckets holds its bucket', async () => {
   // The same cases as src/search/codec.rs's unit test: fnv1a('a') is 0xe40c292c, bucket 44 of 64.
-  const manifest = (runs) => ({ format: S.FORMAT, version: 'x', buckets: 64, shard_buckets: runs });
-  const open = async (runs) =>
-    S.SearchIndex.open(async () => new TextEncoder().encode(JSON.stringify(manifest(runs))).buffer);
-  assert.equal((await open([64])).shardName('a'), '0000');
-  assert.equal((await open([44, 20])).shardName('a'), '0001');
-  assert.equal((await open([45, 19])).shardName('a'), '0000');
-  assert.equal((await open([10, 30, 4, 1, 19])).shardName('a'), '0003');
+  const shard = (runs) => S.shardName('a', 64, S.shardEnds(runs));
+  assert.equal(shard([64]), '0000');
+  assert.equal(shard([44, 20]), '0001');
+  assert.equal(shard([45, 19]), '0000');
+  assert.equal(shard([10, 30, 4, 1, 19]), '0003');
   // And on the built index: every key the fixture has is found where the Rust side put it.
   for (const q of ['农民工', '加装电梯', '学前教育', 'gdp']) {
     const r = await index.search({ q });

@@ -10,8 +10,9 @@ use serde_json::Value;
 use crate::helpers::{TestSite, copy_dir, markup, repo, snapshot};
 use crate::webdriver::{Browser, static_server};
 
-/// tests/js/fixture: six articles made for the query tests (ids newest first: 0 信丰县脐橙…,
-/// 1 章贡区…, 2 市人社局促进农民工就业, 3 于都县保障工资支付, 4 于都县发展学前教育, 5 定南县…).
+/// tests/js/fixture: six articles made for the query tests (numbered oldest first: 0 定南县…,
+/// 1 于都县发展学前教育, 2 于都县保障工资支付, 3 市人社局促进农民工就业, 4 章贡区…, 5 信丰县脐橙…),
+/// all in the recent segment (`search/1/`), as there are fewer than `RECENT_MAX`.
 fn fixture() -> TestSite {
     let s = TestSite::empty();
     copy_dir(&repo().join("tests/js/fixture"), s.path());
@@ -26,8 +27,10 @@ fn output_file(s: &TestSite, rel: &str) -> Vec<u8> {
     std::fs::read(s.path().join("output").join(rel)).unwrap()
 }
 
-/// The manifest's number of buckets, and how many buckets each shard holds.
+/// The last segment's number of buckets, and how many buckets each shard holds (a small site has
+/// only the recent segment).
 fn shard_layout(m: &Value) -> (usize, Vec<usize>) {
+    let m = m["segments"].as_array().unwrap().last().unwrap();
     let buckets = m["buckets"].as_u64().unwrap() as usize;
     let runs = m["shard_buckets"]
         .as_array()
@@ -70,48 +73,55 @@ fn an_article_lands_in_the_shards_of_its_bigrams_tokens_and_characters() {
     let s = fixture();
     s.build().success();
     let m = manifest(&s);
-    let shards = m["shards"].as_u64().unwrap() as usize;
     let (buckets, runs) = shard_layout(&m);
-    // Every bucket is in exactly one shard, and every shard file is there.
-    assert_eq!(runs.len(), shards);
+    let shards = runs.len();
+    assert!(
+        (0..shards).all(|i| s.exists(&format!("search/1/s/{i:04x}.bin"))),
+        "every shard file is there"
+    );
+    assert!(!s.exists(&format!("search/1/s/{shards:04x}.bin")));
+    // Every bucket is in exactly one shard.
     assert_eq!(runs.iter().sum::<usize>(), buckets);
     let shard_of = |key: &str| shard_of(key, buckets, &runs);
-    let shard = |key: &str| output_file(&s, &format!("search/s/{:04x}.bin", shard_of(key)));
+    let shard = |key: &str| output_file(&s, &format!("search/1/s/{:04x}.bin", shard_of(key)));
 
-    // 市人社局促进农民工就业 (article 2): 农民 in its title and twice in its body.
+    // 市人社局促进农民工就业 (article 3): 农民 in its title and twice in its body.
     let p = read_postings(&shard("农民"), "农民").expect("农民 is indexed");
     let at = p
         .docs
         .iter()
-        .position(|d| d.0 == 2)
-        .expect("article 2 has 农民");
-    assert_eq!(p.docs[at], (2, 3, true));
+        .position(|d| d.0 == 3)
+        .expect("article 3 has 农民");
+    assert_eq!(p.docs[at], (3, 3, true));
     // 民工 stands one position after each 农民.
     let q = read_postings(&shard("民工"), "民工").unwrap();
-    let at2 = q.docs.iter().position(|d| d.0 == 2).unwrap();
+    let at2 = q.docs.iter().position(|d| d.0 == 3).unwrap();
     let next: Vec<u32> = p.positions[at].iter().map(|p| p + 1).collect();
     assert_eq!(q.positions[at2], next);
     // No other shard has the key.
     for i in 0..shards {
         if i != shard_of("农民") {
-            let other = output_file(&s, &format!("search/s/{i:04x}.bin"));
+            let other = output_file(&s, &format!("search/1/s/{i:04x}.bin"));
             assert!(read_postings(&other, "农民").is_none(), "农民 in shard {i}");
         }
     }
-    // Tokens are whole and folded: 5G only in article 0, 5GB only in 4, ＧＤＰ is gdp.
+    // Tokens are whole and folded: 5G only in article 5, 5GB only in 1, ＧＤＰ is gdp.
     let ids = |key: &str| -> Vec<u32> {
         read_postings(&shard(key), key).map_or(vec![], |p| p.docs.iter().map(|d| d.0).collect())
     };
-    assert_eq!(ids("5g"), [0]);
-    assert_eq!(ids("5gb"), [4]);
+    assert_eq!(ids("5g"), [5]);
+    assert_eq!(ids("5gb"), [1]);
     assert_eq!(ids("gdp"), [1, 4]);
-    // Characters on either side of punctuation make no bigram: 学前，教育 in article 3.
-    assert_eq!(ids("学前"), [3, 4]);
-    assert_eq!(ids("前教"), [4]);
+    // Characters on either side of punctuation make no bigram: 学前，教育 in article 2.
+    assert_eq!(ids("学前"), [1, 2]);
+    assert_eq!(ids("前教"), [1]);
     // Single characters, for one-character queries.
-    let chars = manifest(&s)["char_shards"].as_u64().unwrap() as usize;
-    let file = output_file(&s, &format!("search/c/{:02x}.bin", bucket_of("橙", chars)));
-    assert_eq!(read_char(&file, '橙'), Some((vec![0], vec![0])));
+    let chars = m["segments"][0]["char_shards"].as_u64().unwrap() as usize;
+    let file = output_file(
+        &s,
+        &format!("search/1/c/{:02x}.bin", bucket_of("橙", chars)),
+    );
+    assert_eq!(read_char(&file, '橙'), Some((vec![5], vec![5])));
 }
 
 /// The index reads an article's text from its rendered body: a line break inside a paragraph
@@ -142,7 +152,7 @@ fn the_text_is_read_from_the_rendered_body() {
     let (buckets, runs) = shard_layout(&manifest(&s));
     let has = |key: &str| {
         let shard = shard_of(key, buckets, &runs);
-        let file = output_file(&s, &format!("search/s/{shard:04x}.bin"));
+        let file = output_file(&s, &format!("search/1/s/{shard:04x}.bin"));
         read_postings(&file, key).is_some()
     };
     for key in [
@@ -202,7 +212,7 @@ fn search_box_and_index_honour_a_sub_path_base_url() {
     assert!(page.contains("/jianbao/search/index.json"), "{page}");
     assert!(page.contains("data-base=\"/jianbao/\""), "{page}");
     // Result URLs are relative to the base, which the page prefixes.
-    let meta = s.read("search/m/0.json");
+    let meta = s.read("search/1/m/0.json");
     assert!(meta.contains("\"issues/2021-125/renshe-jiuye/\""), "{meta}");
 }
 
@@ -385,4 +395,151 @@ fn chromium_finds_articles_on_the_search_page() {
 #[test]
 fn chromium_finds_articles_under_a_sub_path_base_url() {
     search_in_chromium("/jianbao/");
+}
+
+/// Whether Node is there to run tests/js (it must be in CI).
+fn has_node(what: &str) -> bool {
+    if Command::new("node").arg("--version").output().is_ok() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("node is needed in CI for {what}");
+    }
+    eprintln!("\n*** SKIPPED: {what} needs Node; it runs in CI ***\n");
+    false
+}
+
+/// The results of tests/js/segments/queries.json on the index under `output`, as
+/// tests/js/results.js gives them: per query the total and every hit, in order, by URL.
+fn query_results(output: &Path) -> Value {
+    let out = Command::new("node")
+        .arg(repo().join("tests/js/results.js"))
+        .arg(output)
+        .arg(repo().join("tests/js/segments/queries.json"))
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The index of the site at `root`, cut into a base of a multiple of `recent_max` articles and
+/// the recent rest, written under `out` by the library (the CLI always cuts at `RECENT_MAX`).
+fn write_cut(root: &Path, out: &Path, recent_max: usize) -> Value {
+    let prepared = bulletin::build::prepare(&bulletin::build::BuildOptions::new(root))
+        .unwrap_or_else(|_| panic!("{} prepares", root.display()));
+    std::fs::create_dir_all(out).unwrap();
+    let sink = bulletin::write::DirSink {
+        root: out.to_path_buf(),
+    };
+    bulletin::search::write_segmented(&prepared.site, &sink, recent_max).unwrap();
+    serde_json::from_slice(&std::fs::read(out.join("search/index.json")).unwrap()).unwrap()
+}
+
+/// The first article number and the number of articles of each segment.
+fn cuts(m: &Value) -> Vec<(u64, u64)> {
+    m["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["first"].as_u64().unwrap(),
+                s["articles"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// tests/js/segments/site: 45 articles of the benchmark's generator (`gen_corpus --articles 45
+/// --seed 7`). Its queries give the same hits in the same order (and the same totals, counts and
+/// title matches) whether the index is one recent segment (as built, before any merge), a base
+/// with a recent segment beside it, or all merged into the base; and the same as format 2 gave
+/// (expected.json: the format-2 build and search.js, before segments and oldest-first numbers).
+#[test]
+fn query_results_are_the_same_before_and_after_a_merge_and_as_format_2_gave_them() {
+    if !has_node("comparing query results") {
+        return;
+    }
+    let s = TestSite::empty();
+    copy_dir(&repo().join("tests/js/segments/site"), s.path());
+    s.build().success();
+    assert_eq!(cuts(&manifest(&s)), [(0, 45)]);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/js/segments/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let before = query_results(&s.path().join("output"));
+    assert!(before.as_array().unwrap().len() >= 20);
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["total"].as_u64() > Some(1))
+            .count()
+            >= 10,
+        "most queries find several articles"
+    );
+    assert_eq!(
+        before, expected,
+        "the recent segment alone, against format 2"
+    );
+    for (recent_max, want) in [
+        (45, vec![(0, 45)]),
+        (16, vec![(0, 32), (32, 13)]),
+        (8, vec![(0, 40), (40, 5)]),
+        (1, vec![(0, 45)]),
+    ] {
+        let out = s.path().join(format!("cut-{recent_max}"));
+        let m = write_cut(s.path(), &out, recent_max);
+        assert_eq!(cuts(&m), want);
+        assert_eq!(query_results(&out), expected, "cut at {recent_max}");
+    }
+}
+
+/// Adding an issue changes the recent segment, the filters of its articles and the manifest, and
+/// not one byte of the base; the recent segment is a bounded number of files.
+#[test]
+fn a_new_issue_leaves_the_base_segment_untouched() {
+    let s = TestSite::empty();
+    copy_dir(&repo().join("tests/js/segments/site"), s.path());
+    let before = s.path().join("before");
+    write_cut(s.path(), &before, 16);
+    s.file(
+        "content/2099-1/_index.md",
+        "---\nnumber: 1\ndate: 2099-01-04\n---\n",
+    );
+    for (i, county) in ["于都县", "兴国县"].iter().enumerate() {
+        s.file(
+            &format!("content/2099-1/0{i}.md"),
+            format!(
+                "---\ntitle: 新增文章{i}\ncounty: {county}\ntopics: [就业创业]\n---\n推进农民工就业，加装电梯。\n"
+            ),
+        );
+    }
+    let after = s.path().join("after");
+    let m = write_cut(s.path(), &after, 16);
+    assert_eq!(cuts(&m), [(0, 32), (32, 15)]);
+    let (old, new) = (snapshot(&before), snapshot(&after));
+    let changed: Vec<&String> = new
+        .keys()
+        .chain(old.keys())
+        .filter(|p| old.get(*p) != new.get(*p))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(!changed.is_empty());
+    for p in &changed {
+        assert!(!p.starts_with("search/0/"), "{p} of the base changed");
+    }
+    let recent = new.keys().filter(|p| p.starts_with("search/1/")).count();
+    assert!(
+        changed.len() <= recent + 8,
+        "{} files changed: {changed:?}",
+        changed.len()
+    );
 }

@@ -26,7 +26,7 @@
   'use strict';
 
   /** The index format this script reads (FORMAT in src/search/codec.rs). */
-  const FORMAT = 2;
+  const FORMAT = 3;
   /** Results shown at once. */
   const PAGE_SIZE = 10;
 
@@ -297,78 +297,66 @@
 
   // ---- The index ------------------------------------------------------------------------------
 
+  /** The shard that holds a key, among `buckets` buckets cut into shards ending at `ends` (each
+      shard's last bucket + 1): the one whose run of buckets has the key's bucket. */
+  function shardName(key, buckets, ends) {
+    const bucket = fnv1a(key) & (buckets - 1);
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid] > bucket) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo.toString(16).padStart(4, '0');
+  }
+
+  /** Where each shard's run of buckets ends, from how many buckets each holds. */
+  function shardEnds(runs) {
+    const ends = new Uint32Array(runs.length);
+    let end = 0;
+    runs.forEach((n, i) => {
+      end += n;
+      ends[i] = end;
+    });
+    return ends;
+  }
+
   /**
-   * The search index of one site. `load(path)` returns a Promise of an ArrayBuffer for a path
-   * relative to the index folder (`index.json`, `s/00af.bin?v=…`).
+   * One segment of the index (the base, or the recent articles): an index of its own, whose
+   * files are under its folder and fetched with its version, its articles numbered from 0
+   * within it. `m` is its entry in the manifest.
    */
-  class SearchIndex {
-    constructor(load) {
-      this.load = load;
-      this.manifest = null;
-      this.cache = new Map();
-      this.bytesFetched = 0;
-      this.filesFetched = 0;
+  class Segment {
+    constructor(index, m) {
+      this.index = index;
+      this.m = m;
+      this.first = m.first;
+      this.count = m.articles;
+      this.ends = shardEnds(m.shard_buckets);
     }
 
-    static async open(load) {
-      const index = new SearchIndex(load);
-      const m = JSON.parse(new TextDecoder().decode(await index.fetch('index.json', false)));
-      if (m.format !== FORMAT) {
-        throw new Error('this page cannot read a search index of format ' + m.format);
-      }
-      index.manifest = m;
-      // Shard i holds the buckets from shardEnds[i - 1] up to shardEnds[i].
-      index.shardEnds = new Uint32Array(m.shard_buckets.length);
-      let end = 0;
-      m.shard_buckets.forEach((n, i) => {
-        end += n;
-        index.shardEnds[i] = end;
-      });
-      return index;
+    fetch(path) {
+      return this.index.fetch(this.m.dir + '/' + path, this.m.version);
     }
 
-    /** Fetch a file once; later calls share the first. */
-    fetch(path, versioned = true) {
-      const url = versioned ? path + '?v=' + this.manifest.version : path;
-      if (!this.cache.has(url)) {
-        const p = Promise.resolve(this.load(url)).then((buf) => {
-          this.bytesFetched += buf.byteLength;
-          this.filesFetched += 1;
-          return buf;
-        });
-        p.catch(() => this.cache.delete(url));
-        this.cache.set(url, p);
-      }
-      return this.cache.get(url);
+    cached(k, make) {
+      const key = this.m.dir + ':' + k;
+      const cache = this.index.cache;
+      if (!cache.has(key)) cache.set(key, make());
+      return cache.get(key);
     }
 
-    /** The shard that holds a key: the one whose run of buckets has the key's bucket. */
-    shardName(key) {
-      const bucket = fnv1a(key) & (this.manifest.buckets - 1);
-      const ends = this.shardEnds;
-      let lo = 0;
-      let hi = ends.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (ends[mid] > bucket) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo.toString(16).padStart(4, '0');
+    shard(name) {
+      return this.cached('shard:' + name, () => this.fetch('s/' + name + '.bin').then(parseShard));
     }
 
-    async shard(name) {
-      const k = 'shard:' + name;
-      if (!this.cache.has(k)) this.cache.set(k, this.fetch('s/' + name + '.bin').then(parseShard));
-      return this.cache.get(k);
-    }
-
-    /** Where a single character occurs: every article that has it, title ones marked; how often
-        is not recorded for single characters. */
+    /** Where a single character occurs: every article that has it, title ones marked; how
+        often is not recorded for single characters. */
     async char(c) {
-      const name = (fnv1a(c) & (this.manifest.char_shards - 1)).toString(16).padStart(2, '0');
-      const k = 'chars:' + name;
-      if (!this.cache.has(k)) this.cache.set(k, this.fetch('c/' + name + '.bin').then(parseCharShard));
-      const shard = await this.cache.get(k);
+      const name = (fnv1a(c) & (this.m.char_shards - 1)).toString(16).padStart(2, '0');
+      const shard = await this.cached('chars:' + name,
+        () => this.fetch('c/' + name + '.bin').then(parseCharShard));
       const e = shard.keys.get(c);
       if (!e) return { docs: [], count: [], title: [] };
       const { docs, title } = decodeChar(shard, e);
@@ -378,7 +366,7 @@
 
     /** A key's entry and list, or null when no article has it. */
     async postings(key) {
-      const name = this.shardName(key);
+      const name = shardName(key, this.m.buckets, this.ends);
       const shard = await this.shard(name);
       const e = shard.keys.get(key);
       if (!e) return null;
@@ -391,7 +379,8 @@
       return decodePositions(shard.bytes, p.e, p.list, wanted);
     }
 
-    /** Where one term occurs: ascending ids, with counts and whether it is in the title. */
+    /** Where one term occurs in this segment: ascending ids within it, with counts and whether
+        it is in the title. */
     async term(term) {
       if (term.kind === 'han' && Array.from(term.text).length === 1) return this.char(term.text);
       const keys = keysOf(term);
@@ -409,7 +398,7 @@
       const chosen = cover(found.map((p) => p.e.posLen));
       const wanted = new Set(candidates);
       const pos = await Promise.all(chosen.map((i) => this.positions(found[i], wanted)));
-      const titleEnd = this.manifest.title_end;
+      const titleEnd = this.m.title_end;
       for (const doc of candidates) {
         const lists = pos.map((m) => m.get(doc));
         let count = 0;
@@ -431,47 +420,126 @@
       return out;
     }
 
+    /** What results show of this segment's article `local`. */
+    async article(local) {
+      const size = this.index.manifest.meta_chunk;
+      const chunk = Math.floor(local / size);
+      const rows = await this.cached('meta:' + chunk, () => this.fetch('m/' + chunk + '.json')
+        .then((buf) => JSON.parse(new TextDecoder().decode(buf))));
+      return rows[local % size];
+    }
+  }
+
+  /**
+   * The search index of one site: its segments, queried one after the other and their results
+   * joined (articles are numbered oldest first across them), and the filters. `load(path)`
+   * returns a Promise of an ArrayBuffer for a path relative to the index folder (`index.json`,
+   * `0/s/00af.bin?v=…`).
+   */
+  class SearchIndex {
+    constructor(load) {
+      this.load = load;
+      this.manifest = null;
+      this.segments = [];
+      this.cache = new Map();
+      this.bytesFetched = 0;
+      this.filesFetched = 0;
+    }
+
+    static async open(load) {
+      const index = new SearchIndex(load);
+      const m = JSON.parse(new TextDecoder().decode(await index.fetch('index.json', null)));
+      if (m.format !== FORMAT) {
+        throw new Error('this page cannot read a search index of format ' + m.format);
+      }
+      index.manifest = m;
+      index.segments = m.segments.map((s) => new Segment(index, s));
+      return index;
+    }
+
+    /** Fetch a file once, with `?v=version` (the manifest's unless given; none for null);
+        later calls share the first. */
+    fetch(path, version) {
+      const v = version === undefined ? this.manifest.version : version;
+      const url = v === null ? path : path + '?v=' + v;
+      if (!this.cache.has(url)) {
+        const p = Promise.resolve(this.load(url)).then((buf) => {
+          this.bytesFetched += buf.byteLength;
+          this.filesFetched += 1;
+          return buf;
+        });
+        p.catch(() => this.cache.delete(url));
+        this.cache.set(url, p);
+      }
+      return this.cache.get(url);
+    }
+
+    /** Where one term occurs: ascending ids, with counts and whether it is in the title. */
+    async term(term) {
+      const per = await Promise.all(this.segments.map((s) => s.term(term)));
+      const out = { docs: [], count: [], title: [] };
+      per.forEach((r, i) => {
+        const first = this.segments[i].first;
+        for (let j = 0; j < r.docs.length; j++) {
+          out.docs.push(r.docs[j] + first);
+          out.count.push(r.count[j]);
+          out.title.push(r.title[j]);
+        }
+      });
+      return out;
+    }
+
     /** The articles of a county or topic filter (`kind` 'c' or 't'), or null for no filter. */
     async facet(kind, slug) {
       if (!slug) return null;
-      const terms = kind === 'c' ? this.manifest.counties : this.manifest.topics;
-      const i = terms.findIndex((t) => t.slug === slug);
-      if (i < 0) return null;
-      return deltaList(new Uint8Array(await this.fetch('f/' + kind + i + '.bin')));
+      const slugs = kind === 'c' ? this.manifest.counties : this.manifest.topics;
+      if (!slugs.includes(slug)) return null;
+      return deltaList(new Uint8Array(await this.fetch('f/' + kind + '/' + slug + '.bin')));
     }
 
     /** The articles of a unit (its name, as articles give it), or null for no filter; a name
         no article gives matches nothing. */
     async unit(name) {
       if (!name) return null;
-      const i = (this.manifest.units || []).findIndex((u) => u.name === name);
-      if (i < 0) return [];
-      return deltaList(new Uint8Array(await this.fetch('f/u' + i + '.bin')));
+      const file = (fnv1a(name) % this.manifest.unit_buckets).toString(16).padStart(2, '0');
+      const units = JSON.parse(new TextDecoder().decode(await this.fetch('f/u/' + file + '.json')));
+      const deltas = Object.prototype.hasOwnProperty.call(units, name) ? units[name] : [];
+      let doc = 0;
+      return deltas.map((d) => (doc += d));
     }
 
-    yearFilter(year) {
+    /** The months, oldest first: `{month: '2021-03', count, ranges}`, each its runs of ids. */
+    months() {
+      if (!this.cache.has('months')) {
+        this.cache.set('months', this.fetch('f/months.json')
+          .then((buf) => JSON.parse(new TextDecoder().decode(buf))));
+      }
+      return this.cache.get('months');
+    }
+
+    /** The runs of ids of a year (`2021`): those of its months. Null for no filter. */
+    async yearFilter(year) {
       if (!year) return null;
-      const y = this.manifest.years.find((x) => String(x.year) === String(year));
-      return y ? y.ranges : [];
+      const prefix = String(year) + '-';
+      return (await this.months()).filter((m) => m.month.startsWith(prefix)).flatMap((m) => m.ranges);
     }
 
     /** The runs of ids of a month (`2021-03`), or null for no filter. */
-    monthFilter(month) {
+    async monthFilter(month) {
       if (!month) return null;
-      const m = (this.manifest.months || []).find((x) => x.month === month);
+      const m = (await this.months()).find((x) => x.month === month);
       return m ? m.ranges : [];
     }
 
     /** The runs of ids of a quarter (`2021-Q1`): those of its three months. Null for no filter;
         a value that is not a quarter matches nothing. */
-    quarterFilter(quarter) {
+    async quarterFilter(quarter) {
       if (!quarter) return null;
       const q = parseQuarter(quarter);
       if (!q) return [];
       const out = [];
       for (let m = 3 * q.quarter - 2; m <= 3 * q.quarter; m++) {
-        const r = this.monthFilter(q.year + '-' + String(m).padStart(2, '0'));
-        out.push(...r);
+        out.push(...await this.monthFilter(q.year + '-' + String(m).padStart(2, '0')));
       }
       return out;
     }
@@ -481,21 +549,20 @@
      * month `2021-03`, quarter `2021-Q1`). Returns `{terms, hits, total}`:
      * hits are `{doc, count, titleTerms}`, title matches first, then by how often the terms
      * occur, then newest first. With no terms, every article that passes the filters, newest
-     * first.
+     * first. Articles are numbered oldest first, so newer is a larger `doc`.
      */
     async search(query) {
       const terms = parseQuery(query.q);
-      const [county, topic, unit] = await Promise.all([
+      const [county, topic, unit, ...periodRuns] = await Promise.all([
         this.facet('c', query.county),
         this.facet('t', query.topic),
         this.unit(query.unit),
-      ]);
-      // Each of year, month and quarter given is a set of runs of ids; an article must be in all.
-      const periods = [
         this.yearFilter(query.year),
         this.monthFilter(query.month),
         this.quarterFilter(query.quarter),
-      ].filter(Boolean);
+      ]);
+      // Each of year, month and quarter given is a set of runs of ids; an article must be in all.
+      const periods = periodRuns.filter(Boolean);
       const inYear = (doc) => periods.every((runs) => runs.some(([a, b]) => doc >= a && doc < b));
       const filters = [county, topic, unit].filter(Boolean);
       let hits = [];
@@ -503,7 +570,7 @@
         let docs;
         if (filters.length) docs = intersect(filters);
         else docs = Array.from({ length: this.manifest.articles }, (_, i) => i);
-        hits = docs.filter(inYear).map((doc) => ({ doc, count: 0, titleTerms: 0 }));
+        hits = docs.filter(inYear).reverse().map((doc) => ({ doc, count: 0, titleTerms: 0 }));
       } else {
         const per = await Promise.all(terms.map((t) => this.term(t)));
         per.sort((a, b) => a.docs.length - b.docs.length);
@@ -527,23 +594,25 @@
           }
           if (ok) hits.push({ doc, count, titleTerms });
         }
-        hits.sort((a, b) => b.titleTerms - a.titleTerms || b.count - a.count || a.doc - b.doc);
+        hits.sort((a, b) => b.titleTerms - a.titleTerms || b.count - a.count || b.doc - a.doc);
       }
       return { terms, hits, total: hits.length };
+    }
+
+    /** The segment that holds article `doc`. */
+    segmentOf(doc) {
+      return this.segments.find((s) => doc >= s.first && doc < s.first + s.count);
     }
 
     /** What a result shows of article `doc`: `{title, url, date, date_zh, issue, issue_url,
         county, unit}`, URLs relative to the site's base. Its text is on its own page. */
     async article(doc) {
-      const chunk = Math.floor(doc / this.manifest.meta_chunk);
-      const k = 'meta:' + chunk;
-      if (!this.cache.has(k)) {
-        this.cache.set(k, this.fetch('m/' + chunk + '.json')
-          .then((buf) => JSON.parse(new TextDecoder().decode(buf))));
-      }
-      const row = (await this.cache.get(k))[doc % this.manifest.meta_chunk];
-      const [title, url, date, dateZh, issue, issueUrl, county, unit] = row;
-      return { title, url, date, date_zh: dateZh, issue, issue_url: issueUrl, county, unit };
+      const seg = this.segmentOf(doc);
+      const [title, url, date, issue, county, unit] = await seg.article(doc - seg.first);
+      // `issues/2021-125/renshe-jiuye/` is in the issue `issues/2021-125/`.
+      const issueUrl = url.replace(/[^/]+\/$/, '');
+      const [y, m, d] = date.split('-').map(Number);
+      return { title, url, date, date_zh: y + '年' + m + '月' + d + '日', issue, issue_url: issueUrl, county, unit };
     }
   }
 
@@ -844,7 +913,7 @@
 
   return {
     FORMAT, PAGE_SIZE, isHan, fold, foldString, isWord, parseQuery, keysOf, fnv1a, varint,
-    parseShard, parseCharShard, cover, intersect, SearchIndex, matchRanges, highlight, snippet,
+    parseShard, parseCharShard, cover, intersect, shardName, shardEnds, Segment, SearchIndex, matchRanges, highlight, snippet,
     parseMonth, parseQuarter, periodLabel, startPage,
   };
 });
