@@ -93,7 +93,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let state = ServeState::new(&base_path_of(&base_url));
     let desk = desk::Desk::new(&root, opts.bind, local.port(), &base_path_of(&base_url));
     let _ = state.desk.set(desk.clone());
-    desk.follow(&state);
+    let followed = Arc::downgrade(&state);
+    desk.follow(Box::new(move || {
+        let state = followed.upgrade()?;
+        let error = state.error.read().map(|e| e.is_some()).unwrap_or(false);
+        Some((
+            state.version.load(std::sync::atomic::Ordering::SeqCst),
+            error,
+        ))
+    }));
 
     // First build.
     let mut preview = Preview::new(&root, &base_url, opts.drafts);

@@ -59,6 +59,9 @@ enum Publish {
     Done(Value),
 }
 
+/// The preview's version and whether its last rebuild failed, asked of the server.
+pub type PreviewNow = Box<dyn Fn() -> Option<(u64, bool)> + Send + Sync>;
+
 /// The 工作台 of one `bulletin serve` run.
 pub struct Desk {
     root: PathBuf,
@@ -79,8 +82,9 @@ pub struct Desk {
     publish: Mutex<Publish>,
     /// Source file (relative to the root, `/`-separated) → its page's path on the server.
     pages: RwLock<HashMap<String, String>>,
-    /// The preview, so 确认导入 answers once the preview has rebuilt with the new issue.
-    preview: std::sync::OnceLock<std::sync::Weak<crate::serve::http::ServeState>>,
+    /// The preview's version and whether its last rebuild failed, so 确认导入 answers once the
+    /// preview has rebuilt with the new issue.
+    preview: std::sync::OnceLock<PreviewNow>,
     /// Tells the preview's rebuild loop which files 确认导入 wrote, without waiting for the file
     /// watcher (which misses files written into a folder it has not started watching yet).
     written: std::sync::OnceLock<Box<dyn Fn(Vec<PathBuf>) + Send + Sync>>,
@@ -159,8 +163,8 @@ impl Desk {
     }
 
     /// Follow the preview's rebuilds (see [`Desk::wait_for_rebuild`]).
-    pub fn follow(&self, state: &Arc<crate::serve::http::ServeState>) {
-        let _ = self.preview.set(Arc::downgrade(state));
+    pub fn follow(&self, f: PreviewNow) {
+        let _ = self.preview.set(f);
     }
 
     /// Where to report the files 确认导入 writes.
@@ -170,9 +174,7 @@ impl Desk {
 
     /// The preview's version and error now.
     fn preview_now(&self) -> Option<(u64, bool)> {
-        let state = self.preview.get()?.upgrade()?;
-        let error = state.error.read().map(|e| e.is_some()).unwrap_or(false);
-        Some((state.version.load(Ordering::SeqCst), error))
+        self.preview.get().and_then(|f| f())
     }
 
     /// Wait (at most 10 s) until the preview has rebuilt after a write, or failed to: so the page
