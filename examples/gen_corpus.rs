@@ -362,17 +362,22 @@ struct Args {
     articles: usize,
     seed: u64,
     out: PathBuf,
+    /// Where to write the issue that follows the corpus (six articles), for the incremental
+    /// benchmark (`bench/incremental.sh`): outside `content/`, to be copied in.
+    next_issue: Option<PathBuf>,
 }
 
 fn usage() -> &'static str {
-    "usage: gen_corpus --articles N [--seed S] --out DIR\n\
-     Writes DIR/site.yaml and DIR/content/ with N articles; the same seed gives the same bytes."
+    "usage: gen_corpus --articles N [--seed S] --out DIR [--next-issue DIR2]\n\
+     Writes DIR/site.yaml and DIR/content/ with N articles; the same seed gives the same bytes.\n\
+     --next-issue: also write the next week's issue, of six articles, as DIR2/SLUG/."
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut articles = None;
     let mut seed = 1u64;
     let mut out = None;
+    let mut next_issue = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
@@ -391,6 +396,7 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--seed: not a number: {v}"))?;
             }
             "--out" | "-o" => out = Some(PathBuf::from(value("--out")?)),
+            "--next-issue" => next_issue = Some(PathBuf::from(value("--next-issue")?)),
             "--help" | "-h" => return Err(usage().to_string()),
             other => return Err(format!("unknown argument `{other}`\n{}", usage())),
         }
@@ -399,6 +405,7 @@ fn parse_args() -> Result<Args, String> {
         articles: articles.ok_or_else(|| format!("--articles is required\n{}", usage()))?,
         seed,
         out: out.ok_or_else(|| format!("--out is required\n{}", usage()))?,
+        next_issue,
     })
 }
 
@@ -659,72 +666,88 @@ fn generate(args: &Args) -> io::Result<(usize, usize)> {
     }
     fs::create_dir_all(&content)?;
     write(&args.out.join("site.yaml"), &site_yaml())?;
-    let county_weights: Vec<u32> = COUNTIES.iter().map(|c| c.weight).collect();
-    let topic_weights: Vec<u32> = TOPICS.iter().map(|t| t.weight).collect();
     let mut written = 0;
     let mut issue = 0;
     while written < args.articles {
         issue += 1;
-        let (year, month, day) = civil_from_days(FIRST_ISSUE_DAY + 7 * (issue as i64 - 1));
-        let slug = format!("{year}-{issue:03}");
-        let dir = content.join(&slug);
-        fs::create_dir(&dir)?;
-        let mut index = format!(
-            "---\nnumber: {issue}\ndate: {year:04}-{month:02}-{day:02}\nphone: \"{}\"\nemail: gzswxzfb@163.com\n---\n",
-            8_990_000 + rng.below(9999)
-        );
-        if rng.chance(8) {
-            index.push_str(
-                "本期聚焦各地各部门落实“五型”政府建设的新举措、新成效，供各地学习借鉴。\n",
-            );
+        let left = args.articles - written;
+        written += write_issue(&mut rng, &content, issue, |count| count.min(left))?;
+    }
+    if let Some(next) = &args.next_issue {
+        if next.exists() {
+            fs::remove_dir_all(next)?;
         }
-        write(&dir.join("_index.md"), &index)?;
-        let count = [4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 4, 4, 4, 6, 6][rng.below(20)];
-        let count = count.min(args.articles - written);
-        let mut used_slugs: Vec<String> = Vec::new();
-        for pos in 1..=count {
-            let county = &COUNTIES[rng.weighted(&county_weights)];
-            let t1 = rng.weighted(&topic_weights);
-            let mut topics = vec![&TOPICS[t1]];
-            if rng.chance(30) {
-                let t2 = rng.weighted(&topic_weights);
-                if t2 != t1 {
-                    topics.push(&TOPICS[t2]);
-                }
-            }
-            let topic = topics[0];
-            // 全市, 全县 or 全区 in the prose: the county's last character.
-            let region = &county.name[county.name.len() - '市'.len_utf8()..];
-            let unit = if county.name == "赣州市" {
-                topic.city_unit.to_string()
-            } else if rng.chance(40) {
-                format!("{}{}", county.name, topic.county_office)
-            } else {
-                county.name.to_string()
-            };
-            let subject = rng.pick(topic.subjects);
-            let title = fill(rng.pick(TITLES), &[("u", &unit), ("s", subject)]);
-            let mut file_slug = format!("{}-{}", county.slug, topic.slug);
-            let mut n = 2;
-            while used_slugs.contains(&file_slug) {
-                file_slug = format!("{}-{}-{n}", county.slug, topic.slug);
-                n += 1;
-            }
-            used_slugs.push(file_slug.clone());
-            let mut md = format!(
-                "---\ntitle: {title}\ncounty: {}\nunit: {unit}\ntopics:\n",
-                county.name
-            );
-            for t in &topics {
-                let _ = writeln!(md, "  - {}", t.name);
-            }
-            md.push_str("---\n");
-            md.push_str(&body(&mut rng, &unit, region, topic, subject, year));
-            write(&dir.join(format!("{pos:02}-{file_slug}.md")), &md)?;
-            written += 1;
-        }
+        fs::create_dir_all(next)?;
+        write_issue(&mut rng, next, issue + 1, |_| 6)?;
     }
     Ok((issue, written))
+}
+
+/// Write issue number `issue` (dated a week after the one before) as a folder of `into`, with
+/// `count(drawn)` articles; the number of articles written.
+fn write_issue(
+    rng: &mut Rng,
+    into: &Path,
+    issue: usize,
+    count: impl FnOnce(usize) -> usize,
+) -> io::Result<usize> {
+    let county_weights: Vec<u32> = COUNTIES.iter().map(|c| c.weight).collect();
+    let topic_weights: Vec<u32> = TOPICS.iter().map(|t| t.weight).collect();
+    let (year, month, day) = civil_from_days(FIRST_ISSUE_DAY + 7 * (issue as i64 - 1));
+    let slug = format!("{year}-{issue:03}");
+    let dir = into.join(&slug);
+    fs::create_dir(&dir)?;
+    let mut index = format!(
+        "---\nnumber: {issue}\ndate: {year:04}-{month:02}-{day:02}\nphone: \"{}\"\nemail: gzswxzfb@163.com\n---\n",
+        8_990_000 + rng.below(9999)
+    );
+    if rng.chance(8) {
+        index.push_str("本期聚焦各地各部门落实“五型”政府建设的新举措、新成效，供各地学习借鉴。\n");
+    }
+    write(&dir.join("_index.md"), &index)?;
+    let count = count([4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 4, 4, 4, 6, 6][rng.below(20)]);
+    let mut used_slugs: Vec<String> = Vec::new();
+    for pos in 1..=count {
+        let county = &COUNTIES[rng.weighted(&county_weights)];
+        let t1 = rng.weighted(&topic_weights);
+        let mut topics = vec![&TOPICS[t1]];
+        if rng.chance(30) {
+            let t2 = rng.weighted(&topic_weights);
+            if t2 != t1 {
+                topics.push(&TOPICS[t2]);
+            }
+        }
+        let topic = topics[0];
+        // 全市, 全县 or 全区 in the prose: the county's last character.
+        let region = &county.name[county.name.len() - '市'.len_utf8()..];
+        let unit = if county.name == "赣州市" {
+            topic.city_unit.to_string()
+        } else if rng.chance(40) {
+            format!("{}{}", county.name, topic.county_office)
+        } else {
+            county.name.to_string()
+        };
+        let subject = rng.pick(topic.subjects);
+        let title = fill(rng.pick(TITLES), &[("u", &unit), ("s", subject)]);
+        let mut file_slug = format!("{}-{}", county.slug, topic.slug);
+        let mut n = 2;
+        while used_slugs.contains(&file_slug) {
+            file_slug = format!("{}-{}-{n}", county.slug, topic.slug);
+            n += 1;
+        }
+        used_slugs.push(file_slug.clone());
+        let mut md = format!(
+            "---\ntitle: {title}\ncounty: {}\nunit: {unit}\ntopics:\n",
+            county.name
+        );
+        for t in &topics {
+            let _ = writeln!(md, "  - {}", t.name);
+        }
+        md.push_str("---\n");
+        md.push_str(&body(rng, &unit, region, topic, subject, year));
+        write(&dir.join(format!("{pos:02}-{file_slug}.md")), &md)?;
+    }
+    Ok(count)
 }
 
 fn main() -> ExitCode {

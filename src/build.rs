@@ -23,7 +23,7 @@ use crate::model::{Output, Site};
 use crate::render::Renderer;
 use crate::search::SearchStats;
 use crate::theme::{self, Theme};
-use crate::write::{self, DirSink, NullSink, Precompress, Sink};
+use crate::write::{self, FileChanges, NullSink, Precompress, Sink};
 
 /// What a build is asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -87,6 +87,8 @@ pub struct BuildReport {
     pub search_time: Option<Duration>,
     /// Notes for `-v`: templates whose pages were minified one by one.
     pub notes: Vec<String>,
+    /// Files written, kept unchanged and removed, against the previous output (builds only).
+    pub changes: Option<FileChanges>,
 }
 
 impl BuildReport {
@@ -416,9 +418,7 @@ fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
     } else {
         None
     };
-    let dir_sink = staging.as_ref().map(|s| DirSink {
-        root: s.dir.clone(),
-    });
+    let dir_sink = staging.as_ref().map(write::Staging::sink);
     let base: &dyn Sink = match &dir_sink {
         Some(d) => d,
         None => &NullSink,
@@ -475,6 +475,11 @@ fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
             result = Err(broken);
         }
     }
+    // Counted before the swap, while the previous output is where it was.
+    let changes = match (&result, &dir_sink) {
+        (Ok(_), Some(d)) => Some(d.changes()),
+        _ => None,
+    };
     let written = match (result, staging) {
         (Ok(w), Some(staging)) => {
             timed(&mut timings, "swap", || staging.commit())?;
@@ -499,6 +504,7 @@ fn run(opts: &BuildOptions, writes: bool) -> Result<BuildReport, Diagnostics> {
         search,
         search_time,
         notes: renderer.notes().to_vec(),
+        changes,
     })
 }
 

@@ -7,11 +7,19 @@
 //! killed one left. The swap deletes a folder, so it only ever deletes folders that carry the
 //! marker file bulletin writes into every tree it makes.
 //!
+//! The new tree is written against the previous one ([`DirSink::previous`]): a file whose bytes
+//! are the same as the previous build's is not written but hard-linked from it, so it keeps its
+//! inode and its modification time (a copy with the old time where the file system has no hard
+//! links). Files the new build does not produce are simply not in the new tree. So the swap stays
+//! one atomic step, and yet `rsync -a`, `aws s3 sync` and nginx's ETag (mtime and size) see only
+//! the files whose content changed; a build with nothing changed writes no file at all.
+//!
 //! Where bytes go is a [`Sink`]: a folder for `build`, memory for `serve`, nowhere for `check`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -41,6 +49,11 @@ pub trait Sink: Sync {
     fn write_file(&self, path: &str, source: &Path) -> io::Result<()> {
         self.write(path, &std::fs::read(source)?)
     }
+    /// `companion` (a `.gz` or `.br` copy of `of`, written just before) is taken over from the
+    /// previous build when `of` was, so an unchanged page is not compressed again. Whether it was.
+    fn keep_companion(&self, _of: &str, _companion: &str) -> bool {
+        false
+    }
 }
 
 /// Discards everything (`bulletin check`).
@@ -55,29 +68,179 @@ impl Sink for NullSink {
     }
 }
 
-/// Writes under a folder.
+/// Writes under a folder, taking over the previous build's file wherever the bytes are the same.
 pub struct DirSink {
     pub root: PathBuf,
+    /// The previous build's output, whose unchanged files are hard-linked rather than written.
+    pub previous: Option<PathBuf>,
+    /// Files written (new or changed).
+    written: AtomicUsize,
+    /// Files taken over unchanged from `previous`.
+    kept: AtomicUsize,
+    /// Files written in place of a different file of the same path in `previous`.
+    replaced: AtomicUsize,
+    /// Paths taken over unchanged (for [`Sink::keep_companion`]).
+    kept_paths: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// What a build did to the output folder's files, against the previous build.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct FileChanges {
+    /// Files written: new, or with bytes that changed.
+    pub written: usize,
+    /// Files taken over from the previous build unchanged (bytes, inode and modification time).
+    pub unchanged: usize,
+    /// Files of the previous build that this one no longer produces.
+    pub removed: usize,
+}
+
+impl DirSink {
+    /// Writes under `root`, with nothing to take over.
+    pub fn new(root: PathBuf) -> DirSink {
+        DirSink::against(root, None)
+    }
+
+    /// Writes under `root`, taking over the files of `previous` (the output being replaced) that
+    /// come out with the same bytes.
+    pub fn against(root: PathBuf, previous: Option<PathBuf>) -> DirSink {
+        DirSink {
+            root,
+            previous: previous.filter(|p| p.is_dir()),
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+            replaced: AtomicUsize::new(0),
+            kept_paths: Default::default(),
+        }
+    }
+
+    /// What this sink did so far against the previous build; `removed` counts the previous
+    /// build's files this one did not produce (walking its folder: call it once, at the end).
+    pub fn changes(&self) -> FileChanges {
+        let written = self.written.load(Ordering::Relaxed);
+        let unchanged = self.kept.load(Ordering::Relaxed);
+        let replaced = self.replaced.load(Ordering::Relaxed);
+        let before = self.previous.as_deref().map_or(0, count_files);
+        FileChanges {
+            written,
+            unchanged,
+            removed: before.saturating_sub(unchanged + replaced),
+        }
+    }
+
+    /// Take over the previous build's file at `path` if it holds `bytes`; whether it did.
+    fn keep(
+        &self,
+        path: &str,
+        full: &Path,
+        same: impl FnOnce(&Path, &std::fs::Metadata) -> bool,
+    ) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        let old = prev.join(path);
+        let Ok(meta) = std::fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() || !same(&old, &meta) || take_over(&old, &meta, full).is_err() {
+            self.replaced.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.kept_paths
+            .lock()
+            .expect("kept paths lock")
+            .insert(path.to_string());
+        true
+    }
+}
+
+/// Whether the file at `old` (with `meta`) holds exactly `bytes`: sizes first, then the bytes.
+fn holds(old: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
+    meta.len() == bytes.len() as u64 && std::fs::read(old).is_ok_and(|b| b == bytes)
+}
+
+/// Whether two files hold the same bytes: the same file (one inode), or equal sizes and bytes.
+fn same_content(old: &Path, meta: &std::fs::Metadata, source: &Path) -> bool {
+    let Ok(src) = std::fs::metadata(source) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.dev() == src.dev() && meta.ino() == src.ino() {
+            return true;
+        }
+    }
+    meta.len() == src.len()
+        && match (std::fs::read(old), std::fs::read(source)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+}
+
+/// Put the previous build's file `old` at `full` as it is: a hard link (the same inode), else a
+/// copy given the old modification time.
+fn take_over(old: &Path, meta: &std::fs::Metadata, full: &Path) -> io::Result<()> {
+    if std::fs::hard_link(old, full).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(old, full)?;
+    let f = std::fs::File::options().write(true).open(full)?;
+    f.set_modified(meta.modified()?)
+}
+
+/// The number of files of the output folder `dir`, its marker aside (the file types come with
+/// the listing: no file is opened).
+pub fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !(e.depth() == 1 && e.file_name() == MARKER))
+        .count()
 }
 
 impl Sink for DirSink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let full = self.root.join(path);
+        if self.keep(path, &full, |old, meta| holds(old, meta, bytes)) {
+            return Ok(());
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
         std::fs::write(&full, bytes)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", full.display())))
     }
 
-    /// A hard link when it can (the cache and the output are on one disk, and a build never
-    /// changes a file it wrote: the next build writes a new tree), else a copy, which the system
-    /// does without bringing the bytes through this process.
+    /// The previous build's file when it holds the same bytes; else a hard link when it can (the
+    /// cache and the output are on one disk, and a build never changes a file it wrote: the next
+    /// build writes a new tree), else a copy, which the system does without bringing the bytes
+    /// through this process.
     fn write_file(&self, path: &str, source: &Path) -> io::Result<()> {
         let full = self.root.join(path);
+        if self.keep(path, &full, |old, meta| same_content(old, meta, source)) {
+            return Ok(());
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
         if std::fs::hard_link(source, &full).is_ok() {
             return Ok(());
         }
         std::fs::copy(source, &full)
             .map(|_| ())
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", full.display())))
+    }
+
+    fn keep_companion(&self, of: &str, companion: &str) -> bool {
+        if !self
+            .kept_paths
+            .lock()
+            .expect("kept paths lock")
+            .contains(of)
+        {
+            return false;
+        }
+        let full = self.root.join(companion);
+        // The file it accompanies is unchanged, so the previous build's copy was made from the
+        // same bytes.
+        self.keep(companion, &full, |_, _| true)
     }
 
     fn prepare(&self, paths: &[String]) -> io::Result<()> {
@@ -168,8 +331,14 @@ impl Sink for Precompress<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.inner.write(path, bytes)?;
         if is_compressible(path, bytes.len()) {
-            self.inner.write(&format!("{path}.gz"), &gzip(bytes))?;
-            self.inner.write(&format!("{path}.br"), &brotli(bytes))?;
+            let gz = format!("{path}.gz");
+            if !self.inner.keep_companion(path, &gz) {
+                self.inner.write(&gz, &gzip(bytes))?;
+            }
+            let br = format!("{path}.br");
+            if !self.inner.keep_companion(path, &br) {
+                self.inner.write(&br, &brotli(bytes))?;
+            }
         }
         Ok(())
     }
@@ -284,8 +453,19 @@ pub fn stage(target: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
         std::fs::create_dir_all(parent)
             .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
     }
+    // The marker is taken over from the previous build as well, so that a build with nothing
+    // changed leaves every file of the output as it was.
+    let marker = dir.join(MARKER);
     std::fs::create_dir(&dir)
-        .and_then(|()| std::fs::write(dir.join(MARKER), MARKER_TEXT))
+        .and_then(|()| {
+            let old = target.join(MARKER);
+            if std::fs::read(&old).is_ok_and(|b| b == MARKER_TEXT.as_bytes())
+                && std::fs::hard_link(&old, &marker).is_ok()
+            {
+                return Ok(());
+            }
+            std::fs::write(&marker, MARKER_TEXT)
+        })
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     Ok(Staging {
         dir,
@@ -321,6 +501,12 @@ pub fn clean_leftovers(target: &Path) {
 }
 
 impl Staging {
+    /// The sink that writes the new tree, taking over the unchanged files of the output it
+    /// replaces.
+    pub fn sink(&self) -> DirSink {
+        DirSink::against(self.dir.clone(), Some(self.target.clone()))
+    }
+
     /// Swap the new tree in and delete the old one.
     pub fn commit(self) -> Result<(), Diagnostic> {
         self.commit_with(&FsOps {
@@ -492,9 +678,7 @@ mod tests {
     #[test]
     fn dir_sink_makes_parents_before_children() {
         let tmp = tempfile::tempdir().unwrap();
-        let sink = DirSink {
-            root: tmp.path().to_path_buf(),
-        };
+        let sink = DirSink::new(tmp.path().to_path_buf());
         let paths = vec![
             "a/b/c/index.html".to_string(),
             "a/index.html".to_string(),

@@ -48,6 +48,12 @@ pub fn run(args: BuildArgs) -> i32 {
                 if let Some(s) = &report.search {
                     eprintln!("  search index   {s}");
                 }
+                if let Some(c) = &report.changes {
+                    eprintln!(
+                        "  output files   {} written, {} unchanged, {} removed",
+                        c.written, c.unchanged, c.removed
+                    );
+                }
                 for note in &report.notes {
                     eprintln!("note: {note}");
                 }

@@ -20,9 +20,11 @@ use crate::markdown::Attachment;
 
 mod assemble;
 mod output;
+mod paging;
 pub use assemble::assemble;
 pub(crate) use assemble::sort_terms;
 pub use output::{CsvFile, Output};
+pub use paging::{NEWEST, Paging};
 
 /// One issue (期) of the bulletin.
 #[derive(Debug, Clone)]
@@ -138,9 +140,9 @@ impl Site {
         }
     }
 
-    /// Pages needed to list `n` items.
-    pub fn page_count(&self, n: usize) -> usize {
-        n.div_ceil(self.config.paginate).max(1)
+    /// How a list of `n` entries falls into pages.
+    pub fn paging(&self, n: usize) -> Paging {
+        Paging::new(n, self.config.paginate)
     }
 }
 

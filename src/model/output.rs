@@ -9,19 +9,19 @@
 
 use std::collections::HashMap;
 
-use super::{Site, Taxonomy};
+use super::{NEWEST, Site, Taxonomy};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// A page or file the build writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Output {
     Home,
-    /// `/issues/`, page `n` (1-based).
+    /// `/issues/`: [`NEWEST`], or archived page `n` counted from the oldest ([`Paging`](super::Paging)).
     IssueList(usize),
     Issue(usize),
     Article(usize),
     TermList(Taxonomy),
-    /// A county or topic page: taxonomy, term index, page (1-based).
+    /// A county or topic page: taxonomy, term index, page ([`NEWEST`] or an archived page's number).
     Term(Taxonomy, usize, usize),
     NotFound,
     /// `/search/`: the search page (its index is written by [`crate::search`]).
@@ -108,7 +108,7 @@ impl Site {
     pub fn url(&self, o: Output) -> String {
         match o {
             Output::Home => String::new(),
-            Output::IssueList(1) => "issues/".into(),
+            Output::IssueList(NEWEST) => "issues/".into(),
             Output::IssueList(n) => format!("issues/page/{n}/"),
             Output::Issue(i) => format!("issues/{}/", self.issues[i].slug),
             Output::Article(a) => {
@@ -116,7 +116,7 @@ impl Site {
                 format!("issues/{}/{}/", self.issues[art.issue].slug, art.slug)
             }
             Output::TermList(t) => format!("{}/", t.dir()),
-            Output::Term(t, i, 1) => format!("{}/{}/", t.dir(), self.terms(t)[i].slug),
+            Output::Term(t, i, NEWEST) => format!("{}/{}/", t.dir(), self.terms(t)[i].slug),
             Output::Term(t, i, n) => format!("{}/{}/page/{n}/", t.dir(), self.terms(t)[i].slug),
             Output::NotFound => "404.html".into(),
             Output::Search => "search/".into(),
@@ -172,17 +172,21 @@ impl Site {
         if self.config.stats {
             out.extend(self.stats_outputs());
         }
-        for n in 1..=self.page_count(self.issues.len()) {
-            out.push(Output::IssueList(n));
-        }
+        out.extend(
+            self.paging(self.issues.len())
+                .pages()
+                .map(Output::IssueList),
+        );
         out.extend((0..self.issues.len()).map(Output::Issue));
         out.extend((0..self.articles.len()).map(Output::Article));
         for t in [Taxonomy::Counties, Taxonomy::Topics] {
             out.push(Output::TermList(t));
             for (i, term) in self.terms(t).iter().enumerate() {
-                for n in 1..=self.page_count(term.articles.len()) {
-                    out.push(Output::Term(t, i, n));
-                }
+                out.extend(
+                    self.paging(term.articles.len())
+                        .pages()
+                        .map(|n| Output::Term(t, i, n)),
+                );
                 out.push(Output::Feed(Some((t, i))));
             }
         }
@@ -206,17 +210,19 @@ impl Site {
         terms.extend(art.topics.iter().map(|&t| (Taxonomy::Topics, t)));
         for (t, i) in terms {
             let list = &self.terms(t)[i].articles;
+            let paging = self.paging(list.len());
             if every_term_page {
-                let n = self.page_count(list.len());
-                out.extend((1..=n).map(|p| Output::Term(t, i, p)));
+                out.extend(paging.pages().map(|p| Output::Term(t, i, p)));
             } else if let Ok(at) = list.binary_search(&a) {
                 // Term lists hold article indices in ascending (newest-first) order.
-                out.push(Output::Term(t, i, at / self.config.paginate + 1));
+                out.push(Output::Term(t, i, paging.page_of(at)));
             }
             out.push(Output::Feed(Some((t, i))));
             out.push(Output::TermList(t));
         }
-        out.push(Output::IssueList(art.issue / self.config.paginate + 1));
+        out.push(Output::IssueList(
+            self.paging(self.issues.len()).page_of(art.issue),
+        ));
         out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
         if self
             .config

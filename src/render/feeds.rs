@@ -38,7 +38,11 @@ fn atom(site: &Site, title: &str, feed: Output, entries: &[usize]) -> String {
     let c = &site.config;
     let self_url = format!("{}{}", c.base_url, site.url(feed));
     let alternate = match feed {
-        Output::Feed(Some((t, i))) => format!("{}{}", c.base_url, site.url(Output::Term(t, i, 1))),
+        Output::Feed(Some((t, i))) => format!(
+            "{}{}",
+            c.base_url,
+            site.url(Output::Term(t, i, crate::model::NEWEST))
+        ),
         _ => c.base_url.clone(),
     };
     let updated = entries

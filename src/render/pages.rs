@@ -5,7 +5,7 @@ use tera::{Context, Value};
 
 use super::Renderer;
 use super::values::Obj;
-use crate::model::{Output, Taxonomy};
+use crate::model::{NEWEST, Output, Taxonomy};
 
 impl Renderer<'_> {
     /// The context of one HTML page.
@@ -70,13 +70,12 @@ impl Renderer<'_> {
         ctx.insert_value("updated", self.last_updated());
     }
 
-    /// `issues.html`, page `n`: its issues, paginated and grouped by year.
+    /// `issues.html`, page `n` ([`NEWEST`] or an archived page): its issues, newest first and
+    /// grouped by year.
     fn issue_list(&self, ctx: &mut Context, n: usize) {
         let site = self.site;
-        let per = site.config.paginate;
-        let total = site.page_count(site.issues.len());
-        let start = (n - 1) * per;
-        let range = start..(start + per).min(site.issues.len());
+        let paging = site.paging(site.issues.len());
+        let range = paging.range(n);
         let items: Vec<Value> = self.issues[range.clone()].to_vec();
         // Group this page's issues by year, keeping newest first.
         let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
@@ -91,15 +90,15 @@ impl Renderer<'_> {
             .into_iter()
             .map(|(y, list)| Obj::new().set("year", y).set("issues", list).into_value())
             .collect();
-        let title = if n > 1 {
-            format!("全部期刊（第{n}页）")
-        } else {
+        let title = if n == NEWEST {
             "全部期刊".to_string()
+        } else {
+            format!("全部期刊（第{n}页）")
         };
         ctx.insert_value("page", self.page_value(Output::IssueList(n), &title, None));
         ctx.insert_value(
             "paginator",
-            self.paginator(items, n, total, Output::IssueList),
+            self.paginator(items, n, paging, Output::IssueList),
         );
         ctx.insert_value("years", Value::from(years));
     }
@@ -152,22 +151,20 @@ impl Renderer<'_> {
         ctx.insert_value("terms", Value::from(terms.clone()));
     }
 
-    /// `county.html` or `topic.html`, page `n` of term `i`: its articles, paginated, and its
-    /// statistics.
+    /// `county.html` or `topic.html`, page `n` ([`NEWEST`] or an archived page) of term `i`: its
+    /// articles, newest first, and its statistics.
     fn term(&self, ctx: &mut Context, t: Taxonomy, i: usize, n: usize) {
         let site = self.site;
-        let per = site.config.paginate;
         let term = &site.terms(t)[i];
-        let total = site.page_count(term.articles.len());
-        let start = (n - 1) * per;
-        let items: Vec<Value> = term.articles[start..(start + per).min(term.articles.len())]
+        let paging = site.paging(term.articles.len());
+        let items: Vec<Value> = term.articles[paging.range(n)]
             .iter()
             .map(|&a| self.article(a).clone())
             .collect();
-        let title = if n > 1 {
-            format!("{}（第{n}页）", term.name)
-        } else {
+        let title = if n == NEWEST {
             term.name.clone()
+        } else {
+            format!("{}（第{n}页）", term.name)
         };
         ctx.insert_value("page", self.page_value(Output::Term(t, i, n), &title, None));
         let term_value = match t {
@@ -187,7 +184,7 @@ impl Renderer<'_> {
         ctx.insert_value("term", term_value);
         ctx.insert_value(
             "paginator",
-            self.paginator(items, n, total, |p| Output::Term(t, i, p)),
+            self.paginator(items, n, paging, |p| Output::Term(t, i, p)),
         );
     }
 }

@@ -5,7 +5,7 @@
 use tera::Value;
 
 use super::Renderer;
-use crate::model::{Output, Taxonomy};
+use crate::model::{NEWEST, Output, Paging, Taxonomy};
 
 pub(super) fn key(k: &'static str) -> tera::value::Key<'static> {
     tera::value::Key::from(k)
@@ -55,7 +55,7 @@ impl Renderer<'_> {
 
     pub(super) fn term_value(&self, t: Taxonomy, i: usize) -> Value {
         let term = &self.site.terms(t)[i];
-        let (url, permalink) = self.link(Output::Term(t, i, 1));
+        let (url, permalink) = self.link(Output::Term(t, i, NEWEST));
         let (feed_url, _) = self.link(Output::Feed(Some((t, i))));
         Obj::new()
             .set("name", term.name.as_str())
@@ -247,36 +247,49 @@ impl Renderer<'_> {
             .into_value()
     }
 
+    /// The `paginator` of list page `current` ([`NEWEST`] or an archived page's number), in
+    /// reading order: newest first. Only what is near the page and the two ends are linked, so
+    /// an archived page changes only when a page is archived next to it.
     pub(super) fn paginator(
         &self,
         items: Vec<Value>,
         current: usize,
-        total: usize,
+        paging: Paging,
         url_of: impl Fn(usize) -> Output,
     ) -> Value {
-        let (first_url, _) = self.link(url_of(1));
-        let (last_url, _) = self.link(url_of(total));
-        let pages: Vec<Value> = page_window(current, total)
+        let total = paging.count();
+        let (first_url, _) = self.link(url_of(NEWEST));
+        let (last_url, _) = self.link(url_of(paging.pages().next().unwrap_or(NEWEST)));
+        // The window is worked out on the numbers the pages show (the newest page's is `total`),
+        // then read newest first.
+        let pages: Vec<Value> = page_window(paging.number(current), total)
             .into_iter()
+            .rev()
             .map(|n| match n {
-                Some(n) => Obj::new()
-                    .set("number", n)
-                    .set_value("url", self.link(url_of(n)).0)
-                    .set("current", n == current)
-                    .set("gap", false)
-                    .into_value(),
+                Some(n) => {
+                    let page = if n == total { NEWEST } else { n };
+                    Obj::new()
+                        .set("number", n)
+                        .set_value("url", self.link(url_of(page)).0)
+                        .set("current", page == current)
+                        .set("newest", page == NEWEST)
+                        .set("gap", false)
+                        .into_value()
+                }
                 None => Obj::new()
                     .set("number", 0)
                     .set_value("url", Value::none())
                     .set("current", false)
+                    .set("newest", false)
                     .set("gap", true)
                     .into_value(),
             })
             .collect();
-        let prev = (current > 1).then(|| self.link(url_of(current - 1)).0);
-        let next = (current < total).then(|| self.link(url_of(current + 1)).0);
+        let prev = paging.newer(current).map(|p| self.link(url_of(p)).0);
+        let next = paging.older(current).map(|p| self.link(url_of(p)).0);
         Obj::new()
-            .set("current", current)
+            .set("current", paging.number(current))
+            .set("newest", current == NEWEST)
             .set("total", total)
             .set("per_page", self.site.config.paginate)
             .set("items", items)

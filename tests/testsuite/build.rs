@@ -29,7 +29,6 @@ fn every_page_of_the_spec_is_written() {
     for page in [
         "index.html",
         "issues/index.html",
-        "issues/page/2/index.html",
         "issues/2021-1/index.html",
         "issues/2021-1/a/index.html",
         "counties/index.html",
@@ -52,31 +51,155 @@ fn county_page_lists_only_its_articles_newest_first() {
     let s = small();
     s.build().success();
     let main = s.main_of("counties/yudu-xian/index.html");
-    assert!(main.contains("于都三") && main.contains("于都二"), "{main}");
     assert!(!main.contains("定南"), "{main}");
-    assert!(main.find("于都三").unwrap() < main.find("于都二").unwrap());
-    // paginate: 2, so the oldest is on page 2.
-    assert!(!main.contains("于都一"));
-    let page2 = s.main_of("counties/yudu-xian/page/2/index.html");
-    assert!(page2.contains("于都一"), "{page2}");
-    assert!(!s.exists("counties/yudu-xian/page/3/index.html"));
-    assert!(!s.exists("counties/dingnan-xian/page/2/index.html"));
+    // Three articles, paginate: 2: fewer than two pages' worth, so all on the newest page.
+    let order: Vec<usize> = ["于都三", "于都二", "于都一"]
+        .iter()
+        .map(|t| {
+            main.find(t)
+                .unwrap_or_else(|| panic!("{t} missing in {main}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{main}");
+    assert!(!s.exists("counties/yudu-xian/page/1/index.html"));
+    assert!(!main.contains("class=\"pagination\""), "{main}");
+}
+
+/// `small()` with two more issues, so 于都县 has five articles: page 1 holds the oldest two, the
+/// newest page (the county's own URL) the other three.
+fn paginated() -> TestSite {
+    let s = small();
+    s.issue("2021-4", 4, "2021-01-25")
+        .article("2021-4", "01-f", "于都四", "于都县", &["教育"]);
+    s.issue("2021-5", 5, "2021-02-01")
+        .article("2021-5", "01-g", "于都五", "于都县", &["教育"]);
+    s
+}
+
+#[test]
+fn pages_are_numbered_from_the_oldest_and_the_newest_page_holds_the_overflow() {
+    let s = paginated();
+    s.build().success();
+    let newest = s.main_of("counties/yudu-xian/index.html");
+    for t in ["于都五", "于都四", "于都三"] {
+        assert!(newest.contains(t), "{t} missing in {newest}");
+    }
+    assert!(
+        newest.contains("5 篇"),
+        "the count is on the newest page: {newest}"
+    );
+    let page1 = s.main_of("counties/yudu-xian/page/1/index.html");
+    assert!(
+        page1.contains("于都二") && page1.contains("于都一"),
+        "{page1}"
+    );
+    assert!(!page1.contains("于都三"), "{page1}");
+    assert!(
+        !page1.contains("5 篇"),
+        "no count that grows on an older page: {page1}"
+    );
+    assert!(!s.exists("counties/yudu-xian/page/2/index.html"));
+    // The issue list likewise: five issues, page 1 the oldest two.
+    let issues1 = s.main_of("issues/page/1/index.html");
+    assert!(
+        issues1.contains("第1期") && issues1.contains("第2期"),
+        "{issues1}"
+    );
+    assert!(!issues1.contains("第3期"), "{issues1}");
 }
 
 #[test]
 fn pagination_links_point_to_the_other_pages() {
-    let s = small();
+    let s = paginated();
     s.build().success();
-    let page1 = s.main_of("counties/yudu-xian/index.html");
+    let newest = s.main_of("counties/yudu-xian/index.html");
     assert!(
-        page1.contains("/jianbao/counties/yudu-xian/page/2/"),
+        newest.contains("<a href=\"/jianbao/counties/yudu-xian/page/1/\" rel=\"next\">较早</a>"),
+        "{newest}"
+    );
+    assert!(
+        newest.contains("<span aria-current=\"page\">最新</span>"),
+        "{newest}"
+    );
+    let page1 = s.main_of("counties/yudu-xian/page/1/index.html");
+    assert!(
+        page1.contains("<a href=\"/jianbao/counties/yudu-xian/\" rel=\"prev\">较新</a>"),
         "{page1}"
     );
-    let page2 = s.main_of("counties/yudu-xian/page/2/index.html");
     assert!(
-        page2.contains("href=\"/jianbao/counties/yudu-xian/\""),
-        "{page2}"
+        page1.contains("<span aria-current=\"page\">1</span>"),
+        "{page1}"
     );
+    assert!(
+        !page1.contains("rel=\"next\""),
+        "page 1 is the oldest: {page1}"
+    );
+}
+
+/// A weekly issue of one article about 教育 from 于都县.
+fn weekly(s: &TestSite, n: i64) {
+    let slug = format!("2021-{n:02}");
+    s.issue(
+        &slug,
+        n,
+        &format!("2021-{:02}-{:02}", 1 + (n - 1) / 4, 1 + (n - 1) % 4 * 7),
+    )
+    .article(&slug, "01-a", &format!("于都{n}"), "于都县", &["教育"]);
+}
+
+#[test]
+fn older_pages_keep_their_bytes_when_an_issue_is_added() {
+    let s = TestSite::new();
+    s.file(
+        "site.yaml",
+        "title: 测试简报\nbase_url: https://example.gov.cn/jianbao/\npaginate: 2\n",
+    );
+    for n in 1..=12 {
+        weekly(&s, n);
+    }
+    s.build().success();
+    let lists = ["counties/yudu-xian", "topics/jiaoyu", "issues"];
+    let pages = |snap: &std::collections::BTreeMap<String, Vec<u8>>, list: &str| -> Vec<String> {
+        snap.keys()
+            .filter(|p| p.starts_with(&format!("{list}/page/")))
+            .cloned()
+            .collect()
+    };
+    // Twelve entries, two a page: pages 1–5 archived, the newest two on the list's own URL.
+    let first = s.snapshot();
+    for list in lists {
+        assert_eq!(pages(&first, list).len(), 5, "{list}");
+    }
+    // A thirteenth goes to the newest page: no archived page changes.
+    weekly(&s, 13);
+    s.build().success();
+    let second = s.snapshot();
+    for list in lists {
+        assert_eq!(pages(&first, list), pages(&second, list), "{list}");
+        for path in pages(&first, list) {
+            assert!(first[&path] == second[&path], "{path} changed");
+        }
+        assert!(first[&format!("{list}/index.html")] != second[&format!("{list}/index.html")]);
+    }
+    // A fourteenth fills a page: page 6 is archived, the pages next to it change their links,
+    // the older ones keep their bytes.
+    weekly(&s, 14);
+    s.build().success();
+    let third = s.snapshot();
+    for list in lists {
+        let path6 = format!("{list}/page/6/index.html");
+        assert!(third.contains_key(&path6), "{path6}");
+        for page in 1..=2 {
+            let path = format!("{list}/page/{page}/index.html");
+            assert!(first[&path] == third[&path], "{path} changed");
+        }
+    }
+    // The article pages of the first issue do not change at all.
+    for (path, bytes) in &first {
+        if path.starts_with("issues/2021-01/") {
+            assert!(third[path] == *bytes, "{path} changed");
+        }
+    }
 }
 
 #[test]
@@ -151,13 +274,15 @@ fn issues_list_groups_by_year_newest_first_and_paginates() {
     s.issue("2020-9", 9, "2020-12-28")
         .article("2020-9", "x", "旧文", "于都县", &["教育"]);
     s.build().success();
-    let page1 = s.main_of("issues/index.html");
-    assert!(page1.contains("2021年"));
-    assert!(page1.find("第3期").unwrap() < page1.find("第2期").unwrap());
-    let page2 = s.main_of("issues/page/2/index.html");
+    // Four issues, two a page: page 1 holds the oldest two, the newest page the other two.
+    let newest = s.main_of("issues/index.html");
+    assert!(newest.contains("2021年"));
+    assert!(newest.find("第3期").unwrap() < newest.find("第2期").unwrap());
+    assert!(!newest.contains("第9期"), "{newest}");
+    let page1 = s.main_of("issues/page/1/index.html");
     assert!(
-        page2.contains("2020年") && page2.contains("第9期"),
-        "{page2}"
+        page1.contains("2020年") && page1.contains("第9期") && page1.contains("第1期"),
+        "{page1}"
     );
 }
 

@@ -23,3 +23,4 @@ mod sample;
 mod search;
 mod serve;
 mod stats;
+mod unchanged;

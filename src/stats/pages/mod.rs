@@ -155,7 +155,7 @@ impl Links<'_> {
 
     fn term(&self, by: By, i: usize) -> String {
         let t = super::taxonomy(by).expect("counties or topics");
-        self.page(Output::Term(t, i, 1))
+        self.page(Output::Term(t, i, crate::model::NEWEST))
     }
 
     fn csv(&self, f: CsvFile) -> String {
