@@ -12,6 +12,7 @@
 #   bench/incremental.sh                            # 10,000 and 100,000 articles
 #   bench/incremental.sh --sizes 10000 --runs 5
 #   bench/incremental.sh --bulletin /path/to/other/bulletin --sizes 10000   # another build, e.g. main's
+#   GEN=/path/to/gen_corpus bench/incremental.sh      # a generator built already
 #
 # Needs bash, python3, GNU time (/usr/bin/time), cargo. See docs/performance.md for the figures.
 set -euo pipefail
@@ -62,15 +63,18 @@ TIME=/usr/bin/time
 command -v python3 >/dev/null || { echo "needs python3" >&2; exit 1; }
 mkdir -p "$WORK"
 
-echo "--- building the corpus generator${BULLETIN:+ (bulletin: $BULLETIN)}${BULLETIN:- and bulletin} (release)"
+echo "--- building what is not given (release)"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ -z "$BULLETIN" ]; then
-  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin bulletin --example gen_corpus
+  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin bulletin
   BULLETIN=$TARGET/release/bulletin
-else
-  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --example gen_corpus
 fi
-GEN=$TARGET/release/examples/gen_corpus
+# The generator uses only the standard library; GEN=/path/to/gen_corpus skips building it (an
+# example build compiles the dev-dependencies too).
+if [ -z "${GEN:-}" ]; then
+  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --example gen_corpus
+  GEN=$TARGET/release/examples/gen_corpus
+fi
 echo "date:     $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "cpu:      $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg)"
