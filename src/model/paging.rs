@@ -95,9 +95,11 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // a list of one page's range, not a range
     fn pages_are_counted_from_the_oldest_and_the_newest_holds_the_overflow() {
         // (entries, per) → the ranges of the archived pages 1, 2, … and of the newest page.
-        let cases: &[(usize, usize, &[Range<usize>], Range<usize>)] = &[
+        type Case = (usize, usize, &'static [Range<usize>], Range<usize>);
+        let cases: &[Case] = &[
             (0, 20, &[], 0..0),
             (1, 20, &[], 0..1),
             (39, 20, &[], 0..39),
