@@ -51,7 +51,7 @@ const FOLDERS: &[(&str, &[&str])] = &[
     ("import/parse", &["header", "footer", "body"]),
     ("load", &["walk", "body", "file"]),
     ("markdown", &["files"]),
-    ("model", &["output", "assemble"]),
+    ("model", &["paging", "output", "assemble"]),
     ("render", &["templates", "values", "pages", "government", "feeds"]),
     ("review", &["marks", "masthead", "personal", "wording"]),
     ("search", &["codec", "read", "chars", "tokens", "html_text", "segments", "gather", "postings",
