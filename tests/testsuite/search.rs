@@ -432,9 +432,7 @@ fn write_cut(root: &Path, out: &Path, recent_max: usize) -> Value {
     let prepared = bulletin::build::prepare(&bulletin::build::BuildOptions::new(root))
         .unwrap_or_else(|_| panic!("{} prepares", root.display()));
     std::fs::create_dir_all(out).unwrap();
-    let sink = bulletin::write::DirSink {
-        root: out.to_path_buf(),
-    };
+    let sink = bulletin::write::DirSink::new(out.to_path_buf());
     bulletin::search::write_segmented(&prepared.site, &sink, recent_max).unwrap();
     serde_json::from_slice(&std::fs::read(out.join("search/index.json")).unwrap()).unwrap()
 }
