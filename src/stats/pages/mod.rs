@@ -14,7 +14,7 @@ use tera::Value;
 
 use super::{By, Period, PeriodKey, Place, Query, Table, chart, count, count_where, rank};
 use crate::frontmatter::Date;
-use crate::model::{CsvFile, Output, Site};
+use crate::model::{CsvFile, Output, Site, Term};
 
 mod values;
 use values::{
@@ -358,17 +358,69 @@ fn ranking(l: &Links<'_>, k: PeriodKey) -> RankingValue {
     }
 }
 
+/// Every table the statistics show, each counted once.
+struct Counts {
+    county_year: Table,
+    topic_year: Table,
+    unit_year: Table,
+    /// Every quarter and month of every year with articles: each year's page is cut from these.
+    all_quarters: Table,
+    all_months: Table,
+    /// The quarters and months of the latest year.
+    county_quarter: Table,
+    county_month: Table,
+    /// The latest year with articles.
+    year: Option<i32>,
+}
+
 /// Everything templates see of the statistics of `site`, measured against `today` for "the latest
-/// complete quarter and year".
+/// complete quarter and year", in steps: the tables counted once, then each value made from them
+/// (`/stats/`'s, each county's and topic's, the home page's glance).
 pub fn build(site: &Site, today: Date) -> SitePages {
     let l = Links {
         site,
         base: site.config.base_path().to_string(),
         years: site.stats_years(),
     };
-    let county_year = count(site, &Query::new(By::County, Period::Year));
-    let topic_year = count(site, &Query::new(By::Topic, Period::Year));
-    let unit_year = count(site, &Query::new(By::Unit, Period::Year));
+    let counts = count_tables(&l);
+    let years = year_links(&l, &counts.county_year);
+    let stats = stats_value(&l, &counts, today, years.clone());
+    let counties = term_stats(&l, By::County, &counts.county_year);
+    let topics = term_stats(&l, By::Topic, &counts.topic_year);
+    let glance = glance(&l, &counts.county_month, counts.year);
+    let Counts {
+        county_year,
+        topic_year,
+        unit_year,
+        all_quarters,
+        all_months,
+        county_quarter,
+        county_month,
+        year: _,
+    } = counts;
+    SitePages {
+        stats: Value::from_serializable(&stats),
+        counties,
+        topics,
+        glance,
+        tables: [
+            county_year,
+            topic_year,
+            unit_year,
+            county_quarter,
+            county_month,
+        ],
+        years,
+        all_quarters,
+        all_months,
+        base: l.base,
+    }
+}
+
+/// The tables: counties, topics and units per year; counties per quarter and per month of every
+/// year, and of the latest.
+fn count_tables(l: &Links<'_>) -> Counts {
+    let site = l.site;
     let year = site.articles.iter().map(|a| a.date.year).max();
     // Every quarter and month of every year with articles, counted once; cut into years below.
     let whole_years = |p: Period| {
@@ -387,33 +439,62 @@ pub fn build(site: &Site, today: Date) -> SitePages {
     };
     let all_quarters = whole_years(Period::Quarter);
     let all_months = whole_years(Period::Month);
-    let in_year = |t: &Table, y: i32| year_of_table(t, y);
-    let county_quarter = in_year(&all_quarters, year.unwrap_or(0));
-    let county_month = in_year(&all_months, year.unwrap_or(0));
+    Counts {
+        county_year: count(site, &Query::new(By::County, Period::Year)),
+        topic_year: count(site, &Query::new(By::Topic, Period::Year)),
+        unit_year: count(site, &Query::new(By::Unit, Period::Year)),
+        county_quarter: year_of_table(&all_quarters, year.unwrap_or(0)),
+        county_month: year_of_table(&all_months, year.unwrap_or(0)),
+        all_quarters,
+        all_months,
+        year,
+    }
+}
 
+/// Each year with articles, newest first: its count and its page.
+fn year_links(l: &Links<'_>, county_year: &Table) -> Vec<YearLink> {
+    l.years
+        .iter()
+        .map(|&y| YearLink {
+            year: y,
+            count: county_year
+                .columns
+                .iter()
+                .zip(&county_year.column_totals)
+                .find(|(k, _)| k.year == y)
+                .map_or(0, |(_, &c)| c),
+            url: l.page(Output::StatsYear(y)),
+        })
+        .collect()
+}
+
+/// `stats` on `/stats/`: the tables, the rankings of the latest complete quarter and year, the
+/// CSV files and the years.
+fn stats_value(l: &Links<'_>, c: &Counts, today: Date, years: Vec<YearLink>) -> StatsValue {
+    let year = c.year;
     let counties = table_value(
-        &l,
-        &county_year,
+        l,
+        &c.county_year,
         l.csv(CsvFile::CountyYear),
         "各县区历年信息采用篇数".into(),
     );
     let topics = table_value(
-        &l,
-        &topic_year,
+        l,
+        &c.topic_year,
         l.csv(CsvFile::TopicYear),
         "各专题历年文章篇数".into(),
     );
     let (quarters, months) = match year {
         Some(y) => (
             Some(table_value(
-                &l,
-                &county_quarter,
+                l,
+                &c.county_quarter,
                 l.csv(CsvFile::CountyQuarter),
                 format!("{y}年各县区分季度信息采用篇数"),
             )),
             Some(table_value(
-                &l,
-                &county_month,
+                l,
+                &c.county_month,
                 l.csv(CsvFile::CountyMonth),
                 format!("{y}年各县区分月信息采用篇数"),
             )),
@@ -422,8 +503,8 @@ pub fn build(site: &Site, today: Date) -> SitePages {
     };
     let rankings: Vec<RankingValue> = [Period::Quarter, Period::Year]
         .into_iter()
-        .filter_map(|p| super::latest_complete(site, p, today))
-        .map(|k| ranking(&l, k))
+        .filter_map(|p| super::latest_complete(l.site, p, today))
+        .map(|k| ranking(l, k))
         .collect();
     let csv = CsvFile::ALL
         .iter()
@@ -439,26 +520,11 @@ pub fn build(site: &Site, today: Date) -> SitePages {
             url: l.csv(f),
         })
         .collect();
-    let stats_url = l.page(Output::Stats);
-    let year_links: Vec<YearLink> = l
-        .years
-        .iter()
-        .map(|&y| YearLink {
-            year: y,
-            count: county_year
-                .columns
-                .iter()
-                .zip(&county_year.column_totals)
-                .find(|(k, _)| k.year == y)
-                .map_or(0, |(_, &c)| c),
-            url: l.page(Output::StatsYear(y)),
-        })
-        .collect();
-    let stats = StatsValue {
-        url: stats_url.clone(),
+    StatsValue {
+        url: l.page(Output::Stats),
         year,
-        total: county_year.total,
-        total_url: (county_year.total > 0).then(|| l.all()).flatten(),
+        total: c.county_year.total,
+        total_url: (c.county_year.total > 0).then(|| l.all()).flatten(),
         counties,
         topics,
         quarters,
@@ -466,139 +532,132 @@ pub fn build(site: &Site, today: Date) -> SitePages {
         rankings,
         units_csv_url: l.csv(CsvFile::UnitYear),
         csv,
-        years: year_links.clone(),
-    };
-
-    let term_values = |by: By, table: &Table| -> Vec<Value> {
-        let tx = super::taxonomy(by).expect("counties or topics");
-        let key = if by == By::County { "county" } else { "topic" };
-        let mut out: Vec<Value> = vec![Value::none(); site.terms(tx).len()];
-        for r in &table.rows {
-            let Some(i) = r.term else { continue };
-            let term = &site.terms(tx)[i];
-            let years: Vec<YearCount> = r
-                .counts
-                .iter()
-                .zip(&table.columns)
-                .map(|(&c, k)| YearCount {
-                    year: k.year,
-                    count: c,
-                    url: (c > 0)
-                        .then(|| l.search(Some((key, &term.slug)), Some(year_key(k.year))))
-                        .flatten(),
-                })
-                .collect();
-            let labels: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
-            let values: Vec<u64> = years.iter().map(|y| y.count).collect();
-            let chart_name = format!("{}历年文章篇数", term.name);
-            let (counties, counties_chart, counties_chart_name) = if by == By::Topic {
-                let mut per: Vec<u64> = vec![0; site.counties.len()];
-                for &a in &term.articles {
-                    per[site.articles[a].county] += 1;
-                }
-                let mut list: Vec<Place> = Vec::new();
-                let mut order: Vec<usize> = (0..per.len()).filter(|&c| per[c] > 0).collect();
-                order.sort_by_key(|&c| std::cmp::Reverse(per[c]));
-                for c in order {
-                    let rank = match list.last() {
-                        Some(p) if p.count == per[c] => p.rank,
-                        _ => list.len() + 1,
-                    };
-                    list.push(Place {
-                        rank,
-                        name: site.counties[c].name.clone(),
-                        term: Some(c),
-                        count: per[c],
-                    });
-                }
-                let name = format!("各县区“{}”专题文章篇数", term.name);
-                let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
-                let values: Vec<u64> = list.iter().map(|p| p.count).collect();
-                let chart = chart::bars(&name, &names, &values);
-                let places: Vec<PlaceValue> = list
-                    .iter()
-                    .map(|p| PlaceValue {
-                        rank: p.rank,
-                        name: p.name.clone(),
-                        count: p.count,
-                        url: p.term.and_then(|c| {
-                            let county = &site.counties[c].slug;
-                            if site.config.search {
-                                Some(format!(
-                                    "{}search/?county={county}&topic={}",
-                                    l.base, term.slug
-                                ))
-                            } else {
-                                None
-                            }
-                        }),
-                    })
-                    .collect();
-                (Some(places), Some(chart), Some(name))
-            } else {
-                (None, None, None)
-            };
-            out[i] = Value::from_serializable(&TermStats {
-                chart: chart::columns(&chart_name, &labels, &values),
-                chart_name,
-                years,
-                counties,
-                counties_chart,
-                counties_chart_name,
-                stats_url: stats_url.clone(),
-            });
-        }
-        out
-    };
-    let county_values = term_values(By::County, &county_year);
-    let topic_values = term_values(By::Topic, &topic_year);
-
-    let glance = match year {
-        Some(y) => {
-            let months: Vec<YearMonth> = county_month
-                .columns
-                .iter()
-                .zip(&county_month.column_totals)
-                .map(|(k, &c)| YearMonth {
-                    month: k.part,
-                    label: k.short_zh(),
-                    count: c,
-                    url: (c > 0).then(|| l.search(None, Some(*k))).flatten(),
-                })
-                .collect();
-            let labels: Vec<String> = months.iter().map(|m| m.label.clone()).collect();
-            let values: Vec<u64> = months.iter().map(|m| m.count).collect();
-            let chart_name = format!("{y}年各月文章篇数");
-            Value::from_serializable(&Glance {
-                year: y,
-                total: county_month.total,
-                chart: chart::columns(&chart_name, &labels, &values),
-                chart_name,
-                months,
-                url: stats_url,
-                year_url: l.search(None, Some(year_key(y))),
-            })
-        }
-        None => Value::none(),
-    };
-
-    SitePages {
-        stats: Value::from_serializable(&stats),
-        counties: county_values,
-        topics: topic_values,
-        glance,
-        tables: [
-            county_year,
-            topic_year,
-            unit_year,
-            county_quarter,
-            county_month,
-        ],
-        years: year_links,
-        all_quarters,
-        all_months,
-        base: l.base.clone(),
+        years,
     }
+}
+
+/// `term_stats` on each county's or topic's pages (in `Site::counties` or `Site::topics` order;
+/// none for a term without articles): its years, a chart of them, and for a topic the counties
+/// that wrote about it.
+fn term_stats(l: &Links<'_>, by: By, table: &Table) -> Vec<Value> {
+    let site = l.site;
+    let tx = super::taxonomy(by).expect("counties or topics");
+    let key = if by == By::County { "county" } else { "topic" };
+    let mut out: Vec<Value> = vec![Value::none(); site.terms(tx).len()];
+    for r in &table.rows {
+        let Some(i) = r.term else { continue };
+        let term = &site.terms(tx)[i];
+        let years: Vec<YearCount> = r
+            .counts
+            .iter()
+            .zip(&table.columns)
+            .map(|(&c, k)| YearCount {
+                year: k.year,
+                count: c,
+                url: (c > 0)
+                    .then(|| l.search(Some((key, &term.slug)), Some(year_key(k.year))))
+                    .flatten(),
+            })
+            .collect();
+        let labels: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
+        let values: Vec<u64> = years.iter().map(|y| y.count).collect();
+        let chart_name = format!("{}历年文章篇数", term.name);
+        let (counties, counties_chart, counties_chart_name) = if by == By::Topic {
+            let (places, chart, name) = counties_of_topic(l, term);
+            (Some(places), Some(chart), Some(name))
+        } else {
+            (None, None, None)
+        };
+        out[i] = Value::from_serializable(&TermStats {
+            chart: chart::columns(&chart_name, &labels, &values),
+            chart_name,
+            years,
+            counties,
+            counties_chart,
+            counties_chart_name,
+            stats_url: l.page(Output::Stats),
+        });
+    }
+    out
+}
+
+/// The counties that wrote about a topic, most articles first, with a bar chart and its name.
+fn counties_of_topic(l: &Links<'_>, term: &Term) -> (Vec<PlaceValue>, String, String) {
+    let site = l.site;
+    let mut per: Vec<u64> = vec![0; site.counties.len()];
+    for &a in &term.articles {
+        per[site.articles[a].county] += 1;
+    }
+    let mut list: Vec<Place> = Vec::new();
+    let mut order: Vec<usize> = (0..per.len()).filter(|&c| per[c] > 0).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(per[c]));
+    for c in order {
+        let rank = match list.last() {
+            Some(p) if p.count == per[c] => p.rank,
+            _ => list.len() + 1,
+        };
+        list.push(Place {
+            rank,
+            name: site.counties[c].name.clone(),
+            term: Some(c),
+            count: per[c],
+        });
+    }
+    let name = format!("各县区“{}”专题文章篇数", term.name);
+    let names: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
+    let values: Vec<u64> = list.iter().map(|p| p.count).collect();
+    let chart = chart::bars(&name, &names, &values);
+    let places: Vec<PlaceValue> = list
+        .iter()
+        .map(|p| PlaceValue {
+            rank: p.rank,
+            name: p.name.clone(),
+            count: p.count,
+            url: p.term.and_then(|c| {
+                let county = &site.counties[c].slug;
+                if site.config.search {
+                    Some(format!(
+                        "{}search/?county={county}&topic={}",
+                        l.base, term.slug
+                    ))
+                } else {
+                    None
+                }
+            }),
+        })
+        .collect();
+    (places, chart, name)
+}
+
+/// `stats_glance` on the home page: the latest year's months, with a chart; none without
+/// articles.
+fn glance(l: &Links<'_>, county_month: &Table, year: Option<i32>) -> Value {
+    let Some(y) = year else {
+        return Value::none();
+    };
+    let months: Vec<YearMonth> = county_month
+        .columns
+        .iter()
+        .zip(&county_month.column_totals)
+        .map(|(k, &c)| YearMonth {
+            month: k.part,
+            label: k.short_zh(),
+            count: c,
+            url: (c > 0).then(|| l.search(None, Some(*k))).flatten(),
+        })
+        .collect();
+    let labels: Vec<String> = months.iter().map(|m| m.label.clone()).collect();
+    let values: Vec<u64> = months.iter().map(|m| m.count).collect();
+    let chart_name = format!("{y}年各月文章篇数");
+    Value::from_serializable(&Glance {
+        year: y,
+        total: county_month.total,
+        chart: chart::columns(&chart_name, &labels, &values),
+        chart_name,
+        months,
+        url: l.page(Output::Stats),
+        year_url: l.search(None, Some(year_key(y))),
+    })
 }
 
 /// The columns of year `y` of a quarter or month table that spans whole years: every quarter or
