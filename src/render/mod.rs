@@ -29,7 +29,11 @@ mod templates;
 mod values;
 
 use templates::{build_tera, template_diagnostic};
+pub use templates::{dependents, references};
 pub use values::page_window;
+
+#[cfg(test)]
+pub(crate) use templates::dependency_cases;
 
 /// The template each kind of page is rendered with.
 pub fn template_of(o: Output) -> Option<&'static str> {

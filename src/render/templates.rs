@@ -158,33 +158,173 @@ pub(super) fn whole_page_templates(
             ));
         }
     }
+    (dependents(templates, &keep), notes)
+}
+
+/// The templates `text` names in `{% extends %}` and `{% include %}` tags (and `{% import %}`,
+/// which Tera 1 had), read as Tera reads a template: the name in any of Tera's three quotes
+/// (`"`, `'`, `` ` ``), a tag's `-` (whitespace control) allowed, and nothing inside a `{# #}`
+/// comment, a `{{ }}` expression or a `{% raw %}` block taken for a tag.
+///
+/// The one reading of template dependencies: which pages minification renders one by one
+/// ([`whole_page_templates`]) and which pages the dev server re-renders when a template changes
+/// (`serve::preview`) both come from it, through [`dependents`].
+pub fn references(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('{') {
+        let after = &rest[at + 1..];
+        let close = match after.chars().next() {
+            Some('#') => "#}",
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let body = &after[1..];
+        let end = body.find(close).unwrap_or(body.len());
+        let stmt = &body[..end];
+        rest = &body[(end + close.len()).min(body.len())..];
+        if close != "%}" {
+            continue;
+        }
+        let stmt = stmt.trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let word = stmt
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        match word {
+            "extends" | "include" | "import" => {
+                out.extend(stmt.split(['"', '\'', '`']).skip(1).step_by(2));
+            }
+            "raw" => {
+                // Up to the `{% endraw %}` tag: text, whatever it holds.
+                let mut from = 0;
+                rest = loop {
+                    let Some(open) = rest[from..].find("{%").map(|o| from + o) else {
+                        break "";
+                    };
+                    let tail = &rest[open + 2..];
+                    let end = tail.find("%}").unwrap_or(tail.len());
+                    let tag = tail[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+                    if tag == "endraw" {
+                        break &tail[(end + 2).min(tail.len())..];
+                    }
+                    from = open + 2;
+                };
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `seeds` and every template that extends, includes or imports one of them, directly or through
+/// others.
+pub fn dependents(templates: &[TemplateSource], seeds: &BTreeSet<String>) -> BTreeSet<String> {
+    let refs: Vec<(&str, Vec<&str>)> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), references(&t.text)))
+        .collect();
+    let mut out = seeds.clone();
     loop {
-        let before = keep.len();
-        for t in templates {
-            if !keep.contains(&t.name) && uses(&t.text).iter().any(|u| keep.contains(*u)) {
-                keep.insert(t.name.clone());
+        let before = out.len();
+        for (name, uses) in &refs {
+            if !out.contains(*name) && uses.iter().any(|u| out.contains(*u)) {
+                out.insert(name.to_string());
             }
         }
-        if keep.len() == before {
-            return (keep, notes);
+        if out.len() == before {
+            return out;
         }
     }
 }
 
-/// The templates a template names in `{% extends %}`, `{% include %}` and `{% import %}`.
-fn uses(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("{%") {
-        rest = &rest[at + 2..];
-        let stmt = &rest[..rest.find("%}").unwrap_or(rest.len())];
-        let words = stmt.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
-        if ["extends", "include", "import"]
+/// Templates, and for each of some of them every template that depends on it: the cases both
+/// readers of [`dependents`] are tested on (minification in `render/tests.rs`, the dev server in
+/// `serve/change.rs`). Each has a trap that one of the two readings before this one fell into:
+/// a name in plain text, in a comment or in a raw block is no dependency, and a name in
+/// backquotes is one.
+#[cfg(test)]
+pub(crate) mod dependency_cases {
+    use crate::theme::TemplateSource;
+
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "base.html",
+            "<title>{% block title %}{% endblock title %}</title>\
+             {# was: {% include \"partials/old.html\" %} #}\
+             <main>{% block main %}{% endblock main %}</main>",
+        ),
+        (
+            "home.html",
+            "{% extends \"base.html\" %}{% block main %}\
+             <p>An issue may include \"partials/list.html\" twice.</p>{% endblock main %}",
+        ),
+        (
+            "county.html",
+            "{%- extends 'base.html' -%}{% block main %}\
+             {% include `partials/list.html` %}{% endblock main %}",
+        ),
+        (
+            "topic.html",
+            "{% extends \"base.html\" %}{% block main %}\
+             {% include \"partials/list.html\" %}{% endblock main %}",
+        ),
+        (
+            "article.html",
+            "{% extends \"base.html\" %}{% block main %}\
+             {% raw %}{% include \"partials/item.html\" %}{% endraw %}{% endblock main %}",
+        ),
+        (
+            "partials/list.html",
+            "<ul>{% for a in articles %}{%- include \"partials/item.html\" -%}{% endfor %}</ul>",
+        ),
+        ("partials/item.html", "<li>{{ a.title }}</li>"),
+        (
+            "partials/old.html",
+            "<p>{{ \"{% include 'base.html' %}\" }}</p>",
+        ),
+    ];
+
+    /// A changed template, and every template that depends on it (itself included).
+    pub const CASES: &[(&str, &[&str])] = &[
+        (
+            "partials/item.html",
+            &[
+                "county.html",
+                "partials/item.html",
+                "partials/list.html",
+                "topic.html",
+            ],
+        ),
+        (
+            "partials/list.html",
+            &["county.html", "partials/list.html", "topic.html"],
+        ),
+        (
+            "base.html",
+            &[
+                "article.html",
+                "base.html",
+                "county.html",
+                "home.html",
+                "topic.html",
+            ],
+        ),
+        ("partials/old.html", &["partials/old.html"]),
+    ];
+
+    pub fn templates() -> Vec<TemplateSource> {
+        TEMPLATES
             .iter()
-            .any(|w| words.starts_with(w))
-        {
-            out.extend(stmt.split(['"', '\'', '`']).skip(1).step_by(2));
-        }
+            .map(|(name, text)| TemplateSource {
+                name: name.to_string(),
+                text: text.to_string(),
+                origin: format!("templates/{name}"),
+            })
+            .collect()
     }
-    out
 }

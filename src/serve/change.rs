@@ -1,10 +1,13 @@
 //! What a changed path means for the preview: the pure decisions of the rebuild loop, kept out of
 //! the event loop so they can be tested with tables.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
 use crate::fsutil::is_ignored_name;
+use crate::model::Output;
+use crate::render::template_of;
+use crate::theme::TemplateSource;
 
 /// What kind of source a changed path is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,47 +138,20 @@ impl Plan {
     }
 }
 
-/// The templates each template pulls in through `{% extends %}`, `{% include %}` and
-/// `{% import %}`, read from their text.
-pub fn template_references(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for tag in ["extends", "include", "import"] {
-        let mut rest = text;
-        while let Some(i) = rest.find(tag) {
-            let after = &rest[i + tag.len()..];
-            rest = after;
-            let trimmed = after.trim_start();
-            let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue;
-            };
-            if let Some(end) = trimmed[1..].find(quote) {
-                out.push(trimmed[1..1 + end].to_string());
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Every template whose output depends on one of `changed`: the changed ones and, transitively,
-/// every template that extends or includes them.
-pub fn dependent_templates(
-    templates: &BTreeMap<String, Vec<String>>,
+/// The outputs a change to the `changed` templates re-renders: those whose template is one of
+/// them, or extends or includes one, directly or through others ([`crate::render::dependents`],
+/// the reading minification uses too).
+pub fn pages_of_templates(
+    templates: &[TemplateSource],
     changed: &BTreeSet<String>,
-) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = changed.clone();
-    loop {
-        let before = out.len();
-        for (name, refs) in templates {
-            if refs.iter().any(|r| out.contains(r)) {
-                out.insert(name.clone());
-            }
-        }
-        if out.len() == before {
-            return out;
-        }
-    }
+    outputs: &[Output],
+) -> Vec<Output> {
+    let affected = crate::render::dependents(templates, changed);
+    outputs
+        .iter()
+        .copied()
+        .filter(|&o| template_of(o).is_some_and(|t| affected.contains(t)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -251,39 +227,27 @@ mod tests {
     }
 
     #[test]
-    fn template_references_are_read_from_tags() {
-        let text = r#"{% extends "base.html" %}{% block main %}{% include 'partials/pagination.html' %}{% endblock main %}"#;
-        assert_eq!(
-            template_references(text),
-            vec!["base.html", "partials/pagination.html"]
-        );
-    }
-
-    #[test]
-    fn a_changed_partial_reaches_every_template_that_includes_it() {
-        let graph: BTreeMap<String, Vec<String>> = [
-            ("base.html", vec![]),
-            ("home.html", vec!["base.html"]),
-            ("county.html", vec!["base.html", "partials/list.html"]),
-            ("topic.html", vec!["base.html", "partials/list.html"]),
-            ("partials/list.html", vec!["partials/item.html"]),
-            ("partials/item.html", vec![]),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
-        .collect();
-        let changed: BTreeSet<String> = ["partials/item.html".to_string()].into();
-        let got = dependent_templates(&graph, &changed);
-        let want: BTreeSet<String> = [
-            "partials/item.html",
-            "partials/list.html",
-            "county.html",
-            "topic.html",
-        ]
-        .map(String::from)
-        .into();
-        assert_eq!(got, want);
-        let changed: BTreeSet<String> = ["base.html".to_string()].into();
-        assert_eq!(dependent_templates(&graph, &changed).len(), 4);
+    fn a_template_change_re_renders_the_pages_of_every_template_using_it() {
+        use crate::model::Taxonomy;
+        use crate::render::dependency_cases::{CASES, templates};
+        let outputs = [
+            Output::Home,
+            Output::Article(0),
+            Output::Term(Taxonomy::Counties, 0, 1),
+            Output::Term(Taxonomy::Counties, 0, 2),
+            Output::Term(Taxonomy::Topics, 0, 1),
+            Output::Search,
+            Output::Feed(None),
+        ];
+        for (seed, want) in CASES {
+            let changed: BTreeSet<String> = [seed.to_string()].into();
+            let got = pages_of_templates(&templates(), &changed, &outputs);
+            let expected: Vec<Output> = outputs
+                .iter()
+                .copied()
+                .filter(|&o| template_of(o).is_some_and(|t| want.contains(&t)))
+                .collect();
+            assert_eq!(got, expected, "{seed}");
+        }
     }
 }

@@ -18,8 +18,8 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Loaded, LoadedArticle, LoadedItem};
 use crate::model::{self, Output, Site};
-use crate::render::{Renderer, template_of};
-use crate::serve::change::{Plan, dependent_templates, template_references};
+use crate::render::Renderer;
+use crate::serve::change::{Plan, pages_of_templates};
 use crate::theme::{self, Theme};
 use crate::write::MemorySink;
 
@@ -338,19 +338,7 @@ impl Preview {
                 })
             }
             (Some(Scope::Templates(changed)), Some(old)) if same_outputs(old, &site, &outputs) => {
-                let graph: BTreeMap<String, Vec<String>> = theme
-                    .templates
-                    .iter()
-                    .map(|t| (t.name.clone(), template_references(&t.text)))
-                    .collect();
-                let affected = dependent_templates(&graph, changed);
-                Some(
-                    outputs
-                        .iter()
-                        .copied()
-                        .filter(|&o| template_of(o).is_some_and(|t| affected.contains(t)))
-                        .collect(),
-                )
+                Some(pages_of_templates(&theme.templates, changed, &outputs))
             }
             _ => None,
         };
