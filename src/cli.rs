@@ -132,6 +132,17 @@ pub struct ImportArgs {
     /// Print what would be written; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Set an article's topics where the rules could not: `3=生态环保` (article 3 of the issue,
+    /// as the summary numbers them), several `3=生态环保,民生保障`, `2021-131:3=…` with several
+    /// files. Repeatable.
+    #[arg(long = "topic", value_name = "[ISSUE:]N=TOPIC[,TOPIC]")]
+    pub topics: Vec<String>,
+    /// Set an article's county: `3=于都县`. Repeatable.
+    #[arg(long = "county", value_name = "[ISSUE:]N=COUNTY")]
+    pub counties: Vec<String>,
+    /// Never ask on a terminal: stop with what to set instead, as without a terminal.
+    #[arg(long)]
+    pub no_input: bool,
 }
 
 #[derive(Debug, Args)]

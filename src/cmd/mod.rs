@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod choose;
 mod import;
 mod init;
 #[cfg(feature = "serve")]

@@ -23,6 +23,8 @@ pub struct Input {
     pub pictures: Vec<Picture>,
     /// Things worth a warning about how the file was read.
     pub notes: Vec<String>,
+    /// Pictures left out as page furniture (rules, logos): too small, or on every page.
+    pub skipped_pictures: usize,
 }
 
 /// What the input knows about a line beyond its text: a Word file knows where its paragraphs

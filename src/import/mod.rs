@@ -25,18 +25,21 @@ pub mod input;
 pub mod lines;
 pub mod parse;
 pub mod pdf;
+pub mod resolve;
+pub mod site_yaml;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use classify::{Classifier, NameKind};
+use classify::Classifier;
 use lines::{Input, Object};
 use parse::{Block, Parsed, Value};
+use resolve::{Choices, Found, Open, Origin, Vocabularies};
 
 /// What to import, and where.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// The site (its site.yaml gives vocabularies, city and topic rules).
     pub root: PathBuf,
@@ -48,6 +51,8 @@ pub struct ImportOptions {
     pub force: bool,
     /// Plan and report, write nothing.
     pub dry_run: bool,
+    /// Counties and topics a person chose, over what the rules found.
+    pub choices: Choices,
 }
 
 /// What becomes of one planned file.
@@ -75,11 +80,22 @@ pub struct PlannedFile {
 /// One article as imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleReport {
+    /// Its number in the issue, from 1: what `--topic 3=…` names.
+    pub number: usize,
+    /// Its file name; empty while something is [`open`](Self::open).
     pub file: String,
     pub title: String,
+    /// Its title's place in the input (`location.line`).
+    pub location: crate::diagnostics::Location,
+    /// Its county as the build accepts it; empty while open.
     pub county: String,
+    pub county_from: Origin,
     pub unit: Option<String>,
+    /// Its topics as the build accepts them; empty while open.
     pub topics: Vec<String>,
+    pub topics_from: Origin,
+    /// What the rules could not settle and no one chose yet: nothing is written while any is.
+    pub open: Vec<Open>,
 }
 
 /// One input as imported.
@@ -99,6 +115,9 @@ pub struct IssueReport {
     pub has_intro: bool,
     pub articles: Vec<ArticleReport>,
     pub files: Vec<PlannedFile>,
+    /// Pictures written, and pictures of a PDF left out as page furniture (rules, logos).
+    pub pictures_kept: usize,
+    pub pictures_skipped: usize,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -110,17 +129,62 @@ pub struct ImportReport {
     pub written: usize,
 }
 
-/// Import every file of `opts`. Nothing is written unless every input imports without error and no
-/// existing file would be overwritten without `force`.
+impl ImportReport {
+    /// Every article with something open, with its issue.
+    pub fn open(&self) -> impl Iterator<Item = (&IssueReport, &ArticleReport)> {
+        self.issues
+            .iter()
+            .flat_map(|i| i.articles.iter().map(move |a| (i, a)))
+            .filter(|(_, a)| !a.open.is_empty())
+    }
+
+    /// Whether every article's county and topics are settled, so the plan can be written.
+    pub fn is_settled(&self) -> bool {
+        self.open().next().is_none()
+    }
+}
+
+/// Import every file of `opts`. Nothing is written unless every input imports without error,
+/// every article's county and topics are ones the build accepts (found by the rules or given in
+/// `opts.choices`), and no existing file would be overwritten without `force`.
 pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    let mut report = plan(opts)?;
+    if !report.is_settled() {
+        let mut diags = report.warnings.clone();
+        diags.extend(open_diagnostics(&report, opts.dry_run, false));
+        return Err(diags);
+    }
+    write(&mut report, opts)?;
+    Ok(report)
+}
+
+/// Read, parse and classify every file of `opts`, settle each article's county and topics with
+/// `opts.choices`, and plan every file: nothing is written. The report says what is still
+/// [open](ArticleReport::open); an error is anything else that stops the import.
+pub fn plan(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     let config = Config::load(&opts.root)?;
     let (classifier, rule_warnings) = Classifier::new(&config);
     let mut diags = Diagnostics::new();
     diags.extend(rule_warnings);
+    let default_topic = match resolve::default_topic(&config) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let settle = Settle {
+        vocab: Vocabularies {
+            counties: config.counties.as_ref(),
+            topics: config.topics.as_ref(),
+            default_topic: default_topic.as_deref(),
+        },
+        choices: &opts.choices,
+    };
     let into = opts.root.join(&opts.into);
     let mut issues = Vec::new();
     for file in &opts.files {
-        match import_one(file, &opts.root, &into, &classifier) {
+        match import_one(file, &opts.root, &into, &classifier, &settle) {
             Ok((issue, warnings)) => {
                 diags.extend(warnings);
                 issues.push(issue);
@@ -128,10 +192,177 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             Err(ds) => diags.extend(ds),
         }
     }
+    check_choices(&opts.choices, &issues, &mut diags);
     check_plan(&mut issues, opts.force, &opts.root, &mut diags);
+    check_as_built(&issues, &config, &opts.root, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
+    Ok(ImportReport {
+        issues,
+        warnings: diags,
+        written: 0,
+    })
+}
+
+/// Every planned Markdown file loaded as the build loads it (front matter, vocabularies): what
+/// the build would refuse is an error now, before anything is written. It is a bug in the
+/// importer if this finds anything, and the guarantee holds without trusting the rest.
+fn check_as_built(issues: &[IssueReport], config: &Config, root: &Path, diags: &mut Diagnostics) {
+    let assets = crate::assets::Assets::default();
+    for issue in issues
+        .iter()
+        .filter(|i| i.articles.iter().all(|a| a.open.is_empty()))
+    {
+        for f in issue
+            .files
+            .iter()
+            .filter(|f| f.path.extension().is_some_and(|x| x == "md"))
+        {
+            let Ok(text) = std::str::from_utf8(&f.bytes) else {
+                continue;
+            };
+            let (_, found) =
+                crate::load::load_text(config, &assets, root, &f.path, text, true, false);
+            for d in found.into_iter().filter(Diagnostic::is_error) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "{} would not build: {}",
+                        f.display.display(),
+                        d.message
+                    ))
+                    .with_path(&issue.source)
+                    .with_help("nothing was written; this is a bug in bulletin import, please report it with the input"),
+                );
+            }
+        }
+    }
+}
+
+/// A choice that names no article of the inputs is an error: a typo in a flag would otherwise
+/// be ignored silently.
+fn check_choices(choices: &Choices, issues: &[IssueReport], diags: &mut Diagnostics) {
+    for (issue, number) in choices.by_article.keys() {
+        let targets: Vec<&IssueReport> = issues
+            .iter()
+            .filter(|i| match issue {
+                Some(name) => i.dir.file_name().is_some_and(|d| d == name.as_str()),
+                None => true,
+            })
+            .collect();
+        let shown = |n: usize| match issue {
+            Some(i) => format!("{i}:{n}"),
+            None => n.to_string(),
+        };
+        if issue.is_none() && issues.len() > 1 {
+            diags.push(
+                Diagnostic::error(format!(
+                    "article {} is ambiguous: {} inputs are imported",
+                    shown(*number),
+                    issues.len()
+                ))
+                .with_help(format!(
+                    "name the issue folder too, e.g. `--topic {}:{number}=…`",
+                    issues[0]
+                        .dir
+                        .file_name()
+                        .map_or(String::new(), |d| d.to_string_lossy().into_owned())
+                )),
+            );
+        } else if targets.is_empty() && !issues.is_empty() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "no issue folder `{}` is imported",
+                    issue.as_deref().unwrap_or("")
+                ))
+                .with_help(format!(
+                    "the issues imported are {}",
+                    issues
+                        .iter()
+                        .map(|i| i.dir.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        } else if let Some(t) = targets.iter().find(|t| *number > t.articles.len()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "a choice for article {} names no article: {} has {} article{}",
+                    shown(*number),
+                    t.dir.display(),
+                    t.articles.len(),
+                    if t.articles.len() == 1 { "" } else { "s" }
+                ))
+                .with_path(&t.source)
+                .with_help("articles are numbered from 1 in the order of the issue, as the summary lists them"),
+            );
+        }
+    }
+}
+
+/// What is open in `report`, as errors that say what would settle each: the article, the line,
+/// and the flag to pass (or, `interactive`, what the terminal will ask).
+pub fn open_diagnostics(report: &ImportReport, dry_run: bool, interactive: bool) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let several = report.issues.len() > 1;
+    for (issue, a) in report.open() {
+        let target = if several {
+            format!(
+                "{}:{}",
+                issue
+                    .dir
+                    .file_name()
+                    .map_or(String::new(), |d| d.to_string_lossy().into_owned()),
+                a.number
+            )
+        } else {
+            a.number.to_string()
+        };
+        for o in &a.open {
+            let (flag, key) = match o.field {
+                resolve::Field::County => ("--county", "counties"),
+                resolve::Field::Topics => ("--topic", "topics"),
+            };
+            let example = o.closest.clone().unwrap_or_else(|| "NAME".into());
+            let mut help = match &o.closest {
+                Some(c) => format!("did you mean `{c}`? "),
+                None => String::new(),
+            };
+            help.push_str(&format!("set it with `{flag} {target}={example}`"));
+            if o.field == resolve::Field::Topics {
+                help.push_str(" (several: `NAME,NAME`)");
+            }
+            if let Some(n) = &o.name {
+                help.push_str(&format!(", or add `{n}` to `{key}:` in site.yaml"));
+            }
+            if !interactive {
+                help.push_str("; on a terminal, bulletin import asks");
+            }
+            let verb = if dry_run { "would stop" } else { "stops" };
+            diags.push(
+                Diagnostic::error(format!(
+                    "article {} 「{}」: {}; the import {verb} before writing",
+                    a.number, a.title, o.what
+                ))
+                .with_path(&issue.source)
+                .with_location(a.location.clone())
+                .with_help(help),
+            );
+        }
+    }
+    diags
+}
+
+/// Write the files of a settled plan (nothing in a dry run): every file that is new or differs,
+/// through a temporary file and a rename. Refused while anything is open.
+pub fn write(report: &mut ImportReport, opts: &ImportOptions) -> Result<usize, Diagnostics> {
+    if !report.is_settled() {
+        let mut diags = report.warnings.clone();
+        diags.extend(open_diagnostics(report, opts.dry_run, false));
+        return Err(diags);
+    }
+    let issues = &report.issues;
+    let mut diags = report.warnings.clone();
     let mut written = 0;
     if !opts.dry_run {
         for f in issues.iter().flat_map(|i| &i.files) {
@@ -148,11 +379,14 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             written += 1;
         }
     }
-    Ok(ImportReport {
-        issues,
-        warnings: diags,
-        written,
-    })
+    report.written = written;
+    Ok(written)
+}
+
+/// What settling an article needs: the vocabularies and what a person chose.
+struct Settle<'a> {
+    vocab: Vocabularies<'a>,
+    choices: &'a Choices,
 }
 
 /// Write through a temporary file in the same folder and a rename, so a file is either its old
@@ -175,6 +409,7 @@ fn import_one(
     root: &Path,
     into: &Path,
     classifier: &Classifier<'_>,
+    settle: &Settle<'_>,
 ) -> Result<(IssueReport, Vec<Diagnostic>), Vec<Diagnostic>> {
     let bytes = std::fs::read(file).map_err(|e| {
         vec![Diagnostic::error(format!("cannot read {}: {e}", file.display())).with_path(file)]
@@ -187,7 +422,8 @@ fn import_one(
     .map_err(|d| vec![d])?;
     let dir_name = format!("{}-{:03}", parsed.year, parsed.number);
     let dir = into.join(&dir_name);
-    let (files, articles, diags) = render_issue(&parsed, &input, file, &dir, root, classifier);
+    let (files, articles, diags) =
+        render_issue(&parsed, &input, file, &dir, root, classifier, settle);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -202,6 +438,11 @@ fn import_one(
             editor: parsed.editor.clone(),
             extra_keys: parsed.extra.iter().map(|(k, _)| *k).collect(),
             has_intro: !parsed.intro.is_empty(),
+            pictures_kept: files
+                .iter()
+                .filter(|f| f.path.extension().is_some_and(|x| x != "md"))
+                .count(),
+            pictures_skipped: input.skipped_pictures,
             articles,
             files,
         },
@@ -217,7 +458,12 @@ fn render_issue(
     dir: &Path,
     root: &Path,
     classifier: &Classifier<'_>,
+    settle: &Settle<'_>,
 ) -> (Vec<PlannedFile>, Vec<ArticleReport>, Vec<Diagnostic>) {
+    let dir_name = dir
+        .file_name()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let src = input.text.as_str();
     let mut diags = parsed.warnings.clone();
     for note in &input.notes {
@@ -252,88 +498,52 @@ fn render_issue(
     for (i, a) in parsed.articles.iter().enumerate() {
         let loc = parse::at(src, a.line);
         let leading = classifier.leading(&a.title);
-        let county = match &leading {
-            Some(l) => match &l.county {
-                Some(c) => {
-                    if l.kind != NameKind::Vocabulary && !classifier.county_known(c) {
-                        let help = match classifier.closest_county(c) {
-                            Some(close) => format!(
-                                "did you mean `{close}`? If `{c}` is new, add it to `counties:` in site.yaml; either way the site will not build until the county is known"
-                            ),
-                            None => format!(
-                                "add `{c}` to `counties:` in site.yaml, or correct the title, before building"
-                            ),
-                        };
-                        diags.push(
-                            Diagnostic::warning(format!("unknown county `{c}`"))
-                                .with_path(file)
-                                .with_location(loc.clone())
-                                .with_label("not in site.yaml's counties")
-                                .with_help(help),
-                        );
-                    }
-                    c.clone()
-                }
-                None => {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "`{}` is a city department, but site.yaml names no city to file it under",
-                            l.unit
-                        ))
-                        .with_path(file)
-                        .with_location(loc.clone())
-                        .with_help("add the city to site.yaml, e.g. `city: 赣州市`"),
-                    );
-                    continue;
-                }
-            },
+        let (county, county_from) = match &leading {
+            Some(l) => (l.county.clone(), Origin::Rules),
             None => match classifier.city() {
-                Some(city) => {
-                    diags.push(
-                        Diagnostic::warning(format!(
-                            "no county or unit at the start of the title; filed under the city, {city}"
-                        ))
-                        .with_path(file)
-                        .with_location(loc.clone())
-                        .with_help("if it belongs to a county, correct `county:` in the generated file, or start the title with the county and import again"),
-                    );
-                    city.to_string()
-                }
-                None => {
-                    diags.push(
-                        Diagnostic::error("cannot tell which county this article belongs to")
-                            .with_path(file)
-                            .with_location(loc.clone())
-                            .with_help("a title starts with its county or unit (于都县…, 市人社局…); add one, or set `city:` in site.yaml to file such articles under the city"),
-                    );
-                    continue;
-                }
+                Some(city) => (Some(city.to_string()), Origin::Default),
+                None => (None, Origin::Rules),
             },
         };
-        let unit = leading.as_ref().map(|l| l.unit.clone());
         // The text without tables and pictures: what topics are found in and what is checked
         // against the input's lines.
         let body = emit::body_markdown(&a.blocks);
         let body_text = crate::markdown::plain_text(&body);
         let choice = classifier.topics(&a.title, &body_text);
-        if choice.defaulted {
-            let mut help = String::from(
-                "no topic keyword occurs in it; set `topics:` in the generated file, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)",
-            );
-            if !classifier.default_topic_known() {
-                help.push_str(&format!(
-                    "; `{}` is not in site.yaml's topics, so add it there too",
-                    classifier.default_topic
-                ));
-            }
+        let found = Found {
+            county,
+            county_from,
+            topics: if choice.defaulted {
+                Vec::new()
+            } else {
+                choice.topics
+            },
+        };
+        let settled = resolve::resolve(
+            &found,
+            &settle.vocab,
+            settle.choices.get(&dir_name, i + 1).as_ref(),
+        );
+        if settled.is_settled() && settled.county_from == Origin::Default {
             diags.push(
                 Diagnostic::warning(format!(
-                    "no topic rule matches; the article gets the default topic `{}`",
-                    classifier.default_topic
+                    "no county or unit at the start of the title; filed under the city, {}",
+                    settled.county.as_deref().unwrap_or("")
                 ))
                 .with_path(file)
                 .with_location(loc.clone())
-                .with_help(help),
+                .with_help(format!("if it belongs to a county, pass `--county {}=NAME`, or start the title with the county and import again", i + 1)),
+            );
+        }
+        if settled.is_settled() && settled.topics_from == Origin::Default {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "no topic rule matches; the article gets the default topic `{}`",
+                    settled.topics.join("、")
+                ))
+                .with_path(file)
+                .with_location(loc.clone())
+                .with_help(format!("pass `--topic {}=NAME` to choose, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)", i + 1)),
             );
         }
         // Nothing lost: the file's title and body hold every character of the input's lines.
@@ -350,10 +560,28 @@ fn render_issue(
         let after_name = leading
             .as_ref()
             .map_or(a.title.as_str(), |l| &a.title[l.len..]);
+        let mut report = ArticleReport {
+            number: i + 1,
+            file: String::new(),
+            title: a.title.clone(),
+            location: loc.clone(),
+            county: settled.county.clone().unwrap_or_default(),
+            county_from: settled.county_from,
+            unit: leading.as_ref().map(|l| l.unit.clone()),
+            topics: settled.topics.clone(),
+            topics_from: settled.topics_from,
+            open: settled.open.clone(),
+        };
+        if !settled.is_settled() {
+            // Nothing is written while it is open; the rest of the issue is still planned, so
+            // every open article is reported at once.
+            reports.push(report);
+            continue;
+        }
         let keyword = classifier.main_keyword(
             after_name,
             &format!("{}{}", a.title, body_text),
-            &choice.topics,
+            &settled.topics,
         );
         let slug = article_slug(
             leading.as_ref(),
@@ -376,22 +604,25 @@ fn render_issue(
             &mut diags,
         );
         let body = emit::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
-        let text = emit::article_file(a, &county, unit.as_deref(), &choice.topics, &body);
-        reports.push(ArticleReport {
-            file: name.clone(),
-            title: a.title.clone(),
-            county,
-            unit,
-            topics: choice.topics,
-        });
+        let text = emit::article_file(
+            a,
+            &report.county,
+            report.unit.as_deref(),
+            &report.topics,
+            &body,
+        );
+        report.file = name.clone();
+        reports.push(report);
         files.push(plan(&name, text.into_bytes()));
     }
     for (name, bytes) in pictures {
         files.push(plan(&name, bytes));
     }
-    // Every table and picture is in an article or _index.md, or named here.
+    // Every table and picture is in an article or _index.md, or named here (once every article
+    // is settled: an open one's pictures are not placed yet).
+    let all_settled = reports.iter().all(|r| r.open.is_empty());
     for (k, o) in input.objects.iter().enumerate() {
-        if placed[k] {
+        if placed[k] || !all_settled {
             continue;
         }
         let what = match *o {

@@ -52,13 +52,28 @@ pub(super) fn load_one_with(
         Ok(t) => t,
         Err(d) => return (LoadedItem::Skipped, vec![d]),
     };
+    load_text(config, assets, root, path, &text, include_drafts, bodies)
+}
+
+/// Load `text` as the file at `path` (which need not exist yet): what `bulletin import` checks
+/// each file it plans with, so it never writes one the build would refuse.
+pub fn load_text(
+    config: &Config,
+    assets: &Assets,
+    root: &Path,
+    path: &Path,
+    text: &str,
+    include_drafts: bool,
+    bodies: bool,
+) -> (LoadedItem, Vec<Diagnostic>) {
+    let rel = display_path(root, path);
     let is_issue = path.file_name().is_some_and(|n| n == ISSUE_FILE);
-    let split = match split_front_matter(&text, &rel, is_issue) {
+    let split = match split_front_matter(text, &rel, is_issue) {
         Ok(s) => s,
         Err(d) => return (LoadedItem::Skipped, vec![d]),
     };
     let rel_str = rel.to_string_lossy().into_owned();
-    let fields = match Fields::parse(&split, &text, &rel_str) {
+    let fields = match Fields::parse(&split, text, &rel_str) {
         Ok(f) => f,
         Err(d) => return (LoadedItem::Skipped, vec![d]),
     };
@@ -70,7 +85,7 @@ pub(super) fn load_one_with(
         .unwrap_or_default();
     let file = Source {
         rel: rel.clone(),
-        text: &text,
+        text,
         split,
         dir,
     };
@@ -82,8 +97,8 @@ pub(super) fn load_one_with(
     // What must never go online: personal data and wrong expressions (reported if it is published).
     if bodies {
         match &mut item {
-            LoadedItem::Issue(i) => i.findings = config.review.scan(&rel, &text),
-            LoadedItem::Article(a) => a.findings = config.review.scan(&rel, &text),
+            LoadedItem::Issue(i) => i.findings = config.review.scan(&rel, text),
+            LoadedItem::Article(a) => a.findings = config.review.scan(&rel, text),
             LoadedItem::Skipped => {}
         }
     }

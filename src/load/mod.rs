@@ -26,7 +26,7 @@ mod body;
 mod file;
 mod walk;
 
-pub use file::{load_front_matter, load_one, utf8_text};
+pub use file::{load_front_matter, load_one, load_text, utf8_text};
 pub use walk::{Sources, find_markdown, find_sources, scan_assets};
 
 /// One source file read and split: what each step of loading it looks at.

@@ -45,9 +45,11 @@ const LAYERS: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const FOLDERS: &[(&str, &[&str])] = &[
     ("assets", &["image"]),
-    ("cmd", &["build", "check", "import", "init", "serve", "start", "stats"]),
-    ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "emit"]),
+    ("cmd", &["build", "check", "choose", "import", "init", "serve", "start", "stats"]),
+    ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "resolve",
+                 "emit", "site_yaml"]),
     ("import/docx", &["walk"]),
+    ("import/pdf", &["scan", "images"]),
     ("import/parse", &["header", "footer", "body"]),
     ("load", &["walk", "body", "file"]),
     ("markdown", &["files"]),

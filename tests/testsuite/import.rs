@@ -97,8 +97,8 @@ fn import_prints_the_issue_and_each_articles_county_unit_and_topics() {
         "第125期",
         "2021-07-29",
         "市人社局多措并举促进农民工就业创业",
-        "county: 赣州市  unit: 市人社局  topics: 就业创业",
-        "county: 定南县  unit: 定南县  topics: 医疗卫生、乡村振兴",
+        "county: 赣州市 (from the title)  unit: 市人社局  topics: 就业创业 (from keywords)",
+        "county: 定南县 (from the title)  unit: 定南县  topics: 医疗卫生、乡村振兴 (from keywords)",
         "created         content/2021-125/_index.md",
     ] {
         assert!(
@@ -279,16 +279,32 @@ fn an_article_no_rule_matches_gets_the_default_topic_and_a_warning() {
 }
 
 #[test]
-fn an_unknown_county_is_a_warning_with_the_closest_name() {
+fn an_unknown_county_stops_the_import_with_the_closest_name_until_one_is_chosen() {
     let s = site();
     s.file(
         "bulletin.txt",
         "工作简报\n第 2 期\n2021 年 1 月 11 日\n余都县推进学前教育\n全县新建幼儿园 12 所。\n",
     );
     s.run(&["import", "bulletin.txt"])
-        .success()
-        .stderr_has("warning: unknown county `余都县`")
-        .stderr_has("did you mean `于都县`?");
+        .failure()
+        .stderr_has("article 1 「余都县推进学前教育」: `余都县` is not one of site.yaml's counties")
+        .stderr_has("did you mean `于都县`? set it with `--county 1=于都县`")
+        .stderr_has("nothing was written");
+    s.run(&["import", "bulletin.txt", "--county", "1=于都县"])
+        .success();
+    let text = std::fs::read_to_string(s.path().join("content/2021-002/01-yuduxian-jiaoyu.md"))
+        .or_else(|_| {
+            let dir = s.path().join("content/2021-002");
+            let f = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap() != "_index.md")
+                .unwrap();
+            std::fs::read_to_string(f)
+        })
+        .unwrap();
+    assert!(text.contains("county: 于都县\n"), "{text}");
+    s.build().success();
 }
 
 #[test]
@@ -450,8 +466,7 @@ fn a_second_import_of_the_word_file_writes_the_same_bytes_pictures_included() {
 fn the_printed_pdf_imports_as_the_text_does_but_for_what_a_pdf_cannot_keep() {
     let s = site();
     let run = s.run(&["import", &fixture("jianbao.pdf")]);
-    run.success()
-        .stderr_has("is a PDF: bold and pictures are not recovered");
+    run.success().stderr_has("is a PDF: bold is not recovered");
     assert!(
         run.stdout.contains("jianbao.pdf (PDF) → content/2021-125/"),
         "{}",
@@ -463,8 +478,23 @@ fn the_printed_pdf_imports_as_the_text_does_but_for_what_a_pdf_cannot_keep() {
         got.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>()
     );
-    // The photos are not in a PDF's text, their captions stay paragraphs; the table is found
-    // from its columns.
+    // The photos are written as Word's are, the caption under one its alt text; the table is
+    // found from its columns.
+    assert!(
+        got["04-yudu-jiaoyu.md"]
+            .contains("![图为于都县新建的公办中心幼儿园](04-yudu-jiaoyu-1.jpg)"),
+        "{}",
+        got["04-yudu-jiaoyu.md"]
+    );
+    assert!(got["05-dingnan-weisheng.md"].contains("![](05-dingnan-weisheng-1.jpg)"));
+    let all = files_of(&s.path().join("content/2021-125"));
+    for photo in ["04-yudu-jiaoyu-1.jpg", "05-dingnan-weisheng-1.jpg"] {
+        assert!(
+            all[photo].starts_with(b"\xFF\xD8\xFF"),
+            "{photo} is not a JPEG"
+        );
+    }
+    assert!(run.stdout.contains("pictures: 2 kept"), "{}", run.stdout);
     let caption = ["图为于都县新建的公办中心幼儿园"];
     assert!(got["03-jingkaiqu-chanye.md"].contains("\n| 产业 | 重点企业 |\n"));
     for (name, text) in &want {
@@ -536,6 +566,58 @@ fn broken_word_and_pdf_files_are_clear_errors_and_nothing_is_written() {
             "{file} wrote something"
         );
     }
+}
+
+/// Run `bulletin ARGS` in `s` with its address space limited to `mib` MiB (`ulimit -v`).
+#[cfg(unix)]
+fn run_in_memory(s: &TestSite, mib: u64, args: &[&str]) -> std::process::Output {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec '{}' {}",
+            mib << 10,
+            env!("CARGO_BIN_EXE_bulletin"),
+            quoted.join(" ")
+        ))
+        .current_dir(s.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// The address space the object-stream bomb is refused in: the printed PDF imports within it,
+/// and the bomb's 1 GiB would not fit.
+#[cfg(unix)]
+const MEMORY_LIMIT_MIB: u64 = 768;
+
+#[cfg(unix)]
+#[test]
+fn an_object_stream_bomb_is_refused_before_the_pdf_reader_inflates_it_within_the_memory_limit() {
+    let s = site();
+    let out = run_in_memory(
+        &s,
+        MEMORY_LIMIT_MIB,
+        &["import", &fixture("objstm-bomb.pdf")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("objstm-bomb.pdf is not a readable PDF: its compressed streams inflate to more than 64 MiB (object 5 0, an object stream): damaged, or a compression bomb"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    // The limit is not what refused it: a real PDF imports within the same limit.
+    let out = run_in_memory(
+        &s,
+        MEMORY_LIMIT_MIB,
+        &["import", "--dry-run", &fixture("jianbao.pdf")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

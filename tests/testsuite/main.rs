@@ -13,6 +13,7 @@ mod feeds;
 mod government;
 mod hardening;
 mod import;
+mod import_trust;
 mod links;
 mod minify;
 mod photos;

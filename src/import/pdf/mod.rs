@@ -11,17 +11,19 @@
 //! furniture, and paragraphs are re-joined across line ends and page breaks the way it does for
 //! text.
 //!
-//! What a PDF does not give back is said in a warning, never dropped silently: bold, tables
-//! (their cells are read as lines of text) and pictures (not extracted; a caption stays a
-//! paragraph).
+//! Pictures are taken from the pages with where they are drawn ([`images`]) and put among the
+//! lines there, a `图为…` caption under one becoming its alt text. What a PDF does not give back is
+//! said in a warning, never dropped silently: bold, and tables (their cells are read as lines of
+//! text where their columns do not stand apart).
 //!
 //! Bad input: an encrypted PDF, a PDF without a text layer (a scan: OCR is out of scope) and a
 //! PDF whose fonts have no Unicode mapping (its text would come out as garbage) are each an error
 //! saying so. pdf-extract may panic on malformed files; that is caught and reported as a damaged
-//! file. Files over [`SIZE_LIMIT`] are refused before parsing, and a file whose Flate streams
-//! inflate to more than 64 MiB each or 256 MiB in all before any is inflated whole. (lopdf
-//! inflates object streams, `/Type /ObjStm`, while it loads the file, before that check: a bomb
-//! there is not bounded by us.)
+//! file. Files over [`SIZE_LIMIT`] are refused before parsing, and a file whose compressed
+//! streams inflate to more than 64 MiB each or 256 MiB in all before any is inflated whole: the
+//! file's bytes are scanned for them ([`scan`]) before lopdf loads it, since lopdf inflates object
+//! streams (`/Type /ObjStm`) and cross-reference streams while loading, and the loaded document is
+//! checked again before pdf-extract reads its pages.
 
 use std::path::Path;
 
@@ -48,6 +50,7 @@ struct Glyph {
 #[derive(Default)]
 struct Collector {
     pages: Vec<(f64, Vec<Glyph>)>,
+    heights: Vec<f64>,
     current: Vec<Glyph>,
     page_height: f64,
     page_width: f64,
@@ -69,6 +72,7 @@ impl OutputDev for Collector {
     fn end_page(&mut self) -> Result<(), OutputError> {
         let glyphs = std::mem::take(&mut self.current);
         self.pages.push((self.page_width, glyphs));
+        self.heights.push(self.page_height);
         Ok(())
     }
 
@@ -127,9 +131,20 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
             "a bulletin's PDF is a few MiB; if this one is, import its Word file instead",
         ));
     }
+    let limits = scan::Limits {
+        stream: STREAM_LIMIT,
+        total: STREAMS_LIMIT,
+    };
+    if let Err(e) = scan::check(bytes, limits) {
+        return Err(error(
+            path,
+            &format!("is not a readable PDF: {e}: damaged, or a compression bomb"),
+            "the file may be damaged or cut short; ask for it again, or import the Word file it was made from",
+        ));
+    }
     let pages = quietly(|| extract(bytes))
         .unwrap_or(Err(Failure::Damaged("the PDF reader stopped on it".into())));
-    let pages = match pages {
+    let (pages, pictures) = match pages {
         Ok(p) => p,
         Err(Failure::Encrypted) => {
             return Err(error(
@@ -174,12 +189,16 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
             "its text would come out as garbage; import the Word file it was made from, or print it to PDF again with fonts embedded (LibreOffice and Word do by default)",
         ));
     }
-    let mut input = layout(&pages);
+    let mut input = layout_with(&pages, &pictures.placed);
     input.format = "PDF".into();
+    input.skipped_pictures = pictures.skipped;
     input.notes.push(format!(
-        "{} is a PDF: bold and pictures are not recovered from it (pictures are left out, a caption stays a paragraph), tables only where their columns stand apart; check the articles, or import the Word file to keep them",
+        "{} is a PDF: bold is not recovered from it, tables only where their columns stand apart; check the articles, or import the Word file to keep them",
         path.display()
     ));
+    for n in pictures.notes {
+        input.notes.push(format!("{}: {n}", path.display()));
+    }
     Ok(input)
 }
 
@@ -364,7 +383,9 @@ fn check_stream_sizes(doc: &pdf_extract::Document) -> Result<(), Failure> {
     Ok(())
 }
 
-fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
+type Pages = Vec<(f64, Vec<Glyph>)>;
+
+fn extract(bytes: &[u8]) -> Result<(Pages, images::Pictures), Failure> {
     let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| match e {
         pdf_extract::Error::Decryption(_) | pdf_extract::Error::InvalidPassword => {
             Failure::Encrypted
@@ -379,7 +400,8 @@ fn extract(bytes: &[u8]) -> Result<Vec<(f64, Vec<Glyph>)>, Failure> {
     check_page_parents(&doc)?;
     let mut c = Collector::default();
     pdf_extract::output_doc(&doc, &mut c).map_err(|e| Failure::Damaged(e.to_string()))?;
-    Ok(c.pages)
+    let pictures = images::pictures(&doc, &c.heights);
+    Ok((c.pages, pictures))
 }
 
 /// Run `f`, turning a panic into `None` without printing it.
@@ -494,7 +516,15 @@ fn lines_of_page(glyphs: &[Glyph]) -> Vec<PdfLine> {
 /// - Two or more consecutive lines cut by wide gaps are a table, its cells split at the gaps; a
 ///   line of the same size right under it (no further than its rows are apart), centered or
 ///   starting where its rows start, is a row across all its columns.
+#[cfg(test)]
 fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
+    layout_with(pages, &[])
+}
+
+/// [`layout`], with the pictures placed among the lines: each where its middle falls between
+/// them, the caption right under it (`图为…`, over up to three centered lines) taken as its alt
+/// text, as a Word file's is.
+fn layout_with(pages: &[(f64, Vec<Glyph>)], placed: &[images::Placed]) -> Input {
     let page_lines: Vec<Vec<PdfLine>> = pages.iter().map(|p| lines_of_page(&p.1)).collect();
     // The text's size: the commonest, by characters.
     let mut sizes: Vec<(i64, usize)> = Vec::new();
@@ -519,7 +549,10 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
             out.push((String::new(), LineHint::default()));
         }
     };
-    for lines in &page_lines {
+    for (page, lines) in page_lines.iter().enumerate() {
+        let mut pictures: Vec<&images::Placed> = placed.iter().filter(|p| p.page == page).collect();
+        pictures.sort_by(|a, b| a.top.total_cmp(&b.top));
+        let mut pictures = pictures.into_iter().peekable();
         let left = lines.iter().map(|l| l.start).fold(f64::INFINITY, f64::min);
         let right = lines.iter().map(|l| l.end).fold(0.0, f64::max);
         let center = (left + right) / 2.0;
@@ -532,6 +565,25 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
         let mut i = 0;
         while i < lines.len() {
             let l = &lines[i];
+            if let Some(p) = pictures.next_if(|p| (p.top + p.bottom) / 2.0 < l.y - 0.5 * l.size) {
+                let k = picture(&mut input, &mut out, p);
+                if super::lines::is_caption(&l.text) && l.y - l.size - p.bottom < 3.0 * l.size {
+                    let mut alt = l.text.clone();
+                    let mut j = i + 1;
+                    while let Some(next) = lines.get(j)
+                        && j < i + 3
+                        && centered(next)
+                        && (next.size - l.size).abs() < 0.1 * l.size
+                        && next.y - lines[j - 1].y < 2.0 * next.size
+                    {
+                        text::join(&mut alt, &next.text);
+                        j += 1;
+                    }
+                    input.pictures[k].alt = Some(alt);
+                    i = j;
+                }
+                continue;
+            }
             // A table: two or more rows of cells, and centered rows right under them.
             let rows = lines[i..]
                 .iter()
@@ -652,6 +704,9 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
             }
             i += 1;
         }
+        for p in pictures {
+            picture(&mut input, &mut out, p);
+        }
         out.push((String::new(), LineHint::default()));
     }
     for (line, hint) in out {
@@ -662,5 +717,32 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
     input
 }
 
+/// A picture as an object line of its own; its number in `input.pictures`.
+fn picture(input: &mut Input, out: &mut Vec<(String, LineHint)>, p: &images::Placed) -> usize {
+    let k = input.pictures.len();
+    input.pictures.push(super::lines::Picture {
+        part: p.part.clone(),
+        ext: p.ext.to_string(),
+        data: p.data.clone(),
+        alt: None,
+    });
+    if out.last().is_some_and(|l| !l.0.is_empty()) {
+        out.push((String::new(), LineHint::default()));
+    }
+    out.push((
+        format!("[图片 {}]", k + 1),
+        LineHint {
+            starts_paragraph: true,
+            object: Some(input.objects.len()),
+            ..LineHint::default()
+        },
+    ));
+    input.objects.push(super::lines::Object::Picture(k));
+    out.push((String::new(), LineHint::default()));
+    k
+}
+
+mod images;
+mod scan;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,798 @@
+//! The photos of a PDF, where each is drawn, ready to be written next to the article around it.
+//!
+//! An office's PDF is often the only copy it receives, and its photos are part of the bulletin. So
+//! every page's content stream is walked for the images it draws (`Do` of an image XObject, also
+//! inside drawings, with the current transformation matrix kept through `q`/`Q`/`cm`), which
+//! gives each image's place on the page — what puts it among the article's lines — and how it is
+//! turned. Then each image becomes a file a browser shows:
+//! - a JPEG stream (`/DCTDecode`) is written as it is (an EXIF orientation in it then turns it
+//!   upright on the site, as a phone's photo in a Word file is), unless the page shows it turned or
+//!   mirrored — then it is decoded, turned as the page shows it, and encoded again — or it has a
+//!   soft mask: then it becomes a PNG with the mask as its alpha channel;
+//! - a Flate stream of RGB, gray, CMYK, ICC-based or indexed samples becomes a PNG, its soft mask
+//!   (`/SMask`) its alpha channel; a mask that cannot be read leaves the picture opaque, with a
+//!   warning;
+//! - anything else (JPEG 2000, fax, JBIG2, stencil masks) is named in a warning and left out.
+//!
+//! Small images are page furniture, not photos: rules, logos, the red line under the masthead.
+//! An image drawn less than [`MIN_SIDE_PT`] on a side or with fewer than [`MIN_SIDE_PX`] pixels on
+//! a side, or drawn on more than one page (a running logo), is skipped and counted.
+//!
+//! Bounded: every stream was already measured by [`super::scan`] before the file was loaded, and
+//! here an image's samples are inflated only up to what its width, height and depth need (and at
+//! most [`MAX_PIXELS`] pixels): a stream that inflates past that is refused, the picture skipped
+//! with a warning.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use pdf_extract::{Dictionary, Document, Object, ObjectId};
+
+/// Images drawn smaller than this on a side, in points (2 cm), are page furniture.
+pub const MIN_SIDE_PT: f64 = 56.0;
+/// Images with fewer pixels than this on a side are page furniture.
+pub const MIN_SIDE_PX: i64 = 32;
+/// The largest image decoded, in pixels.
+pub const MAX_PIXELS: u64 = 50_000_000;
+
+/// A picture where a page draws it.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// The page, from 0 in the order pdf-extract reads them.
+    pub page: usize,
+    /// Its top and bottom, in points from the page's top.
+    pub top: f64,
+    pub bottom: f64,
+    /// `page 2, image /Im5 (object 12)`: for messages.
+    pub part: String,
+    /// `jpg` or `png`.
+    pub ext: &'static str,
+    pub data: Vec<u8>,
+}
+
+/// Every picture of a document worth keeping, in page order and top to bottom.
+#[derive(Debug, Default)]
+pub struct Pictures {
+    pub placed: Vec<Placed>,
+    /// Images skipped as page furniture.
+    pub skipped: usize,
+    /// What a warning should say (an image left out, a mask not applied).
+    pub notes: Vec<String>,
+}
+
+/// One image drawn: which, where, and the matrix it is drawn with.
+struct Drawn {
+    page: usize,
+    id: ObjectId,
+    name: String,
+    ctm: [f64; 6],
+    page_height: f64,
+}
+
+/// The pictures of `doc`: the pages in the order of `doc.get_pages()`, `heights` their heights.
+pub fn pictures(doc: &Document, heights: &[f64]) -> Pictures {
+    let mut drawn = Vec::new();
+    for (page, (_, id)) in doc.get_pages().into_iter().enumerate() {
+        let height = heights.get(page).copied().unwrap_or(842.0);
+        let Ok(content) = doc.get_page_content(id) else {
+            continue;
+        };
+        let xobjects = page_xobjects(doc, id);
+        walk(
+            doc, &content, &xobjects, IDENTITY, page, height, 0, &mut drawn,
+        );
+    }
+    let mut pages_of: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+    for d in &drawn {
+        pages_of.entry(d.id).or_default().push(d.page);
+    }
+    let mut out = Pictures::default();
+    for d in drawn {
+        let repeated = pages_of.get(&d.id).is_some_and(|p| {
+            let mut p = p.clone();
+            p.dedup();
+            p.len() > 1
+        });
+        let (x0, y0, x1, y1) = bbox(&d.ctm);
+        let (w_pt, h_pt) = (x1 - x0, y1 - y0);
+        let Ok(stream) = doc.get_object(d.id).and_then(Object::as_stream) else {
+            continue;
+        };
+        let dict = &stream.dict;
+        let px = |k: &[u8]| dict.get(k).and_then(Object::as_i64).unwrap_or(0);
+        let (w, h) = (px(b"Width"), px(b"Height"));
+        if repeated
+            || w_pt < MIN_SIDE_PT
+            || h_pt < MIN_SIDE_PT
+            || w < MIN_SIDE_PX
+            || h < MIN_SIDE_PX
+        {
+            out.skipped += 1;
+            continue;
+        }
+        let part = format!("page {}, image /{} (object {})", d.page + 1, d.name, d.id.0);
+        match image_file(doc, stream, &d.ctm) {
+            Ok((ext, data, note)) => {
+                if let Some(n) = note {
+                    out.notes.push(format!("{part}: {n}"));
+                }
+                out.placed.push(Placed {
+                    page: d.page,
+                    top: d.page_height - y1,
+                    bottom: d.page_height - y0,
+                    part,
+                    ext,
+                    data,
+                });
+            }
+            Err(why) => out.notes.push(format!("{part} was left out: {why}")),
+        }
+    }
+    out
+}
+
+const IDENTITY: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m × n` for PDF matrices `[a b c d e f]`.
+fn mul(m: &[f64; 6], n: &[f64; 6]) -> [f64; 6] {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// The box the unit square covers under `m`: (x0, y0, x1, y1) in page space (y up).
+fn bbox(m: &[f64; 6]) -> (f64, f64, f64, f64) {
+    let pts = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (x, y) in pts {
+        let (px, py) = (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        x0 = x0.min(px);
+        y0 = y0.min(py);
+        x1 = x1.max(px);
+        y1 = y1.max(py);
+    }
+    (x0, y0, x1, y1)
+}
+
+/// The XObjects a page's resources name (its own and those it inherits).
+fn page_xobjects(doc: &Document, page: ObjectId) -> Vec<(Vec<u8>, ObjectId)> {
+    let mut out = Vec::new();
+    let Ok((own, inherited)) = doc.get_page_resources(page) else {
+        return out;
+    };
+    let mut dicts: Vec<&Dictionary> = own.into_iter().collect();
+    dicts.extend(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
+    for r in dicts {
+        out.extend(xobjects_of(doc, r));
+    }
+    out
+}
+
+fn xobjects_of(doc: &Document, resources: &Dictionary) -> Vec<(Vec<u8>, ObjectId)> {
+    let Ok(x) = resources.get(b"XObject") else {
+        return Vec::new();
+    };
+    let dict = match x {
+        Object::Dictionary(d) => d,
+        Object::Reference(id) => match doc.get_dictionary(*id) {
+            Ok(d) => d,
+            Err(_) => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    dict.iter()
+        .filter_map(|(k, v)| v.as_reference().ok().map(|id| (k.clone(), id)))
+        .collect()
+}
+
+fn number(o: &Object) -> Option<f64> {
+    o.as_float().ok().map(f64::from)
+}
+
+/// Walk a content stream for the images it draws. Drawings (form XObjects) are entered with
+/// their matrix, at most [`super::FORM_DEPTH`] deep (loops were refused before).
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    doc: &Document,
+    content: &[u8],
+    xobjects: &[(Vec<u8>, ObjectId)],
+    base: [f64; 6],
+    page: usize,
+    page_height: f64,
+    depth: usize,
+    drawn: &mut Vec<Drawn>,
+) {
+    if depth > super::FORM_DEPTH {
+        return;
+    }
+    let Ok(ops) = pdf_extract::content::Content::decode(content) else {
+        return;
+    };
+    let mut ctm = base;
+    let mut stack: Vec<[f64; 6]> = Vec::new();
+    for op in &ops.operations {
+        match op.operator.as_str() {
+            "q" if stack.len() < 256 => stack.push(ctm),
+            "Q" => ctm = stack.pop().unwrap_or(base),
+            "cm" => {
+                let n: Vec<f64> = op.operands.iter().filter_map(number).collect();
+                if let [a, b, c, d, e, f] = n[..] {
+                    ctm = mul(&[a, b, c, d, e, f], &ctm);
+                }
+            }
+            "Do" => {
+                let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+                    continue;
+                };
+                let Some(&(_, id)) = xobjects.iter().find(|(k, _)| k.as_slice() == name) else {
+                    continue;
+                };
+                let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+                    continue;
+                };
+                let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).ok();
+                match subtype {
+                    Some(b"Image") => drawn.push(Drawn {
+                        page,
+                        id,
+                        name: String::from_utf8_lossy(name).into_owned(),
+                        ctm,
+                        page_height,
+                    }),
+                    Some(b"Form") => {
+                        let matrix = stream
+                            .dict
+                            .get(b"Matrix")
+                            .and_then(Object::as_array)
+                            .map(|a| a.iter().filter_map(number).collect::<Vec<f64>>())
+                            .ok()
+                            .and_then(|v| <[f64; 6]>::try_from(v).ok())
+                            .unwrap_or(IDENTITY);
+                        let own = stream
+                            .dict
+                            .get(b"Resources")
+                            .ok()
+                            .and_then(|r| match r {
+                                Object::Dictionary(d) => Some(d),
+                                Object::Reference(id) => doc.get_dictionary(*id).ok(),
+                                _ => None,
+                            })
+                            .map(|r| xobjects_of(doc, r));
+                        let inner = own.unwrap_or_else(|| xobjects.to_vec());
+                        let Ok(data) = stream.decompressed_content() else {
+                            continue;
+                        };
+                        walk(
+                            doc,
+                            &data,
+                            &inner,
+                            mul(&matrix, &ctm),
+                            page,
+                            page_height,
+                            depth + 1,
+                            drawn,
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How a page shows an image: mirrored first (left to right), then turned counter-clockwise by
+/// this many quarter turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Turn {
+    pub mirrored: bool,
+    pub quarters: u8,
+}
+
+impl Turn {
+    pub const UPRIGHT: Turn = Turn {
+        mirrored: false,
+        quarters: 0,
+    };
+
+    /// From the matrix an image is drawn with: the image's x axis goes to `(a, b)`, its up to
+    /// `(c, d)` (page space, y up).
+    pub fn of(m: &[f64; 6]) -> Turn {
+        let det = m[0] * m[3] - m[1] * m[2];
+        let mirrored = det < 0.0;
+        let (a, b) = if mirrored {
+            (-m[0], -m[1])
+        } else {
+            (m[0], m[1])
+        };
+        let angle = b.atan2(a).to_degrees();
+        let quarters = (((angle / 90.0).round() as i64).rem_euclid(4)) as u8;
+        Turn { mirrored, quarters }
+    }
+
+    /// `img` as the page shows it.
+    pub fn apply(self, img: image::DynamicImage) -> image::DynamicImage {
+        let img = if self.mirrored { img.fliph() } else { img };
+        match self.quarters {
+            1 => img.rotate270(),
+            2 => img.rotate180(),
+            3 => img.rotate90(),
+            _ => img,
+        }
+    }
+}
+
+/// An image stream as a file: (extension, bytes, a note for a warning).
+fn image_file(
+    doc: &Document,
+    stream: &pdf_extract::Stream,
+    ctm: &[f64; 6],
+) -> Result<(&'static str, Vec<u8>, Option<String>), String> {
+    let dict = &stream.dict;
+    let filters: Vec<Vec<u8>> = match dict.get(b"Filter") {
+        Ok(Object::Name(n)) => vec![n.clone()],
+        Ok(Object::Array(a)) => a
+            .iter()
+            .filter_map(|o| o.as_name().ok().map(<[u8]>::to_vec))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let turn = Turn::of(ctm);
+    let w = dict.get(b"Width").and_then(Object::as_i64).unwrap_or(0);
+    let h = dict.get(b"Height").and_then(Object::as_i64).unwrap_or(0);
+    if w <= 0 || h <= 0 || (w as u64).saturating_mul(h as u64) > MAX_PIXELS {
+        return Err(format!(
+            "it is {w} × {h} pixels (at most {MAX_PIXELS} are read)"
+        ));
+    }
+    let names: Vec<&[u8]> = filters.iter().map(Vec::as_slice).collect();
+    match names.as_slice() {
+        [b"DCTDecode" | b"DCT"] | [b"FlateDecode" | b"Fl", b"DCTDecode" | b"DCT"] => {
+            let jpeg = if names.len() == 2 {
+                inflate(&stream.content, super::STREAM_LIMIT as usize)?
+            } else {
+                stream.content.clone()
+            };
+            let smask = dict.get(b"SMask").and_then(Object::as_reference).ok();
+            if turn == Turn::UPRIGHT && smask.is_none() {
+                return Ok(("jpg", jpeg, None));
+            }
+            let img = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
+                .map_err(|e| format!("its JPEG data cannot be read ({e})"))?;
+            if let Some(mask_id) = smask {
+                // A photo with transparency: JPEG has no alpha, so it becomes a PNG.
+                return match mask(doc, mask_id, img.width(), img.height()) {
+                    Ok(alpha) => {
+                        let mut rgba = img.to_rgba8();
+                        for (p, a) in rgba.pixels_mut().zip(alpha.pixels()) {
+                            p.0[3] = a.0[0];
+                        }
+                        let img = turn.apply(image::DynamicImage::ImageRgba8(rgba));
+                        let mut out = std::io::Cursor::new(Vec::new());
+                        img.write_to(&mut out, image::ImageFormat::Png)
+                            .map_err(|e| e.to_string())?;
+                        Ok(("png", out.into_inner(), None))
+                    }
+                    Err(why) if turn == Turn::UPRIGHT => Ok((
+                        "jpg",
+                        jpeg,
+                        Some(format!(
+                            "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
+                        )),
+                    )),
+                    Err(why) => {
+                        let mut out = Vec::new();
+                        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+                        turn.apply(img)
+                            .to_rgb8()
+                            .write_with_encoder(enc)
+                            .map_err(|e| e.to_string())?;
+                        Ok((
+                            "jpg",
+                            out,
+                            Some(format!(
+                                "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
+                            )),
+                        ))
+                    }
+                };
+            }
+            let mut out = Vec::new();
+            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            turn.apply(img)
+                .to_rgb8()
+                .write_with_encoder(enc)
+                .map_err(|e| e.to_string())?;
+            Ok(("jpg", out, None))
+        }
+        [] | [b"FlateDecode" | b"Fl"] => {
+            let img = samples_image(doc, stream, w as u32, h as u32)?;
+            let (img, note) = match dict.get(b"SMask").and_then(Object::as_reference) {
+                Ok(mask_id) => match mask(doc, mask_id, w as u32, h as u32) {
+                    Ok(alpha) => {
+                        let mut rgba = img.to_rgba8();
+                        for (p, a) in rgba.pixels_mut().zip(alpha.pixels()) {
+                            p.0[3] = a.0[0];
+                        }
+                        (image::DynamicImage::ImageRgba8(rgba), None)
+                    }
+                    Err(why) => (
+                        img,
+                        Some(format!(
+                            "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
+                        )),
+                    ),
+                },
+                Err(_) => (img, None),
+            };
+            let img = turn.apply(img);
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png)
+                .map_err(|e| e.to_string())?;
+            Ok(("png", out.into_inner(), note))
+        }
+        _ => Err(format!(
+            "it is stored as {}, which bulletin does not convert; save the photo from the Word file instead",
+            names
+                .iter()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        )),
+    }
+}
+
+/// Inflate at most `limit` bytes: more is an error.
+fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut z = flate2::read::ZlibDecoder::new(data).take(limit as u64 + 1);
+    z.read_to_end(&mut out)
+        .map_err(|e| format!("its compressed data is damaged ({e})"))?;
+    if out.len() > limit {
+        return Err(format!(
+            "its compressed data inflates past the {limit} bytes its size needs: damaged, or a compression bomb"
+        ));
+    }
+    Ok(out)
+}
+
+/// The colour space of an image: components, and for an indexed one its palette as RGB.
+enum Space {
+    Gray,
+    Rgb,
+    Cmyk,
+    Indexed(Vec<[u8; 3]>),
+}
+
+fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(o),
+        _ => o,
+    }
+}
+
+fn space(doc: &Document, o: &Object, depth: u8) -> Result<Space, String> {
+    let o = resolve(doc, o);
+    match o {
+        Object::Name(n) => match n.as_slice() {
+            b"DeviceGray" | b"G" | b"CalGray" => Ok(Space::Gray),
+            b"DeviceRGB" | b"RGB" | b"CalRGB" => Ok(Space::Rgb),
+            b"DeviceCMYK" | b"CMYK" => Ok(Space::Cmyk),
+            other => Err(format!(
+                "its colour space {} is not read",
+                String::from_utf8_lossy(other)
+            )),
+        },
+        Object::Array(a) if depth < 3 => {
+            let kind = a.first().and_then(|k| k.as_name().ok()).unwrap_or(b"");
+            match kind {
+                b"ICCBased" => {
+                    let n = a
+                        .get(1)
+                        .and_then(|s| resolve(doc, s).as_stream().ok())
+                        .and_then(|s| s.dict.get(b"N").and_then(Object::as_i64).ok())
+                        .unwrap_or(3);
+                    match n {
+                        1 => Ok(Space::Gray),
+                        4 => Ok(Space::Cmyk),
+                        _ => Ok(Space::Rgb),
+                    }
+                }
+                b"CalRGB" | b"CalGray" | b"Lab" => {
+                    space(doc, &Object::Name(kind.to_vec()), depth + 1)
+                }
+                b"Indexed" | b"I" => {
+                    let base = space(
+                        doc,
+                        a.get(1).ok_or("an indexed space without a base")?,
+                        depth + 1,
+                    )?;
+                    let lookup = match a.get(3).map(|l| resolve(doc, l)) {
+                        Some(Object::String(s, _)) => s.clone(),
+                        Some(Object::Stream(s)) => {
+                            s.decompressed_content().map_err(|e| e.to_string())?
+                        }
+                        _ => return Err("an indexed space without a palette".into()),
+                    };
+                    let n = match base {
+                        Space::Gray => 1,
+                        Space::Rgb => 3,
+                        Space::Cmyk => 4,
+                        Space::Indexed(_) => return Err("a palette of a palette".into()),
+                    };
+                    let palette = lookup
+                        .chunks_exact(n)
+                        .take(256)
+                        .map(|c| to_rgb(&base, c))
+                        .collect();
+                    Ok(Space::Indexed(palette))
+                }
+                other => Err(format!(
+                    "its colour space {} is not read",
+                    String::from_utf8_lossy(other)
+                )),
+            }
+        }
+        _ => Err("its colour space is not read".into()),
+    }
+}
+
+fn to_rgb(space: &Space, c: &[u8]) -> [u8; 3] {
+    match (space, c) {
+        (Space::Gray, [g, ..]) => [*g, *g, *g],
+        (Space::Cmyk, [c, m, y, k]) => {
+            let f = |v: u8| ((255 - u16::from(v)) * (255 - u16::from(*k)) / 255) as u8;
+            [f(*c), f(*m), f(*y)]
+        }
+        (_, [r, g, b, ..]) => [*r, *g, *b],
+        _ => [0, 0, 0],
+    }
+}
+
+/// The samples of a Flate (or unfiltered) image as an image, within what its size needs.
+fn samples_image(
+    doc: &Document,
+    stream: &pdf_extract::Stream,
+    w: u32,
+    h: u32,
+) -> Result<image::DynamicImage, String> {
+    let dict = &stream.dict;
+    if dict
+        .get(b"ImageMask")
+        .and_then(Object::as_bool)
+        .unwrap_or(false)
+    {
+        return Err("it is a stencil mask, not a picture".into());
+    }
+    let bpc = dict
+        .get(b"BitsPerComponent")
+        .and_then(Object::as_i64)
+        .unwrap_or(8);
+    let space = space(
+        doc,
+        dict.get(b"ColorSpace")
+            .map_err(|_| "it has no colour space".to_string())?,
+        0,
+    )?;
+    let comps: u64 = match space {
+        Space::Gray | Space::Indexed(_) => 1,
+        Space::Rgb => 3,
+        Space::Cmyk => 4,
+    };
+    if !(bpc == 8 || (matches!(space, Space::Gray | Space::Indexed(_)) && matches!(bpc, 1 | 2 | 4)))
+    {
+        return Err(format!(
+            "its samples are {bpc} bits deep, which is not read"
+        ));
+    }
+    let row = (u64::from(w) * comps * bpc as u64).div_ceil(8) as usize;
+    let predictor = dict
+        .get(b"DecodeParms")
+        .and_then(Object::as_dict)
+        .and_then(|p| p.get(b"Predictor"))
+        .and_then(Object::as_i64)
+        .unwrap_or(1);
+    let need = if predictor >= 10 {
+        (row + 1) * h as usize
+    } else {
+        row * h as usize
+    };
+    let raw = if dict.get(b"Filter").is_ok() {
+        inflate(&stream.content, need)?
+    } else {
+        stream.content.clone()
+    };
+    let data = match predictor {
+        1 => raw,
+        p if p >= 10 => unpredict(&raw, row, ((comps * bpc as u64).div_ceil(8)) as usize)?,
+        p => return Err(format!("its predictor {p} is not read")),
+    };
+    // `/Decode [1 0 …]`: the samples' scale runs backwards (a soft mask from LibreOffice has it).
+    let inverted = !matches!(space, Space::Indexed(_))
+        && dict
+            .get(b"Decode")
+            .and_then(Object::as_array)
+            .is_ok_and(|d| {
+                d.len() >= 2
+                    && number(&d[0]).is_some_and(|v| v > 0.5)
+                    && number(&d[1]).is_some_and(|v| v < 0.5)
+            });
+    if data.len() < row * h as usize {
+        return Err("its samples are fewer than its size needs".into());
+    }
+    let mut rgb = image::RgbImage::new(w, h);
+    for y in 0..h as usize {
+        let line = &data[y * row..(y + 1) * row];
+        for x in 0..w as usize {
+            let px = if bpc == 8 {
+                let c = comps as usize;
+                let s = &line[x * c..x * c + c];
+                match &space {
+                    Space::Indexed(p) => p.get(s[0] as usize).copied().unwrap_or([0; 3]),
+                    other => to_rgb(other, s),
+                }
+            } else {
+                let bits = bpc as usize;
+                let bit = x * bits;
+                let v = (line[bit / 8] >> (8 - bits - bit % 8)) & ((1u8 << bits) - 1);
+                match &space {
+                    Space::Indexed(p) => p.get(v as usize).copied().unwrap_or([0; 3]),
+                    _ => {
+                        let g = (u16::from(v) * 255 / ((1u16 << bits) - 1)) as u8;
+                        [g, g, g]
+                    }
+                }
+            };
+            let px = if inverted { px.map(|c| 255 - c) } else { px };
+            rgb.put_pixel(x as u32, y as u32, image::Rgb(px));
+        }
+    }
+    Ok(image::DynamicImage::ImageRgb8(rgb))
+}
+
+/// A soft mask as alpha, the size of its image.
+fn mask(doc: &Document, id: ObjectId, w: u32, h: u32) -> Result<image::GrayImage, String> {
+    let s = doc
+        .get_object(id)
+        .and_then(Object::as_stream)
+        .map_err(|e| e.to_string())?;
+    let mw = s.dict.get(b"Width").and_then(Object::as_i64).unwrap_or(0);
+    let mh = s.dict.get(b"Height").and_then(Object::as_i64).unwrap_or(0);
+    if mw <= 0 || mh <= 0 || (mw as u64).saturating_mul(mh as u64) > MAX_PIXELS {
+        return Err(format!("it is {mw} × {mh} pixels"));
+    }
+    let img = samples_image(doc, s, mw as u32, mh as u32)?.to_luma8();
+    if (mw as u32, mh as u32) == (w, h) {
+        Ok(img)
+    } else {
+        Ok(image::imageops::resize(
+            &img,
+            w,
+            h,
+            image::imageops::FilterType::Triangle,
+        ))
+    }
+}
+
+/// Undo the PNG predictors of rows `row` bytes long, `bpp` bytes a pixel.
+fn unpredict(data: &[u8], row: usize, bpp: usize) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut prev = vec![0u8; row];
+    for chunk in data.chunks(row + 1) {
+        if chunk.len() < row + 1 {
+            break;
+        }
+        let (kind, src) = (chunk[0], &chunk[1..]);
+        let mut cur = src.to_vec();
+        for i in 0..row {
+            let a = if i >= bpp { cur[i - bpp] } else { 0 };
+            let b = prev[i];
+            let c = if i >= bpp { prev[i - bpp] } else { 0 };
+            cur[i] = cur[i].wrapping_add(match kind {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                k => return Err(format!("a row has the unknown PNG predictor {k}")),
+            });
+        }
+        out.extend_from_slice(&cur);
+        prev = cur;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_tells_how_a_picture_is_turned() {
+        assert_eq!(
+            Turn::of(&[200.0, 0.0, 0.0, 100.0, 50.0, 50.0]),
+            Turn::UPRIGHT
+        );
+        // Turned a quarter counter-clockwise: its x axis points up the page.
+        assert_eq!(
+            Turn::of(&[0.0, 200.0, -100.0, 0.0, 0.0, 0.0]),
+            Turn {
+                mirrored: false,
+                quarters: 1
+            }
+        );
+        assert_eq!(
+            Turn::of(&[0.0, -200.0, 100.0, 0.0, 0.0, 0.0]),
+            Turn {
+                mirrored: false,
+                quarters: 3
+            }
+        );
+        // Flipped top to bottom: mirrored and turned half round.
+        assert_eq!(
+            Turn::of(&[200.0, 0.0, 0.0, -100.0, 0.0, 100.0]),
+            Turn {
+                mirrored: true,
+                quarters: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_quarter_turn_makes_a_landscape_picture_portrait_with_its_top_where_the_page_shows_it() {
+        // 4 × 2, its left column red. Drawn a quarter turn counter-clockwise, the left column is
+        // at the bottom.
+        let mut img = image::RgbImage::from_pixel(4, 2, image::Rgb([0, 0, 255]));
+        for y in 0..2 {
+            img.put_pixel(0, y, image::Rgb([255, 0, 0]));
+        }
+        let shown = Turn {
+            mirrored: false,
+            quarters: 1,
+        }
+        .apply(image::DynamicImage::ImageRgb8(img))
+        .to_rgb8();
+        assert_eq!(shown.dimensions(), (2, 4));
+        assert_eq!(shown.get_pixel(0, 3).0, [255, 0, 0]);
+        assert_eq!(shown.get_pixel(0, 0).0, [0, 0, 255]);
+    }
+
+    #[test]
+    fn png_predictors_are_undone() {
+        // Two rows of three gray pixels: `Sub` then `Up`.
+        let data = [1, 10, 5, 5, 2, 1, 1, 1];
+        assert_eq!(unpredict(&data, 3, 1).unwrap(), [10, 15, 20, 11, 16, 21]);
+    }
+
+    #[test]
+    fn an_image_stream_inflating_past_its_size_is_refused() {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut e, &vec![0u8; 1 << 20]).unwrap();
+        let data = e.finish().unwrap();
+        let err = inflate(&data, 64 * 64 * 3).unwrap_err();
+        assert!(err.contains("compression bomb"), "{err}");
+    }
+}
