@@ -498,7 +498,7 @@ fn render_issue(
     for (i, a) in parsed.articles.iter().enumerate() {
         let loc = parse::at(src, a.line);
         let leading = classifier.leading(&a.title);
-        let (county, county_from) = match &leading {
+        let (county, county_from): (Option<String>, Origin) = match &leading {
             Some(l) => (l.county.clone(), Origin::Rules),
             None => match classifier.city() {
                 Some(city) => (Some(city.to_string()), Origin::Default),
@@ -572,12 +572,14 @@ fn render_issue(
             topics_from: settled.topics_from,
             open: settled.open.clone(),
         };
-        if !settled.is_settled() {
-            // Nothing is written while it is open; the rest of the issue is still planned, so
-            // every open article is reported at once.
-            reports.push(report);
-            continue;
-        }
+        // An open article is planned too (its county as found, its topics empty), so the 工作台
+        // can show it and every open article is reported at once; nothing is written while any
+        // is open ([`write`] refuses).
+        let county_shown = settled
+            .county
+            .clone()
+            .or_else(|| found.county.clone())
+            .unwrap_or_default();
         let keyword = classifier.main_keyword(
             after_name,
             &format!("{}{}", a.title, body_text),
@@ -606,7 +608,7 @@ fn render_issue(
         let body = emit::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
         let text = emit::article_file(
             a,
-            &report.county,
+            &county_shown,
             report.unit.as_deref(),
             &report.topics,
             &body,
@@ -618,11 +620,9 @@ fn render_issue(
     for (name, bytes) in pictures {
         files.push(plan(&name, bytes));
     }
-    // Every table and picture is in an article or _index.md, or named here (once every article
-    // is settled: an open one's pictures are not placed yet).
-    let all_settled = reports.iter().all(|r| r.open.is_empty());
+    // Every table and picture is in an article or _index.md, or named here.
     for (k, o) in input.objects.iter().enumerate() {
-        if placed[k] || !all_settled {
+        if placed[k] {
             continue;
         }
         let what = match *o {

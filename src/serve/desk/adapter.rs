@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::build::{BuildOptions, BuildReport};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::import::{ImportOptions, IssueReport, emit::yaml_scalar, import};
+use crate::import::{ImportOptions, IssueReport, emit::yaml_scalar, plan};
 
 /// Plan the import of one file as `bulletin import --dry-run FILE` does, into `content/`. Files that
 /// exist are reported (the caller asks before replacing an issue), not refused.
@@ -23,8 +23,11 @@ pub fn plan_import(root: &Path, input: &Path) -> Result<(IssueReport, Diagnostic
         files: vec![input.to_path_buf()],
         force: true,
         dry_run: true,
+        ..ImportOptions::default()
     };
-    let mut report = import(&opts)?;
+    // A plan: an article whose county or topics the rules could not settle is in it with
+    // `open` saying what to choose, instead of failing the whole import.
+    let mut report = plan(&opts)?;
     let issue = report.issues.pop().ok_or_else(|| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error("the file held no issue"));
