@@ -305,6 +305,7 @@ mod terminal {
         master: std::fs::File,
         child: Child,
         screen: Arc<Mutex<String>>,
+        reader: std::thread::JoinHandle<()>,
         seen: usize,
     }
 
@@ -339,7 +340,7 @@ mod terminal {
             let screen = Arc::new(Mutex::new(String::new()));
             let mut reader = master.try_clone().unwrap();
             let shared = screen.clone();
-            std::thread::spawn(move || {
+            let reader = std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 // Ends with EIO when the child has closed the terminal.
                 while let Ok(n) = reader.read(&mut buf) {
@@ -356,6 +357,7 @@ mod terminal {
                 master,
                 child,
                 screen,
+                reader,
                 seen: 0,
             }
         }
@@ -389,6 +391,9 @@ mod terminal {
 
         fn finish(self) -> Run {
             let out = self.child.wait_with_output().unwrap();
+            // Everything the child wrote is read once the terminal is closed (the read fails).
+            drop(self.master);
+            let _ = self.reader.join();
             Run {
                 code: out.status.code().unwrap_or(-1),
                 stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
