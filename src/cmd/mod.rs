@@ -8,6 +8,8 @@ mod import;
 mod init;
 #[cfg(feature = "serve")]
 mod serve;
+/// The double-clicked bulletin.exe opens the 工作台, which needs the server.
+#[cfg(feature = "serve")]
 pub mod start;
 mod stats;
 

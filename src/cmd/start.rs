@@ -7,9 +7,7 @@
 //! and its window says that closing it stops the 工作台. Everywhere else, and from any terminal,
 //! no arguments print the help as before.
 
-#[cfg(feature = "serve")]
 use std::net::{IpAddr, Ipv4Addr};
-#[cfg(feature = "serve")]
 use std::path::{Path, PathBuf};
 
 /// The site a double-clicked bulletin.exe opens, next to it.
@@ -53,7 +51,6 @@ pub fn console_processes() -> Option<u32> {
 }
 
 /// The folder of the running program.
-#[cfg(feature = "serve")]
 fn exe_dir() -> Result<PathBuf, String> {
     let exe =
         std::env::current_exe().map_err(|e| format!("找不到 bulletin.exe 所在的文件夹：{e}"))?;
@@ -63,7 +60,6 @@ fn exe_dir() -> Result<PathBuf, String> {
 }
 
 /// Open the 工作台 for the site next to the program; returns the exit code.
-#[cfg(feature = "serve")]
 pub fn run() -> i32 {
     match serve_next_to_exe() {
         Ok(()) => super::OK,
@@ -77,7 +73,6 @@ pub fn run() -> i32 {
     }
 }
 
-#[cfg(feature = "serve")]
 fn serve_next_to_exe() -> Result<(), String> {
     use bulletin::serve::{ServeOptions, serve};
     let site = exe_dir()?.join(SITE_NAME);

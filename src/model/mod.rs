@@ -23,7 +23,7 @@ mod output;
 mod paging;
 pub use assemble::assemble;
 pub(crate) use assemble::sort_terms;
-pub use output::{CsvFile, Output};
+pub use output::{CsvFile, Output, SitemapPart};
 pub use paging::{NEWEST, Paging};
 
 /// One issue (期) of the bulletin.

@@ -28,7 +28,10 @@ pub enum Output {
     Search,
     /// The site feed (`None`) or a county's or topic's.
     Feed(Option<(Taxonomy, usize)>),
+    /// `sitemap.xml`: the sitemap index, naming each [`SitemapPart`].
     Sitemap,
+    /// `sitemaps/pages.xml` or `sitemaps/YEAR.xml`: one part of the sitemap.
+    SitemapPart(SitemapPart),
     Robots,
     /// `/stats/`: counts per county, unit and topic (see [`crate::stats`]).
     Stats,
@@ -49,11 +52,24 @@ impl Output {
             self,
             Output::Feed(_)
                 | Output::Sitemap
+                | Output::SitemapPart(_)
                 | Output::Robots
                 | Output::StatsCsv(_)
                 | Output::StatsYearCsv(..)
         )
     }
+}
+
+/// A part of the sitemap. One file per year of issues (each issue's page and its articles') and
+/// one for every other page, so that a weekly issue rewrites its year's part, the small pages part
+/// and the index, not a file that lists every URL of the archive (1.5 MB at 10,000 articles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SitemapPart {
+    /// Home, lists, county and topic pages, statistics: every page that is not an issue's or an
+    /// article's.
+    Pages,
+    /// The issues dated in this year and their articles.
+    Year(i32),
 }
 
 /// The CSV files of `/stats/`.
@@ -123,6 +139,8 @@ impl Site {
             Output::Feed(None) => "feed.xml".into(),
             Output::Feed(Some((t, i))) => format!("{}/{}/feed.xml", t.dir(), self.terms(t)[i].slug),
             Output::Sitemap => "sitemap.xml".into(),
+            Output::SitemapPart(SitemapPart::Pages) => "sitemaps/pages.xml".into(),
+            Output::SitemapPart(SitemapPart::Year(y)) => format!("sitemaps/{y}.xml"),
             Output::Robots => "robots.txt".into(),
             Output::SiteMapPage => "sitemap/".into(),
             Output::Stats => format!("{STATS_DIR}/"),
@@ -159,7 +177,9 @@ impl Site {
         if self.config.search {
             out.push(Output::Search);
         }
-        out.extend([Output::Sitemap, Output::Robots]);
+        out.push(Output::Sitemap);
+        out.extend(self.sitemap_parts().into_iter().map(Output::SitemapPart));
+        out.push(Output::Robots);
         if self
             .config
             .government
@@ -223,7 +243,13 @@ impl Site {
         out.push(Output::IssueList(
             self.paging(self.issues.len()).page_of(art.issue),
         ));
-        out.extend([Output::Home, Output::Feed(None), Output::Sitemap]);
+        out.extend([
+            Output::Home,
+            Output::Feed(None),
+            Output::Sitemap,
+            Output::SitemapPart(SitemapPart::Pages),
+            Output::SitemapPart(SitemapPart::Year(self.issues[art.issue].date.year)),
+        ]);
         if self
             .config
             .government
@@ -304,6 +330,25 @@ impl Site {
             }
         }
         diags
+    }
+
+    /// The parts of the sitemap: the pages part, then one per year of issues, newest first.
+    pub fn sitemap_parts(&self) -> Vec<SitemapPart> {
+        let mut years: Vec<i32> = self.issues.iter().map(|i| i.date.year).collect();
+        years.sort_by_key(|&y| std::cmp::Reverse(y));
+        years.dedup();
+        std::iter::once(SitemapPart::Pages)
+            .chain(years.into_iter().map(SitemapPart::Year))
+            .collect()
+    }
+
+    /// The part of the sitemap that lists an HTML output.
+    pub fn sitemap_part_of(&self, o: Output) -> SitemapPart {
+        match o {
+            Output::Issue(i) => SitemapPart::Year(self.issues[i].date.year),
+            Output::Article(a) => SitemapPart::Year(self.issues[self.articles[a].issue].date.year),
+            _ => SitemapPart::Pages,
+        }
     }
 
     /// The years with articles, newest first: each has a page `/stats/YEAR/`.

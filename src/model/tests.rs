@@ -102,6 +102,8 @@ fn an_article_is_shown_by_its_page_issue_terms_and_the_site_pages() {
         Output::Feed(Some((Taxonomy::Counties, 0))),
         Output::Feed(Some((Taxonomy::Topics, 0))),
         Output::Sitemap,
+        Output::SitemapPart(SitemapPart::Pages),
+        Output::SitemapPart(SitemapPart::Year(2021)),
     ];
     let mut want = want;
     want.sort();

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Output, Site, Taxonomy};
+use crate::model::{Output, Site, SitemapPart, Taxonomy};
 use crate::xml::{escape as esc, xml_escape};
 
 /// Render a feed, the sitemap or robots.txt.
@@ -24,7 +24,8 @@ pub fn render(site: &Site, o: Output) -> String {
             let title = format!("{} · {}", site.config.title, term.name);
             atom(site, &title, o, &term.articles[..n])
         }
-        Output::Sitemap => sitemap(site),
+        Output::Sitemap => sitemap_index(site),
+        Output::SitemapPart(part) => sitemap(site, part),
         Output::Robots => format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}{}\n",
             site.config.base_url,
@@ -170,7 +171,41 @@ pub fn absolute_links<'h>(
     std::borrow::Cow::Owned(out)
 }
 
-fn sitemap(site: &Site) -> String {
+/// `sitemap.xml`: the sitemap index, one `<sitemap>` per part, each with the newest date of what
+/// it lists (search engines fetch again only the parts whose date moved).
+fn sitemap_index(site: &Site) -> String {
+    let c = &site.config;
+    let newest = site.issues.iter().map(|i| i.date).max();
+    let mut x = String::with_capacity(256 + 128 * 64);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for part in site.sitemap_parts() {
+        let lastmod = match part {
+            SitemapPart::Pages => newest,
+            SitemapPart::Year(y) => site
+                .issues
+                .iter()
+                .filter(|i| i.date.year == y)
+                .flat_map(|i| {
+                    std::iter::once(i.date).chain(i.articles.iter().map(|&a| site.articles[a].date))
+                })
+                .max(),
+        };
+        x.push_str("  <sitemap><loc>");
+        let url = site.url(Output::SitemapPart(part));
+        xml_escape(&format!("{}{}", c.base_url, url), &mut x);
+        x.push_str("</loc>");
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{}</lastmod>", d.iso());
+        }
+        x.push_str("</sitemap>\n");
+    }
+    x.push_str("</sitemapindex>\n");
+    x
+}
+
+/// One part of the sitemap: the pages it lists, in the order of [`Site::outputs`].
+fn sitemap(site: &Site, part: SitemapPart) -> String {
     let c = &site.config;
     let mut x = String::with_capacity(256 + site.articles.len() * 128);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -178,6 +213,9 @@ fn sitemap(site: &Site) -> String {
     for o in site.outputs() {
         // The 404 page and the search page are not content for search engines to list.
         if !o.is_html() || o == Output::NotFound || o == Output::Search {
+            continue;
+        }
+        if site.sitemap_part_of(o) != part {
             continue;
         }
         let lastmod = match o {

@@ -53,6 +53,7 @@ pub fn template_of(o: Output) -> Option<&'static str> {
         Output::SiteMapPage => "sitemap.html",
         Output::Feed(_)
         | Output::Sitemap
+        | Output::SitemapPart(_)
         | Output::Robots
         | Output::StatsCsv(_)
         | Output::StatsYearCsv(..) => return None,

@@ -38,6 +38,7 @@ impl Renderer<'_> {
             Output::SiteMapPage => self.site_map(&mut ctx),
             Output::Feed(_)
             | Output::Sitemap
+            | Output::SitemapPart(_)
             | Output::Robots
             | Output::StatsCsv(_)
             | Output::StatsYearCsv(..) => {}

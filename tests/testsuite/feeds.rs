@@ -1,6 +1,6 @@
 //! Feeds, the sitemap and robots.txt, read back with independent parsers.
 
-use crate::helpers::TestSite;
+use crate::helpers::{TestSite, xml_locs};
 
 fn site() -> TestSite {
     let s = TestSite::new();
@@ -86,12 +86,7 @@ fn feeds_stay_well_formed_whatever_the_content() {
 fn the_sitemap_lists_every_page() {
     let s = site();
     s.build().success();
-    let sitemap = s.read("sitemap.xml");
-    let locs: Vec<&str> = sitemap
-        .split("<loc>")
-        .skip(1)
-        .map(|x| x.split("</loc>").next().unwrap())
-        .collect();
+    let locs = s.sitemap_locs();
     let mut pages = Vec::new();
     for (rel, _) in s.snapshot() {
         if rel.ends_with("index.html") && rel != "search/index.html" {
@@ -102,14 +97,58 @@ fn the_sitemap_lists_every_page() {
         }
     }
     pages.sort();
-    let mut locs_sorted: Vec<String> = locs.iter().map(|s| s.to_string()).collect();
+    let mut locs_sorted = locs.clone();
     locs_sorted.sort();
-    assert_eq!(locs_sorted, pages);
-    assert!(!sitemap.contains("404"));
+    assert_eq!(locs_sorted, pages, "each page once, in one part");
+    assert!(!locs.iter().any(|l| l.contains("404")));
     assert!(
-        !sitemap.contains("/search/"),
+        !locs.iter().any(|l| l.contains("/search/")),
         "the search page is not listed"
     );
+}
+
+#[test]
+fn the_sitemap_is_an_index_of_a_pages_part_and_one_part_per_year_of_issues() {
+    let s = site();
+    s.issue("2020-9", 9, "2020-12-30")
+        .article("2020-9", "old", "旧文", "于都县", &["教育"]);
+    s.build().success();
+    let index = s.read("sitemap.xml");
+    let parts = xml_locs(&index);
+    assert_eq!(
+        parts,
+        [
+            "https://example.gov.cn/jb/sitemaps/pages.xml",
+            "https://example.gov.cn/jb/sitemaps/2021.xml",
+            "https://example.gov.cn/jb/sitemaps/2020.xml",
+        ]
+    );
+    // A year's part holds its issues and their articles, each with its date; nothing else.
+    let y2020 = s.read("sitemaps/2020.xml");
+    assert_eq!(
+        xml_locs(&y2020),
+        [
+            "https://example.gov.cn/jb/issues/2020-9/",
+            "https://example.gov.cn/jb/issues/2020-9/old/",
+        ]
+    );
+    assert!(y2020.contains("<lastmod>2020-12-30</lastmod>"), "{y2020}");
+    // The pages part holds no issue and no article.
+    let pages = xml_locs(&s.read("sitemaps/pages.xml"));
+    assert!(pages.contains(&"https://example.gov.cn/jb/".to_string()));
+    assert!(!pages.iter().any(|l| l.contains("/issues/20")), "{pages:?}");
+    // The index dates each part by the newest thing in it.
+    assert!(
+        index.contains("2020.xml</loc><lastmod>2020-12-30</lastmod>"),
+        "{index}"
+    );
+
+    // A new issue in 2021 leaves the 2020 part byte for byte as it was.
+    s.issue("2021-99", 99, "2021-12-30")
+        .article("2021-99", "new", "新文", "于都县", &["教育"]);
+    s.build().success();
+    assert_eq!(s.read("sitemaps/2020.xml"), y2020);
+    assert!(s.read("sitemaps/2021.xml").contains("/issues/2021-99/new/"));
 }
 
 #[test]

@@ -171,10 +171,40 @@ impl TestSite {
         html[start..end].to_string()
     }
 
+    /// The `<loc>` of every page the sitemap lists: `sitemap.xml` is an index whose parts
+    /// (`sitemaps/*.xml`) are read from the output folder, in the index's order.
+    #[track_caller]
+    pub fn sitemap_locs(&self) -> Vec<String> {
+        let index = self.read("sitemap.xml");
+        assert!(
+            index.contains("<sitemapindex "),
+            "not a sitemap index: {index}"
+        );
+        let mut locs = Vec::new();
+        for part in xml_locs(&index) {
+            let rel = part
+                .split_once("/sitemaps/")
+                .map(|(_, name)| format!("sitemaps/{name}"))
+                .unwrap_or_else(|| panic!("{part} is not under sitemaps/"));
+            let text = self.read(&rel);
+            assert!(text.contains("<urlset "), "{rel} is not a urlset");
+            locs.extend(xml_locs(&text));
+        }
+        locs
+    }
+
     /// Every file of the output with its bytes.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         snapshot(&self.path().join("output"))
     }
+}
+
+/// The text of each `<loc>` of a sitemap or sitemap index, in order.
+pub fn xml_locs(xml: &str) -> Vec<String> {
+    xml.split("<loc>")
+        .skip(1)
+        .map(|x| x.split("</loc>").next().unwrap().to_string())
+        .collect()
 }
 
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -231,17 +231,20 @@ fn the_sample_served_by_nginx_under_a_sub_folder_has_no_broken_links() {
     assert!(seen.len() > 20, "crawled only {seen:?}");
 
     // Every page of the sitemap was reached from home.
-    let (status, sitemap) = get(port, "/sub/dir/sitemap.xml");
+    let (status, index) = get(port, "/sub/dir/sitemap.xml");
     assert_eq!(status, 200);
-    let sitemap = String::from_utf8(sitemap).unwrap();
-    for loc in sitemap
-        .split("<loc>")
-        .skip(1)
-        .map(|x| x.split("</loc>").next().unwrap())
-    {
-        let path = loc
-            .strip_prefix(&format!("http://127.0.0.1:{port}"))
-            .unwrap();
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut locs = Vec::new();
+    for part in crate::helpers::xml_locs(&String::from_utf8(index).unwrap()) {
+        let (status, sitemap) = get(port, part.strip_prefix(&origin).unwrap());
+        assert_eq!(status, 200, "{part}");
+        locs.extend(crate::helpers::xml_locs(
+            &String::from_utf8(sitemap).unwrap(),
+        ));
+    }
+    assert!(locs.len() > 20, "{locs:?}");
+    for loc in &locs {
+        let path = loc.strip_prefix(&origin).unwrap();
         assert!(
             seen.contains(path),
             "{path} is in the sitemap but not reachable from home"

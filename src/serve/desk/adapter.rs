@@ -1,17 +1,17 @@
 //! The 工作台's one door to the rest of the library: importing a file as a plan, editing a planned
 //! file's front matter, adding a name to a vocabulary of site.yaml, checking and publishing.
 //!
-//! Kept thin and in one file on purpose: the importer is growing an API for an import as a
-//! changeable plan and for adding a vocabulary name, and `bulletin deploy` is being written; when
-//! they land, this file is what changes. Until then an import is `bulletin import --dry-run`
-//! (every limit of the command line applies, since it is the same code reading the same file),
-//! an edit rewrites the front matter the importer wrote, and publishing is `bulletin build`.
+//! Kept thin and in one file on purpose: an import is the importer's plan ([`plan`], every limit
+//! of the command line applies, since it is the same code reading the same file), a new
+//! vocabulary name is the importer's site.yaml edit ([`site_yaml`]), an edit rewrites the front
+//! matter the importer wrote, and publishing is `bulletin build`.
 
 use std::path::{Path, PathBuf};
 
 use crate::build::{BuildOptions, BuildReport};
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::import::site_yaml::{self, Added, VocabularyKey};
 use crate::import::{ImportOptions, IssueReport, emit::yaml_scalar, plan};
 
 /// Plan the import of one file as `bulletin import --dry-run FILE` does, into `content/`. Files that
@@ -139,102 +139,27 @@ pub fn set_date(text: &str, value: &str) -> String {
     format!("{}{}\n{}", &text[..start], lines.join("\n"), &text[end..])
 }
 
-/// Which vocabulary of site.yaml.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vocab {
-    Counties,
-    Topics,
-}
-
-impl Vocab {
-    pub fn key(self) -> &'static str {
-        match self {
-            Vocab::Counties => "counties",
-            Vocab::Topics => "topics",
-        }
-    }
-}
-
-/// Add `name` to a vocabulary of `root/site.yaml`, as a new last entry of its list: every other
-/// line (comments, order, blank lines) stays as it was. The result must load, or nothing changes.
-pub fn add_vocabulary_name(root: &Path, vocab: Vocab, name: &str) -> Result<(), String> {
+/// Add `name` to a vocabulary of `root/site.yaml` through the importer's own editor
+/// ([`site_yaml::add_to_site`]: the list's own form, every comment and line kept, the result
+/// loaded again before it is written), with the 工作台's messages in Chinese.
+pub fn add_vocabulary_name(root: &Path, key: VocabularyKey, name: &str) -> Result<(), String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
         return Err("名称不能为空，不能超过 40 个字，也不能换行".into());
     }
-    let path = root.join(CONFIG_FILE);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("无法读取 {CONFIG_FILE}：{e}"))?;
-    let config = Config::load(root).map_err(|d| d.render(false))?;
-    let list = match vocab {
-        Vocab::Counties => &config.counties,
-        Vocab::Topics => &config.topics,
-    };
-    let Some(list) = list else {
-        return Err(format!(
+    match site_yaml::add_to_site(root, key, name) {
+        Ok(Added::Edited(_)) => Ok(()),
+        Ok(Added::AlreadyThere(_)) => Err(format!("“{name}”已经在词表里")),
+        Ok(Added::NoVocabulary) => Err(format!(
             "{CONFIG_FILE} 没有 {}: 词表，任何名称都可以直接使用",
-            vocab.key()
-        ));
-    };
-    if list.resolve(name).is_some() {
-        return Err(format!("“{name}”已经在词表里"));
+            key.key()
+        )),
+        Err(d) => Err(format!(
+            "无法自动把“{name}”加进 {CONFIG_FILE} 的 {}:（{}），请在文本编辑器里添加",
+            key.key(),
+            d.message
+        )),
     }
-    let new = insert_entry(&text, vocab.key(), name).ok_or_else(|| {
-        format!(
-            "{CONFIG_FILE} 的 {}: 不是逐行列出的列表，请在文本编辑器里添加“{name}”",
-            vocab.key()
-        )
-    })?;
-    let tmp = root.join(format!(".{CONFIG_FILE}.desk.tmp"));
-    std::fs::write(&tmp, &new).map_err(|e| format!("无法写入 {CONFIG_FILE}：{e}"))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("无法写入 {CONFIG_FILE}：{e}"))?;
-    if let Err(d) = Config::load(root) {
-        let _ = std::fs::write(&path, &text);
-        return Err(format!(
-            "添加后 {CONFIG_FILE} 无法读取，已恢复原样：{}",
-            d.render(false)
-        ));
-    }
-    Ok(())
-}
-
-/// `text` (site.yaml) with `- name: NAME` after the last entry of the block list under `key:`,
-/// indented as its entries are. `None` when `key:` is not a block list.
-pub fn insert_entry(text: &str, key: &str, name: &str) -> Option<String> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let head = lines.iter().position(|l| {
-        let l = l.trim_end();
-        l.strip_prefix(key)
-            .and_then(|r| r.strip_prefix(':'))
-            .is_some_and(|r| r.trim().is_empty() || r.trim_start().starts_with('#'))
-    })?;
-    let mut last = head;
-    let mut indent: Option<String> = None;
-    for (i, l) in lines.iter().enumerate().skip(head + 1) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if !(l.starts_with(' ') || l.starts_with('-')) {
-            break;
-        }
-        if indent.is_none() && t.starts_with('-') {
-            indent = Some(l[..l.len() - l.trim_start().len()].to_string());
-        }
-        last = i;
-    }
-    let indent = indent?;
-    let mut out = String::with_capacity(text.len() + name.len() + 16);
-    for (i, l) in lines.iter().enumerate() {
-        out.push_str(l);
-        if i == last {
-            if !l.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&format!("{indent}- name: {}\n", yaml_scalar(name)));
-        }
-    }
-    Some(out)
 }
 
 /// Everything `bulletin check` reports, with nothing written.
@@ -284,20 +209,5 @@ mod tests {
             set_date(issue, "2021-07-30"),
             "---\nnumber: 125\ndate: 2021-07-30\nseries: 简报\n---\n"
         );
-    }
-
-    #[test]
-    fn a_vocabulary_entry_is_added_after_the_last_keeping_comments_and_order() {
-        let yaml = "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  # 以后再加\n\ntopics:\n- name: 教育\n\n# 结尾\n";
-        assert_eq!(
-            insert_entry(yaml, "counties", "定南县").unwrap(),
-            "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  - name: 定南县\n  # 以后再加\n\ntopics:\n- name: 教育\n\n# 结尾\n"
-        );
-        assert_eq!(
-            insert_entry(yaml, "topics", "民生").unwrap(),
-            "# 站点\ntitle: 简报\ncounties: # 县区\n  - name: 于都县\n    slug: yudu\n  # 以后再加\n\ntopics:\n- name: 教育\n- name: 民生\n\n# 结尾\n"
-        );
-        assert_eq!(insert_entry("topics: [教育]\n", "topics", "民生"), None);
-        assert_eq!(insert_entry("title: x\n", "topics", "民生"), None);
     }
 }
