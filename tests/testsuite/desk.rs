@@ -368,7 +368,8 @@ fn a_new_name_goes_into_site_yaml_keeping_its_comments_and_order() {
         "  - { name: 营商环境, slug: yingshang-huanjing, keywords: [营商环境, 审批, 政务服务] }\n";
     assert_eq!(
         after,
-        before.replace(line, &format!("{line}  - name: 生态环保\n"))
+        // In the list's own form (import::site_yaml, as `bulletin import` adds a name).
+        before.replace(line, &format!("{line}  - {{ name: 生态环保 }}\n"))
     );
     let state: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(
