@@ -143,54 +143,7 @@ pub fn apply(review: &Review, base_path: &str, loaded: &mut Loaded) -> Diagnosti
         );
     }
 
-    // The files of what is left out.
-    let out_dirs: Vec<String> = loaded
-        .issues
-        .iter()
-        .zip(&issue_why)
-        .filter(|(_, w)| w.public != Public::Active)
-        .map(|(i, _)| format!("{}/", slash_path(&i.dir)))
-        .collect();
-    let kept_html: Vec<&str> = loaded
-        .articles
-        .iter()
-        .zip(&withheld_articles)
-        .filter(|(_, out)| !**out)
-        .map(|(a, _)| &*a.body.html)
-        .chain(
-            loaded
-                .issues
-                .iter()
-                .zip(&issue_why)
-                .filter(|(_, w)| w.public == Public::Active)
-                .map(|(i, _)| &*i.intro.html),
-        )
-        .collect();
-    let out_html: Vec<&str> = loaded
-        .articles
-        .iter()
-        .zip(&withheld_articles)
-        .filter(|(_, out)| **out)
-        .map(|(a, _)| &*a.body.html)
-        .collect();
-    let keep_asset = |asset: &Asset| {
-        if out_dirs.iter().any(|d| asset.rel.starts_with(d.as_str())) {
-            return false;
-        }
-        let urls = urls_of(asset, base_path);
-        let used = |html: &&str| urls.iter().any(|u| html.contains(u.as_str()));
-        !out_html.iter().any(used) || kept_html.iter().any(used)
-    };
-    if loaded.assets.list.iter().any(|a| !keep_asset(a)) {
-        let kept: Vec<Asset> = loaded
-            .assets
-            .list
-            .iter()
-            .filter(|a| keep_asset(a))
-            .cloned()
-            .collect();
-        loaded.assets = Arc::new(Assets::from_list(kept));
-    }
+    drop_withheld_files(loaded, &issue_why, &withheld_articles, base_path);
 
     // The personal data and wrong expressions of what is published (what is left out may well
     // hold names and numbers: that is often why it is left out).
@@ -212,6 +165,63 @@ pub fn apply(review: &Review, base_path: &str, loaded: &mut Loaded) -> Diagnosti
     loaded.issues.retain(|_| keep.next().unwrap_or(true));
     notes.sort();
     notes
+}
+
+/// Drop from `loaded.assets` the files of what is left out: those under a withheld issue's folder,
+/// and those only withheld articles use (a file a published page uses too stays).
+fn drop_withheld_files(
+    loaded: &mut Loaded,
+    issue_why: &[Why],
+    withheld_articles: &[bool],
+    base_path: &str,
+) {
+    let out_dirs: Vec<String> = loaded
+        .issues
+        .iter()
+        .zip(issue_why)
+        .filter(|(_, w)| w.public != Public::Active)
+        .map(|(i, _)| format!("{}/", slash_path(&i.dir)))
+        .collect();
+    let kept_html: Vec<&str> = loaded
+        .articles
+        .iter()
+        .zip(withheld_articles)
+        .filter(|(_, out)| !**out)
+        .map(|(a, _)| &*a.body.html)
+        .chain(
+            loaded
+                .issues
+                .iter()
+                .zip(issue_why)
+                .filter(|(_, w)| w.public == Public::Active)
+                .map(|(i, _)| &*i.intro.html),
+        )
+        .collect();
+    let out_html: Vec<&str> = loaded
+        .articles
+        .iter()
+        .zip(withheld_articles)
+        .filter(|(_, out)| **out)
+        .map(|(a, _)| &*a.body.html)
+        .collect();
+    let keep_asset = |asset: &Asset| {
+        if out_dirs.iter().any(|d| asset.rel.starts_with(d.as_str())) {
+            return false;
+        }
+        let urls = urls_of(asset, base_path);
+        let used = |html: &&str| urls.iter().any(|u| html.contains(u.as_str()));
+        !out_html.iter().any(used) || kept_html.iter().any(used)
+    };
+    if loaded.assets.list.iter().any(|a| !keep_asset(a)) {
+        let kept: Vec<Asset> = loaded
+            .assets
+            .list
+            .iter()
+            .filter(|a| keep_asset(a))
+            .cloned()
+            .collect();
+        loaded.assets = Arc::new(Assets::from_list(kept));
+    }
 }
 
 /// Every URL a published file is linked by: the file, or each copy of a photo.

@@ -544,28 +544,7 @@ fn render_issue(
             &settle.vocab,
             settle.choices.get(&dir_name, i + 1).as_ref(),
         );
-        if settled.is_settled() && settled.county_from == Origin::Default {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "no county or unit at the start of the title; filed under the city, {}",
-                    settled.county.as_deref().unwrap_or("")
-                ))
-                .with_path(file)
-                .with_location(loc.clone())
-                .with_help(format!("if it belongs to a county, pass `--county {}=NAME`, or start the title with the county and import again", i + 1)),
-            );
-        }
-        if settled.is_settled() && settled.topics_from == Origin::Default {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "no topic rule matches; the article gets the default topic `{}`",
-                    settled.topics.join("、")
-                ))
-                .with_path(file)
-                .with_location(loc.clone())
-                .with_help(format!("pass `--topic {}=NAME` to choose, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)", i + 1)),
-            );
-        }
+        warn_defaults(&settled, i + 1, file, &loc, &mut diags);
         // Nothing lost: the file's title and body hold every character of the input's lines.
         let got = emit::letters(&format!("{}{}", a.title, body_text));
         if got != emit::letters(&a.source) {
@@ -640,7 +619,45 @@ fn render_issue(
     for (name, bytes) in pictures {
         files.push(plan(&name, bytes));
     }
-    // Every table and picture is in an article or _index.md, or named here.
+    warn_unplaced(input, &placed, file, &mut diags);
+    (files, reports, diags)
+}
+
+/// The warnings of an article filed by a default: under the city (no county or unit at the start
+/// of its title), or under `import.default_topic` (no topic rule matched). `number` counts from 1.
+fn warn_defaults(
+    settled: &resolve::Settled,
+    number: usize,
+    file: &Path,
+    loc: &crate::diagnostics::Location,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if settled.is_settled() && settled.county_from == Origin::Default {
+        diags.push(
+            Diagnostic::warning(format!(
+                "no county or unit at the start of the title; filed under the city, {}",
+                settled.county.as_deref().unwrap_or("")
+            ))
+            .with_path(file)
+            .with_location(loc.clone())
+            .with_help(format!("if it belongs to a county, pass `--county {number}=NAME`, or start the title with the county and import again")),
+        );
+    }
+    if settled.is_settled() && settled.topics_from == Origin::Default {
+        diags.push(
+            Diagnostic::warning(format!(
+                "no topic rule matches; the article gets the default topic `{}`",
+                settled.topics.join("、")
+            ))
+            .with_path(file)
+            .with_location(loc.clone())
+            .with_help(format!("pass `--topic {number}=NAME` to choose, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)")),
+        );
+    }
+}
+
+/// Every table and picture is in an article or _index.md, or named in a warning here.
+fn warn_unplaced(input: &Input, placed: &[bool], file: &Path, diags: &mut Vec<Diagnostic>) {
     for (k, o) in input.objects.iter().enumerate() {
         if placed[k] {
             continue;
@@ -663,7 +680,6 @@ fn render_issue(
                 .with_help("if it belongs to an article, add it to the article's file by hand"),
         );
     }
-    (files, reports, diags)
 }
 
 /// The Markdown of the tables and pictures among `blocks`, by object number; the pictures' files

@@ -524,6 +524,11 @@ fn layout(pages: &[(f64, Vec<Glyph>)]) -> Input {
 /// [`layout`], with the pictures placed among the lines: each where its middle falls between
 /// them, the caption right under it (`图为…`, over up to three centered lines) taken as its alt
 /// text, as a Word file's is.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the page's lines whose rules (above) share the text size, the column \
+              edges and the open table; cut apart, each piece would take them all as arguments"
+)]
 fn layout_with(pages: &[(f64, Vec<Glyph>)], placed: &[images::Placed]) -> Input {
     let page_lines: Vec<Vec<PdfLine>> = pages.iter().map(|p| lines_of_page(&p.1)).collect();
     // The text's size: the commonest, by characters.
