@@ -351,6 +351,35 @@ pub fn decode_upright(
     info: &ImageInfo,
     settings: &Images,
 ) -> Result<DynamicImage, Problem> {
+    let (mut img, orientation) = decode_within(source, settings)?;
+    img.apply_orientation(orientation);
+    Ok(match info.format {
+        Format::Jpeg if img.color().has_alpha() => {
+            // Transparency flattened onto white, as a page would show it.
+            let rgba = img.into_rgba8();
+            let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
+            for (dst, src) in rgb.pixels_mut().zip(rgba.pixels()) {
+                let a = u32::from(src[3]);
+                for c in 0..3 {
+                    dst[c] = ((u32::from(src[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+                }
+            }
+            DynamicImage::ImageRgb8(rgb)
+        }
+        Format::Jpeg => DynamicImage::ImageRgb8(img.into_rgb8()),
+        Format::Png if img.color().has_alpha() => DynamicImage::ImageRgba8(img.into_rgba8()),
+        Format::Png => DynamicImage::ImageRgb8(img.into_rgb8()),
+    })
+}
+
+/// Decode `source` (JPEG, PNG or WebP, told by its bytes) as it is stored, never more than
+/// `settings.max_pixels` pixels: the size is checked from the header before any pixel is decoded,
+/// and the decoder may allocate no more than the pixels need. Its EXIF orientation is returned,
+/// not applied: the caller decides.
+pub fn decode_within(
+    source: &[u8],
+    settings: &Images,
+) -> Result<(DynamicImage, Orientation), Problem> {
     let mut reader = ImageReader::new(Cursor::new(source))
         .with_guessed_format()
         .map_err(|e| problem(format!("cannot read photo: {e}"), "save it again as JPEG"))?;
@@ -376,25 +405,8 @@ pub fn decode_upright(
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, settings)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-    img.apply_orientation(orientation);
-    Ok(match info.format {
-        Format::Jpeg if img.color().has_alpha() => {
-            // Transparency flattened onto white, as a page would show it.
-            let rgba = img.into_rgba8();
-            let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
-            for (dst, src) in rgb.pixels_mut().zip(rgba.pixels()) {
-                let a = u32::from(src[3]);
-                for c in 0..3 {
-                    dst[c] = ((u32::from(src[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
-                }
-            }
-            DynamicImage::ImageRgb8(rgb)
-        }
-        Format::Jpeg => DynamicImage::ImageRgb8(img.into_rgb8()),
-        Format::Png if img.color().has_alpha() => DynamicImage::ImageRgba8(img.into_rgba8()),
-        Format::Png => DynamicImage::ImageRgb8(img.into_rgb8()),
-    })
+    let img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    Ok((img, orientation))
 }
 
 /// One copy `width` pixels wide, encoded with no metadata.
@@ -429,9 +441,15 @@ pub fn encode(
         resized = dst;
         &resized
     };
+    encode_pixels(img, info.format, settings.quality)
+}
+
+/// `img` encoded as `format`, with no metadata: JPEG at `quality` (RGB pixels), PNG lossless
+/// (RGB or RGBA).
+pub fn encode_pixels(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, Problem> {
     let mut out = Vec::new();
-    let result = match info.format {
-        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, settings.quality).write_image(
+    let result = match format {
+        Format::Jpeg => JpegEncoder::new_with_quality(&mut out, quality).write_image(
             img.as_bytes(),
             img.width(),
             img.height(),

@@ -74,6 +74,65 @@ pub struct Picture {
     pub data: Vec<u8>,
     /// The caption under it, when there is one.
     pub alt: Option<String>,
+    /// How the document turns and flips it to show it ([`Turn::NONE`] when as stored).
+    pub turn: Turn,
+}
+
+/// How a document shows a picture relative to its stored pixels: flipped (about the middle of
+/// its box), then turned clockwise, as DrawingML's `a:xfrm` (`rot`, `flipH`, `flipV`) and VML's
+/// `rotation`/`flip` say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Turn {
+    /// Clockwise, in 60,000ths of a degree (DrawingML's unit), from 0 up to a whole turn.
+    pub rot: i64,
+    /// Mirrored left to right.
+    pub flip_h: bool,
+    /// Mirrored top to bottom.
+    pub flip_v: bool,
+}
+
+/// A whole turn in [`Turn::rot`]'s unit.
+const FULL_TURN: i64 = 360 * 60_000;
+
+impl Turn {
+    /// As stored.
+    pub const NONE: Turn = Turn {
+        rot: 0,
+        flip_h: false,
+        flip_v: false,
+    };
+
+    /// A turn of `rot` 60,000ths of a degree clockwise (any sign, any number of turns) with
+    /// these flips.
+    pub fn new(rot: i64, flip_h: bool, flip_v: bool) -> Turn {
+        Turn {
+            rot: rot.rem_euclid(FULL_TURN),
+            flip_h,
+            flip_v,
+        }
+    }
+
+    /// Whether the picture is shown as it is stored.
+    pub fn is_none(self) -> bool {
+        self == Turn::NONE
+    }
+
+    /// The clockwise turn in quarter turns (0 to 3), `None` when it is not a multiple of 90°.
+    pub fn quarters(self) -> Option<u8> {
+        (self.rot % (FULL_TURN / 4) == 0).then_some((self.rot / (FULL_TURN / 4)) as u8)
+    }
+
+    /// The clockwise turn in degrees, as a person would write it (`90`, `12.5`).
+    pub fn degrees(self) -> String {
+        let whole = self.rot / 60_000;
+        let rest = self.rot % 60_000;
+        if rest == 0 {
+            whole.to_string()
+        } else {
+            let s = format!("{:.3}", self.rot as f64 / 60_000.0);
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
 }
 
 /// A caption under a picture: `图为…`, `图1…`, `图 1 …`, `图一…`, `（图为…）`.

@@ -28,6 +28,7 @@ pub mod pdf;
 pub mod resolve;
 pub mod site_yaml;
 pub mod text;
+pub mod upright;
 
 use std::path::{Path, PathBuf};
 
@@ -180,6 +181,7 @@ pub fn plan(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             default_topic: default_topic.as_deref(),
         },
         choices: &opts.choices,
+        images: &config.images,
     };
     let into = opts.root.join(&opts.into);
     let mut issues = Vec::new();
@@ -403,10 +405,12 @@ pub fn write(report: &mut ImportReport, opts: &ImportOptions) -> Result<usize, D
     Ok(written)
 }
 
-/// What settling an article needs: the vocabularies and what a person chose.
+/// What settling an article needs: the vocabularies and what a person chose; and the pixel limit
+/// a picture the document turns is decoded within.
 struct Settle<'a> {
     vocab: Vocabularies<'a>,
     choices: &'a Choices,
+    images: &'a crate::config::Images,
 }
 
 /// Write through a temporary file in the same folder and a rename, so a file is either its old
@@ -511,6 +515,7 @@ fn render_issue(
         &mut placed,
         &mut pictures,
         &mut diags,
+        settle.images,
     );
     files.push(plan("_index.md", index_file(parsed, &intro).into_bytes()));
     let width = parsed.articles.len().to_string().len().max(2);
@@ -603,6 +608,7 @@ fn render_issue(
             &mut placed,
             &mut pictures,
             &mut diags,
+            settle.images,
         );
         let body = emit::body_markdown_with(&a.blocks, &|k| objects.get(&k).cloned());
         let text = emit::article_file(
@@ -683,9 +689,10 @@ fn warn_unplaced(input: &Input, placed: &[bool], file: &Path, diags: &mut Vec<Di
 }
 
 /// The Markdown of the tables and pictures among `blocks`, by object number; the pictures' files
-/// (named `STEM-1.jpg`, `STEM-2.png`…) are added to `pictures`. A picture without a caption and
-/// a table with merged cells get a warning; a table whose cells are not all in its Markdown is an
-/// error (a bug).
+/// (named `STEM-1.jpg`, `STEM-2.png`…) are added to `pictures`, turned as their document shows
+/// them ([`upright`]). A picture without a caption, a picture turned in a way that is not written
+/// upright, and a table with merged cells get a warning; a table whose cells are not all in its
+/// Markdown is an error (a bug).
 #[allow(clippy::too_many_arguments)]
 fn objects_markdown(
     blocks: &[Block],
@@ -696,6 +703,7 @@ fn objects_markdown(
     placed: &mut [bool],
     pictures: &mut Vec<(String, Vec<u8>)>,
     diags: &mut Vec<Diagnostic>,
+    images: &crate::config::Images,
 ) -> std::collections::HashMap<usize, String> {
     let mut out = std::collections::HashMap::new();
     let mut n = 0;
@@ -739,8 +747,24 @@ fn objects_markdown(
                         )),
                     );
                 }
+                let bytes = match upright::upright(pic, images) {
+                    upright::Upright::AsStored => pic.data.clone(),
+                    upright::Upright::Turned(bytes) => bytes,
+                    upright::Upright::Left { why, help } => {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "picture {} ({}) in {place} is written as stored ({name}), not as the document shows it: {why}",
+                                p + 1,
+                                pic.part
+                            ))
+                            .with_path(file)
+                            .with_help(help),
+                        );
+                        pic.data.clone()
+                    }
+                };
                 out.insert(*k, emit::picture(&alt, &name));
-                pictures.push((name, pic.data.clone()));
+                pictures.push((name, bytes));
             }
             Object::Table(t) => {
                 let table = &input.tables[t];

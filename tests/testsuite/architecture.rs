@@ -47,7 +47,7 @@ const FOLDERS: &[(&str, &[&str])] = &[
     ("assets", &["image"]),
     ("cmd", &["build", "check", "choose", "import", "init", "serve", "start", "stats"]),
     ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "resolve",
-                 "emit", "site_yaml"]),
+                 "emit", "site_yaml", "upright"]),
     ("import/docx", &["walk"]),
     ("import/pdf", &["scan", "images"]),
     ("import/parse", &["header", "footer", "body"]),

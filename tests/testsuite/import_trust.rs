@@ -2,7 +2,8 @@
 //! imported into the sample site either builds with `--check-links` or is refused by the import
 //! with a message; an article the rules cannot settle is asked for on a terminal (driven here
 //! through a pseudo-terminal, as a person types), settled by `--topic`/`--county` in scripts, or
-//! stops the import before anything is written; a PDF's photos come with it.
+//! stops the import before anything is written; a PDF's photos come with it, and a Word file's
+//! photos are written as the document shows them (turned, flipped), not as stored.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,7 @@ fn every_import_fixture_either_builds_with_checked_links_or_is_refused_before_wr
         "jianbao.pdf",
         "photos.docx",
         "photos.pdf",
+        "turned.docx",
     ] {
         inputs.push(fixture(name));
     }
@@ -265,6 +267,103 @@ fn a_pdf_printed_by_libreoffice_keeps_both_photos_upright_with_their_captions_as
     assert!(page.contains(r#"alt="图为瑞金市叶坪乡村卫生室的村医为群众看病""#));
 }
 
+#[test]
+fn a_word_files_turned_and_flipped_photos_are_written_as_the_document_shows_them() {
+    let s = TestSite::sample();
+    let docx = fixture("turned.docx");
+    let run = s.run(&["import", docx.to_str().unwrap()]);
+    run.success().stderr_has(
+        "picture 4 (word/media/image4.jpg) in article `瑞金市推进村卫生室一体化管理` is written as stored (02-ruijin-weisheng-3.jpg), not as the document shows it: it is turned 30° in the document, not a multiple of 90°",
+    );
+    assert!(
+        run.stdout.contains("pictures: 4 kept, 0 skipped"),
+        "{}",
+        run.stdout
+    );
+    let dir = s.path().join("content/2021-132");
+    let files = names(&dir);
+    let media = |part: &str| {
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&docx).unwrap())).unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(part).unwrap(), &mut out).unwrap();
+        out
+    };
+    let written = |name: &str| {
+        std::fs::read(dir.join(name)).unwrap_or_else(|_| panic!("no {name} in {files:?}"))
+    };
+
+    // The phone photo, stored sideways (360 × 240, its top on the left, EXIF orientation 6) and
+    // turned 90° clockwise by the document: written portrait, top red with the green square in
+    // the top left corner, bottom blue, and no EXIF orientation left for the build to apply again.
+    let stored = image::load_from_memory(&media("word/media/image1.jpg")).unwrap();
+    assert_eq!((stored.width(), stored.height()), (360, 240));
+    let jpeg = written("01-yudu-jiaoyu-1.jpg");
+    assert_eq!(
+        image::guess_format(&jpeg).unwrap(),
+        image::ImageFormat::Jpeg
+    );
+    let shown = upright(&jpeg);
+    assert_eq!(shown.dimensions(), (240, 360));
+    assert_greenish(shown.get_pixel(10, 10).0);
+    assert_reddish(shown.get_pixel(200, 10).0);
+    assert_bluish(shown.get_pixel(120, 350).0);
+    assert_eq!(exif_orientation(&jpeg), None);
+
+    // The PNG, stored mirrored and flipped back by the document: green at the top left, its
+    // transparent corner at the bottom right, still a PNG.
+    let png = image::load_from_memory(&written("02-ruijin-weisheng-1.png"))
+        .unwrap()
+        .to_rgba8();
+    assert_eq!(png.dimensions(), (300, 200));
+    let p = png.get_pixel(10, 10).0;
+    assert_greenish([p[0], p[1], p[2]]);
+    assert_eq!(p[3], 255);
+    assert_eq!(png.get_pixel(295, 195).0[3], 0, "the transparent corner");
+    assert_eq!(png.get_pixel(5, 195).0[3], 255);
+
+    // Shown as stored, and tilted 30° (left as stored, with the warning above): the bytes of the
+    // file's media, exactly.
+    assert_eq!(
+        written("02-ruijin-weisheng-2.jpg"),
+        media("word/media/image3.jpg")
+    );
+    assert_eq!(
+        written("02-ruijin-weisheng-3.jpg"),
+        media("word/media/image4.jpg")
+    );
+    let article = std::fs::read_to_string(dir.join("02-ruijin-weisheng.md")).unwrap();
+    assert!(
+        article.contains("![图为村医为群众看病](02-ruijin-weisheng-2.jpg)"),
+        "{article}"
+    );
+    s.run(&["build", "--check-links"]).success();
+}
+
+#[test]
+fn the_sideways_portrait_of_the_photos_fixture_is_imported_from_word_upright() {
+    let s = TestSite::sample();
+    s.run(&["import", fixture("photos.docx").to_str().unwrap()])
+        .success();
+    // Stored 360 × 240 with its top on the right, turned 270° clockwise by the document.
+    let jpeg = std::fs::read(s.path().join("content/2021-131/01-yudu-jiaoyu-1.jpg")).unwrap();
+    let shown = upright(&jpeg);
+    assert_eq!(shown.dimensions(), (240, 360));
+    assert_reddish(shown.get_pixel(120, 5).0);
+    assert_bluish(shown.get_pixel(120, 355).0);
+}
+
+/// A JPEG's EXIF orientation, if it has one.
+fn exif_orientation(jpeg: &[u8]) -> Option<u32> {
+    exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(jpeg))
+        .ok()
+        .and_then(|e| {
+            e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+        })
+}
+
 /// The text of the Markdown file of content/2021-131 whose name starts with `prefix`.
 fn content(s: &TestSite, prefix: &str) -> String {
     let dir = s.path().join("content/2021-131");
@@ -297,6 +396,10 @@ fn upright(jpeg: &[u8]) -> image::RgbImage {
 
 fn assert_reddish(p: [u8; 3]) {
     assert!(p[0] > 150 && p[2] < 100, "not red: {p:?}");
+}
+
+fn assert_greenish(p: [u8; 3]) {
+    assert!(p[1] > 150 && p[0] < 100 && p[2] < 100, "not green: {p:?}");
 }
 
 fn assert_bluish(p: [u8; 3]) {

@@ -17,7 +17,11 @@
 //! - a table becomes a grid of cell texts, merged cells written out in every cell they cover;
 //! - a picture (`a:blip`, inline or anchored, or VML `v:imagedata`) becomes an object of its own
 //!   after the text of its paragraph; a paragraph right after it that reads like a caption
-//!   (`图为…`, `图1…`) becomes its alt text.
+//!   (`图为…`, `图1…`) becomes its alt text. How the document turns and flips it is read too:
+//!   DrawingML's `a:xfrm` in the picture's `pic:spPr` (`rot` in 60,000ths of a degree clockwise,
+//!   `flipH`, `flipV`; it comes after the `a:blip`, and belongs to the picture of the same
+//!   `pic:pic`), or VML's `rotation` and `flip` in the `style` of the `v:shape` around the
+//!   `v:imagedata`. The picture's bytes are kept as stored; `import::upright` turns them.
 //!
 //! Bad input is an error, never a panic: a damaged or truncated zip, no `word/document.xml`, a part
 //! that unpacks to more than [`PART_LIMIT`] or a file that unpacks to more than [`TOTAL_LIMIT`]
@@ -142,6 +146,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
     while let Some(mut p) = paras.next() {
         if let Some(Object::Picture(rid)) = p.object {
             let target = w.picture_refs.get(rid).cloned().unwrap_or_default();
+            let turn = w.picture_turns.get(rid).copied().unwrap_or_default();
             let Some(part) = rels.get(&target).map(|t| resolve_target(t)) else {
                 doc.notes.push(format!(
                     "a picture refers to `{target}`, which the file does not list; it was left out"
@@ -172,6 +177,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
                 ext,
                 data,
                 alt,
+                turn,
             });
         }
         doc.paragraphs.push(p);

@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use super::*;
+use crate::import::lines::Turn;
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
 
@@ -159,6 +160,103 @@ fn pictures_are_read_from_media_with_a_caption_as_alt_text() {
         "{:?}",
         d.notes
     );
+}
+
+/// A .docx whose body is `body`, with pictures rId1…rIdN in word/media/imageK.png.
+fn with_pictures(body: &str, n: usize) -> Vec<u8> {
+    let doc = format!(
+        r#"<w:document {W} xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:v="urn:schemas-microsoft-com:vml"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut rels = String::from(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut media = Vec::new();
+    for k in 1..=n {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image{k}.png"/>"#
+        ));
+        media.push((format!("word/media/image{k}.png"), format!("png{k}")));
+    }
+    rels.push_str("</Relationships>");
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("word/document.xml", doc.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+    ];
+    for (name, data) in &media {
+        parts.push((name, data.as_bytes()));
+    }
+    docx(&parts)
+}
+
+/// An inline DrawingML picture as Word writes one: the `a:xfrm` (with `xfrm` as its attributes)
+/// in `pic:spPr`, after the `a:blip`.
+fn inline_picture(rid: &str, xfrm: &str) -> String {
+    format!(
+        r#"<w:p><w:r><w:drawing><wp:inline><wp:extent cx="2160000" cy="3240000"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm {xfrm}><a:off x="0" y="0"/><a:ext cx="3240000" cy="2160000"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+    )
+}
+
+#[test]
+fn a_pictures_turn_and_flips_are_read_from_the_xfrm_after_its_blip() {
+    let body = [
+        inline_picture("rId1", r#"rot="5400000""#),
+        inline_picture("rId2", r#"flipH="1" flipV="true""#),
+        inline_picture("rId3", ""),
+        inline_picture("rId4", r#"rot="-5400000" flipH="0""#),
+        inline_picture("rId5", r#"rot="1800000""#),
+    ]
+    .concat();
+    let d = read(&with_pictures(&body, 5)).unwrap();
+    let turns: Vec<Turn> = d.pictures.iter().map(|p| p.turn).collect();
+    assert_eq!(
+        turns,
+        [
+            Turn::new(5_400_000, false, false),
+            Turn::new(0, true, true),
+            Turn::NONE,
+            Turn::new(16_200_000, false, false),
+            Turn::new(1_800_000, false, false),
+        ]
+    );
+    assert_eq!(turns[0].quarters(), Some(1));
+    assert_eq!(turns[3].quarters(), Some(3));
+    assert_eq!(
+        (turns[4].quarters(), turns[4].degrees()),
+        (None, "30".into())
+    );
+    // Each picture is matched with its own file.
+    let data: Vec<&[u8]> = d.pictures.iter().map(|p| p.data.as_slice()).collect();
+    assert_eq!(data, [b"png1", b"png2", b"png3", b"png4", b"png5"]);
+}
+
+#[test]
+fn a_shape_or_group_turned_around_a_picture_does_not_turn_another_picture() {
+    // A group's own a:xfrm (in wpg:grpSpPr) is not the picture's, and the turn of one picture
+    // never lands on the next.
+    let body = format!(
+        r#"<w:p><w:r><w:drawing><a:graphic><a:graphicData><wpg:wgp xmlns:wpg="g"><wpg:grpSpPr><a:xfrm rot="5400000"/></wpg:grpSpPr><pic:pic><pic:blipFill><a:blip r:embed="rId1"/></pic:blipFill><pic:spPr/></pic:pic></wpg:wgp></a:graphicData></a:graphic></w:drawing></w:r></w:p>{}"#,
+        inline_picture("rId2", r#"rot="10800000""#)
+    );
+    let d = read(&with_pictures(&body, 2)).unwrap();
+    let turns: Vec<Turn> = d.pictures.iter().map(|p| p.turn).collect();
+    assert_eq!(turns, [Turn::NONE, Turn::new(10_800_000, false, false)]);
+}
+
+#[test]
+fn a_vml_pictures_rotation_and_flip_are_read_from_its_shapes_style() {
+    let body = r#"<w:p><w:r><w:pict><v:shape id="a" style="width:200pt;height:300pt;rotation:90;flip:x"><v:imagedata r:id="rId1"/></v:shape></w:pict></w:r></w:p><w:p><w:r><w:pict><v:shape id="b" style="width:200pt;height:300pt"><v:imagedata r:id="rId2"/></v:shape></w:pict></w:r></w:p><w:p><w:r><w:pict><v:shape id="c" style="rotation:-11796480fd;flip:x y"><v:imagedata r:id="rId3"/></v:shape></w:pict></w:r></w:p>"#;
+    let d = read(&with_pictures(body, 3)).unwrap();
+    let turns: Vec<Turn> = d.pictures.iter().map(|p| p.turn).collect();
+    assert_eq!(
+        turns,
+        [
+            Turn::new(5_400_000, true, false),
+            Turn::NONE,
+            // −180° written in 65,536ths of a degree.
+            Turn::new(10_800_000, true, true),
+        ]
+    );
+    assert_eq!(walk::vml_turn("rotation: 12.5").degrees(), "12.5");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::{
     DocxError, MAX_DEPTH, Object, Para, Table, attr, dtd_error, err, reader, toggle, xml_error,
 };
+use crate::import::lines::Turn;
 use crate::import::text;
 
 /// A paragraph being read.
@@ -49,6 +50,15 @@ pub(super) struct Walker<'s> {
     pub(super) notes: Vec<String>,
     /// Relationship ids of the pictures found, indexed by `Object::Picture` until resolved.
     pub(super) picture_refs: Vec<String>,
+    /// How the document turns each picture of `picture_refs`, by the same index.
+    pub(super) picture_turns: Vec<Turn>,
+    /// Inside a DrawingML `pic:pic`: the index its picture has (or will have) in `picture_refs`.
+    /// Its `a:xfrm` comes after its `a:blip`, so the turn is set on a picture already found.
+    pic: Option<usize>,
+    /// Inside that `pic:pic`'s `pic:spPr`, where its `a:xfrm` is.
+    in_pic_sppr: bool,
+    /// The turn of the VML `v:shape` we are in, for its `v:imagedata`.
+    vml_turn: Option<Turn>,
     paras: Vec<OpenPara>,
     table_stack: Vec<OpenTable>,
     fields: Vec<Field>,
@@ -87,6 +97,10 @@ impl<'s> Walker<'s> {
             tables: Vec::new(),
             notes: Vec::new(),
             picture_refs: Vec::new(),
+            picture_turns: Vec::new(),
+            pic: None,
+            in_pic_sppr: false,
+            vml_turn: None,
             paras: Vec::new(),
             table_stack: Vec::new(),
             fields: Vec::new(),
@@ -253,12 +267,31 @@ impl<'s> Walker<'s> {
             },
             b"a:blip" => {
                 if let Some(id) = attr(e, b"r:embed").or_else(|| attr(e, b"r:link")) {
-                    self.picture(id);
+                    self.picture(id, Turn::NONE);
                 }
+            }
+            b"pic:pic" if !empty => {
+                self.pic = Some(self.picture_refs.len());
+                self.in_pic_sppr = false;
+            }
+            b"pic:spPr" if !empty && self.pic.is_some() => self.in_pic_sppr = true,
+            b"a:xfrm" if self.in_pic_sppr => {
+                if let Some(t) = self.pic.and_then(|k| self.picture_turns.get_mut(k)) {
+                    *t = Turn::new(
+                        attr(e, b"rot")
+                            .and_then(|r| r.trim().parse::<i64>().ok())
+                            .unwrap_or(0),
+                        attr(e, b"flipH").is_some_and(|v| on(&v)),
+                        attr(e, b"flipV").is_some_and(|v| on(&v)),
+                    );
+                }
+            }
+            b"v:shape" | b"v:rect" if !empty => {
+                self.vml_turn = Some(attr(e, b"style").map_or(Turn::NONE, |s| vml_turn(&s)));
             }
             b"v:imagedata" => {
                 if let Some(id) = attr(e, b"r:id") {
-                    self.picture(id);
+                    self.picture(id, self.vml_turn.unwrap_or_default());
                 }
             }
             b"w:footnoteReference" | b"w:endnoteReference" => {
@@ -316,6 +349,12 @@ impl<'s> Walker<'s> {
 
     fn end(&mut self, name: &[u8]) {
         match name {
+            b"pic:pic" => {
+                self.pic = None;
+                self.in_pic_sppr = false;
+            }
+            b"pic:spPr" => self.in_pic_sppr = false,
+            b"v:shape" | b"v:rect" => self.vml_turn = None,
             b"w:t" => self.in_t = false,
             b"w:pPr" => self.in_ppr = false,
             b"w:rPr" => self.in_rpr = false,
@@ -416,9 +455,10 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn picture(&mut self, rid: String) {
+    fn picture(&mut self, rid: String, turn: Turn) {
         let k = self.picture_refs.len();
         self.picture_refs.push(rid);
+        self.picture_turns.push(turn);
         let para = Para {
             object: Some(Object::Picture(k)),
             ..Para::default()
@@ -456,6 +496,41 @@ impl<'s> Walker<'s> {
             p.line.push_str(s);
         }
     }
+}
+
+/// An XML boolean (`1`, `true`) is on; `0`, `false` are off.
+fn on(v: &str) -> bool {
+    matches!(v.trim(), "1" | "true" | "on")
+}
+
+/// The turn of a VML shape from its `style`: `rotation:90` (degrees clockwise, or `5898240fd`
+/// in 65,536ths of a degree) and `flip:x`, `flip:y` or `flip:x y`.
+pub(super) fn vml_turn(style: &str) -> Turn {
+    let mut rot = 0i64;
+    let (mut flip_h, mut flip_v) = (false, false);
+    for decl in style.split(';') {
+        let Some((key, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "rotation" => {
+                let degrees = match value.strip_suffix("fd") {
+                    Some(fd) => fd.trim().parse::<f64>().ok().map(|v| v / 65_536.0),
+                    None => value.trim_end_matches("deg").trim().parse::<f64>().ok(),
+                };
+                if let Some(d) = degrees.filter(|d| d.is_finite() && d.abs() < 1e9) {
+                    rot = (d * 60_000.0).round() as i64;
+                }
+            }
+            "flip" => {
+                flip_h = value.contains('x');
+                flip_v = value.contains('y');
+            }
+            _ => {}
+        }
+    }
+    Turn::new(rot, flip_h, flip_v)
 }
 
 /// Rows of (text, span, continues-a-vertical-merge) → a rectangular grid with merged cells

@@ -730,6 +730,8 @@ fn picture(input: &mut Input, out: &mut Vec<(String, LineHint)>, p: &images::Pla
         ext: p.ext.to_string(),
         data: p.data.clone(),
         alt: None,
+        // Already as the page shows it: `images` turned it by the page's drawing matrix.
+        turn: super::lines::Turn::NONE,
     });
     if out.last().is_some_and(|l| !l.0.is_empty()) {
         out.push((String::new(), LineHint::default()));
