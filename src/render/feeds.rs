@@ -3,12 +3,13 @@
 //! These files are read by machines that reject malformed XML outright, and content can hold
 //! anything (`&`, `]]>`, control characters pasted from a PDF). Writing them here with one escaping
 //! function that also drops the characters XML forbids ([`crate::xml`], shared with the SVG
-//! charts of the statistics) keeps them well-formed whatever the content.
+//! charts of the statistics; an entry's HTML goes in a CDATA section, split where it holds `]]>`)
+//! keeps them well-formed whatever the content.
 
 use std::fmt::Write;
 
 use crate::model::{Output, Site, SitemapPart, Taxonomy};
-use crate::xml::{escape as esc, xml_escape};
+use crate::xml::{cdata, escape as esc, xml_escape};
 
 /// Render a feed, the sitemap or robots.txt.
 pub fn render(site: &Site, o: Output) -> String {
@@ -129,7 +130,7 @@ fn atom(site: &Site, title: &str, feed: Output, entries: &[usize]) -> String {
             esc(&format!("{series} {} · {}", issue.title, art.summary))
         );
         x.push_str("    <content type=\"html\">");
-        xml_escape(
+        cdata(
             &absolute_links(&art.html, &c.base_url, c.base_path()),
             &mut x,
         );

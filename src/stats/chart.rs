@@ -222,6 +222,10 @@ pub fn grid(name: &str, rows: &[String], cols: &[String], cells: &[Vec<u64>]) ->
     let h = head + cell_h * rows.len().max(1) as f64 + 2.0;
     let mut out = String::with_capacity(256 + rows.len() * cols.len() * 200);
     open(&mut out, "grid", name, w, h);
+    // What every label and cell shares is said once, on a group (SVG inherits fill and
+    // text-anchor): a 40-year grid has over a thousand cells, and the page is downloaded again
+    // whenever a new issue changes a count.
+    out.push_str("<g class=\"labels\" fill=\"currentColor\" text-anchor=\"middle\">");
     for (j, col) in cols.iter().enumerate() {
         let cx = x0 + cell_w * (j as f64 + 0.5);
         let col = escape(col);
@@ -229,28 +233,32 @@ pub fn grid(name: &str, rows: &[String], cols: &[String], cells: &[Vec<u64>]) ->
             let (x, y) = (cx + FONT * 0.35, head - 4.0);
             let _ = write!(
                 out,
-                "<text class=\"label\" fill=\"currentColor\" x=\"{x}\" y=\"{y}\" transform=\"rotate(-90 {x} {y})\">{col}</text>",
+                "<text class=\"label\" x=\"{x}\" y=\"{y}\" text-anchor=\"start\" transform=\"rotate(-90 {x} {y})\">{col}</text>",
                 x = n(x),
                 y = n(y)
             );
         } else {
             let _ = write!(
                 out,
-                "<text class=\"label\" fill=\"currentColor\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{col}</text>",
+                "<text class=\"label\" x=\"{}\" y=\"{}\">{col}</text>",
                 n(cx),
                 n(head - 6.0)
             );
         }
     }
-    for (i, ((label, full), counts)) in shown.iter().zip(rows).zip(cells).enumerate() {
+    for (i, label) in shown.iter().enumerate() {
         let y = head + cell_h * i as f64;
         let _ = write!(
             out,
-            "<text class=\"label\" fill=\"currentColor\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             n(row_label_w + 2.0),
             n(y + cell_h / 2.0 + FONT * 0.35),
             escape(label)
         );
+    }
+    out.push_str("</g><g class=\"cells\" fill=\"currentColor\" text-anchor=\"middle\">");
+    for (i, (full, counts)) in rows.iter().zip(cells).enumerate() {
+        let y = head + cell_h * i as f64;
         for (j, &v) in counts.iter().enumerate() {
             let x = x0 + cell_w * j as f64;
             let tip = escape(&format!("{full} {}：{v} 篇", cols[j]));
@@ -268,7 +276,7 @@ pub fn grid(name: &str, rows: &[String], cols: &[String], cells: &[Vec<u64>]) ->
             }
             let _ = write!(
                 out,
-                "<rect class=\"cell\" fill=\"currentColor\" fill-opacity=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{tip}</title></rect>",
+                "<rect class=\"cell\" fill-opacity=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{tip}</title></rect>",
                 n(0.12 + 0.78 * share),
                 n(x + 1.0),
                 n(y + 1.0),
@@ -282,12 +290,13 @@ pub fn grid(name: &str, rows: &[String], cols: &[String], cells: &[Vec<u64>]) ->
             };
             let _ = write!(
                 out,
-                "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{v}</text>",
+                "<text class=\"{class}\" x=\"{}\" y=\"{}\">{v}</text>",
                 n(x + cell_w / 2.0),
                 n(y + cell_h / 2.0 + FONT * 0.35)
             );
         }
     }
+    out.push_str("</g>");
     out.push_str("</svg>");
     out
 }
