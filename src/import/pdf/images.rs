@@ -366,8 +366,7 @@ fn image_file(
             if turn == Turn::UPRIGHT && smask.is_none() {
                 return Ok(("jpg", jpeg, None));
             }
-            let img = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
-                .map_err(|e| format!("its JPEG data cannot be read ({e})"))?;
+            let img = decode_jpeg(&jpeg)?;
             if let Some(mask_id) = smask {
                 // A photo with transparency: JPEG has no alpha, so it becomes a PNG.
                 return match mask(doc, mask_id, img.width(), img.height()) {
@@ -726,9 +725,40 @@ fn unpredict(data: &[u8], row: usize, bpp: usize) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// A JPEG stream decoded within [`MAX_PIXELS`]: the dictionary's `Width` and `Height` were checked,
+/// but the JPEG's own header may say otherwise, so the decoder gets the allocation limit too.
+fn decode_jpeg(jpeg: &[u8]) -> Result<image::DynamicImage, String> {
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(jpeg), image::ImageFormat::Jpeg);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS.saturating_mul(8).saturating_add(1 << 20));
+    reader.limits(limits);
+    reader
+        .decode()
+        .map_err(|e| format!("its JPEG data cannot be read within the limit ({e})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jpeg_whose_header_claims_more_pixels_than_the_limit_is_refused_not_decoded() {
+        let mut small = Vec::new();
+        image::DynamicImage::new_rgb8(16, 16)
+            .write_to(
+                &mut std::io::Cursor::new(&mut small),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        assert!(decode_jpeg(&small).is_ok());
+        // The frame header (SOF0: FF C0, length, precision, height, width) made to say 60000 × 60000.
+        let sof = small.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let mut lying = small.clone();
+        lying[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+        let err = decode_jpeg(&lying).unwrap_err();
+        assert!(err.contains("within the limit"), "{err}");
+    }
 
     #[test]
     fn the_matrix_tells_how_a_picture_is_turned() {
