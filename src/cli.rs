@@ -28,6 +28,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Count articles per county, unit or topic and period, for the quarterly report.
     Stats(StatsArgs),
+    /// Upload what changed in output/ to S3 (OSS, COS, OBS, MinIO), an SFTP server or a folder,
+    /// and delete what is gone there.
+    Deploy(DeployArgs),
 }
 
 /// Options shared by commands that read a site.
@@ -189,4 +192,35 @@ pub enum StatsFormat {
     Table,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// A name from site.yaml's `deploy:` list, or a URL: s3://bucket/prefix?endpoint=…&region=…,
+    /// sftp://user@host:port/path, file:///srv/www/jianbao. Default: the first `deploy:` entry.
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The site folder (holding site.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The built site to upload; relative to --root.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// Print the plan (each file to upload or delete, and why); change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse, before any change, a plan deleting more files than this (default 256). Given,
+    /// it also allows an output under half the size of what the target holds.
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<usize>,
+    /// Show the plan's totals and ask before changing anything.
+    #[arg(long)]
+    pub confirm: bool,
+    /// Where to write the URLs of uploaded and deleted files, for purging a CDN; relative to
+    /// --root.
+    #[arg(long, value_name = "FILE", default_value = "changed-urls.txt")]
+    pub changed_urls: PathBuf,
+    /// With --dry-run, also list the unchanged files.
+    #[arg(short, long)]
+    pub verbose: bool,
 }

@@ -30,6 +30,7 @@ pub mod assets;
 pub mod build;
 pub mod cjk;
 pub mod config;
+pub mod deploy;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod fsutil;

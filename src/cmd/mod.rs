@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod choose;
+mod deploy;
 mod import;
 mod init;
 #[cfg(feature = "serve")]
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Deploy(args) => deploy::run(args),
     }
 }
 

@@ -35,7 +35,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("stage 2: what is not 主动公开 left out; the site and every output's path; the importer", &["withhold", "model", "import"]),
     ("what reads the model: the search index, the statistics", &["search", "stats"]),
     ("stage 3: every output rendered", &["render"]),
-    ("the pipeline driven: build, init", &["build", "init"]),
+    ("the pipeline driven: build, init; the built output deployed", &["build", "init", "deploy"]),
     ("the dev server", &["serve"]),
     ("the binary: the command line as clap reads it", &["cli"]),
     ("the binary: one file per subcommand", &["cmd"]),
@@ -45,7 +45,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const FOLDERS: &[(&str, &[&str])] = &[
     ("assets", &["image"]),
-    ("cmd", &["build", "check", "choose", "import", "init", "serve", "start", "stats"]),
+    ("cmd", &["build", "check", "choose", "deploy", "import", "init", "serve", "start", "stats"]),
+    ("deploy", &["headers", "target", "plan", "local", "store"]),
     ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "resolve",
                  "emit", "site_yaml", "upright"]),
     ("import/docx", &["walk"]),

@@ -7,6 +7,7 @@ mod webdriver;
 
 mod architecture;
 mod build;
+mod deploy;
 mod desk;
 mod errors;
 mod feeds;
