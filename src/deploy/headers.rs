@@ -212,6 +212,9 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
     }
     if p.starts_with(b"**") {
         let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+        if rest.is_empty() {
+            return true;
+        }
         return (0..=s.len()).any(|i| (i == 0 || s[i - 1] == b'/') && glob(rest, &s[i..]))
             || glob(&p[2..], s);
     }

@@ -70,20 +70,23 @@ fn obj(size: usize, etag: Option<&str>) -> Option<RemoteObject> {
     })
 }
 
+/// One row of the plan's table: case, local content, manifest entry, listed object, outcome.
+type Case<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<ManifestEntry>,
+    Option<RemoteObject>,
+    Kind,
+    Reason,
+);
+
 #[test]
 fn the_plan_decides_each_file_by_its_manifest_entry_and_the_listing() {
     let same = local("index.html", "<p>v1");
     let old = local("index.html", "<p>v0");
     let mut other_cc = entry(&same);
     other_cc.cache_control = "no-store".to_string();
-    let table: Vec<(
-        &str,
-        Option<&str>,
-        Option<ManifestEntry>,
-        Option<RemoteObject>,
-        Kind,
-        Reason,
-    )> = vec![
+    let table: Vec<Case> = vec![
         (
             "unchanged",
             Some("<p>v1"),
