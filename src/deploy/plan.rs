@@ -15,6 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::headers::Class;
+use super::target::inside;
 
 /// The manifest's name at the target's top. Never deleted, never uploaded from the output.
 pub const MANIFEST: &str = ".bulletin-deploy.json";
@@ -185,6 +186,9 @@ pub struct Plan {
     pub local_count: usize,
     /// Objects at the target (the manifest not counted).
     pub remote_count: usize,
+    /// Paths the target listed that would point outside its folder or prefix (`..`, absolute):
+    /// never deleted or written, and the plan is refused while there are any.
+    pub outside: Vec<String>,
 }
 
 impl Plan {
@@ -207,6 +211,22 @@ impl Plan {
     /// `max_deletes_given`: `--max-deletes` was given, which also lifts the half rule when the
     /// deletes are within it.
     pub fn refusal(&self, max_deletes: usize, max_deletes_given: bool) -> Option<String> {
+        if let Some(first) = self.outside.first() {
+            return Some(format!(
+                "the target lists `{first}`{}, a name that points outside the target's folder or prefix; \
+                 bulletin deploy writes and deletes only inside it, so nothing was changed\n  \
+                 help: remove {} with the provider's own tools, or deploy to another folder or prefix",
+                match self.outside.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more such names", n - 1),
+                },
+                if self.outside.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
+            ));
+        }
         let deletes = self.deletes().count();
         if deletes > max_deletes {
             return Some(format!(
@@ -281,7 +301,12 @@ pub fn plan(local: &[LocalFile], remote: &RemoteState) -> Plan {
             class: Class::of(&f.path),
         });
     }
+    let mut outside = Vec::new();
     for (path, o) in &remote.objects {
+        if !inside(path) {
+            outside.push(path.clone());
+            continue;
+        }
         if path != MANIFEST && !present.contains(path.as_str()) {
             actions.push(Action {
                 path: path.clone(),
@@ -307,5 +332,6 @@ pub fn plan(local: &[LocalFile], remote: &RemoteState) -> Plan {
         write_manifest,
         local_count: local.len(),
         remote_count: remote.objects.keys().filter(|p| *p != MANIFEST).count(),
+        outside,
     }
 }

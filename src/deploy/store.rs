@@ -21,10 +21,14 @@ use opendal::layers::{RetryLayer, TimeoutLayer};
 use opendal::{ErrorKind, Operator};
 
 use super::plan::{Action, Kind, MANIFEST, Manifest, Plan, RemoteObject, RemoteState};
-use super::target::Target;
+use super::target::{Target, inside};
 
-/// Uploads in flight at once.
+/// Uploads in flight at once, to object storage and to a folder.
 const CONCURRENCY: usize = 16;
+/// Over SFTP: OpenDAL opens one SSH connection (an `ssh` process) per operation in flight, and
+/// sshd drops new connections at random beyond 10 unauthenticated at once (its default
+/// `MaxStartups 10:30:100`), which failed a deploy half-way in the tests. 4 stays well under.
+const SFTP_CONCURRENCY: usize = 4;
 
 /// A connection to a target.
 pub struct Store {
@@ -37,6 +41,10 @@ pub struct Store {
     /// The target's listing tells sizes and ETags (S3).
     sizes: bool,
     operations: Arc<AtomicU64>,
+    /// What the target is, for errors that say which credentials to check.
+    target: Target,
+    /// Operations in flight at once.
+    concurrency: usize,
 }
 
 /// How far a run is, for a progress bar: handed to the callback after each step.
@@ -79,13 +87,15 @@ impl Store {
             .enable_all()
             .build()
             .map_err(|e| err("cannot start the network runtime", e))?;
+        // rustls without aws-lc: install ring's provider once (Cargo.toml says why), for every
+        // kind of target: OpenDAL makes its HTTP client (reqwest, which panics without a
+        // provider) for folders and SFTP too. rustls deprecates ring's provider for lacking
+        // post-quantum key exchange; what deploy sends is a public site, signed with SigV4 (the
+        // secret key itself never travels).
+        #[allow(deprecated)]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let (op, rename_into_place) = match target {
             Target::S3(t) => {
-                // rustls without aws-lc: install ring's provider once (Cargo.toml says why).
-                // rustls deprecates it for lacking post-quantum key exchange; what deploy sends
-                // is a public site, signed with SigV4 (the secret key itself never travels).
-                #[allow(deprecated)]
-                let _ = rustls::crypto::ring::default_provider().install_default();
                 let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
                 let region = t
                     .region
@@ -180,6 +190,12 @@ impl Store {
             rt,
             rename_into_place,
             operations: Arc::new(AtomicU64::new(0)),
+            target: target.clone(),
+            concurrency: if matches!(target, Target::Sftp(_)) {
+                SFTP_CONCURRENCY
+            } else {
+                CONCURRENCY
+            },
         })
     }
 
@@ -196,12 +212,14 @@ impl Store {
             let manifest = match self.op.read(MANIFEST).await {
                 Ok(buf) => serde_json::from_slice::<Manifest>(&buf.to_vec()).ok(),
                 Err(e) if e.kind() == ErrorKind::NotFound => None,
-                Err(e) => return Err(err(&format!("cannot read the target's {MANIFEST}"), e)),
+                Err(e) => {
+                    return Err(self.explain(&format!("cannot read the target's {MANIFEST}"), e));
+                }
             };
             let entries = match self.op.list_with("/").recursive(true).await {
                 Ok(entries) => entries,
                 Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
-                Err(e) => return Err(err("cannot list the target", e)),
+                Err(e) => return Err(self.explain("cannot list the target", e)),
             };
             let mut objects = std::collections::BTreeMap::new();
             for e in entries {
@@ -221,6 +239,63 @@ impl Store {
         })
     }
 
+    /// An error of the first contact, with what to check when it is about credentials (the
+    /// usual first-deploy mistake): which environment variables, for this kind of target.
+    fn explain(&self, what: &str, e: opendal::Error) -> String {
+        // The causes too: over SFTP the reason (ssh's own message, "Permission denied
+        // (publickey)") is two sources below OpenDAL's "failed to connect".
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            let c = cause.to_string();
+            if !text.contains(c.trim()) {
+                text.push_str(": ");
+                text.push_str(c.trim());
+            }
+            source = cause.source();
+        }
+        let lower = text.to_ascii_lowercase();
+        match &self.target {
+            Target::S3(t) => {
+                let refused = e.kind() == ErrorKind::PermissionDenied
+                    || [
+                        "invalidaccesskeyid",
+                        "signaturedoesnotmatch",
+                        "accessdenied",
+                    ]
+                    .iter()
+                    .any(|c| lower.contains(c));
+                let missing = !refused && lower.contains("credential");
+                if refused {
+                    format!(
+                        "the S3 service refused the credentials for bucket `{}` ({})\n  help: check \
+                         AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for a \
+                         temporary key) and that this key may read, list and write the bucket",
+                        t.bucket,
+                        s3_code(&text).unwrap_or("access denied")
+                    )
+                } else if missing {
+                    format!(
+                        "no S3 credentials: nothing in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, \
+                         and no profile in ~/.aws/credentials\n  help: set AWS_ACCESS_KEY_ID and \
+                         AWS_SECRET_ACCESS_KEY in the environment of `bulletin deploy` (a CI \
+                         secret; docs/publishing.md)\n  ({what}: {text})"
+                    )
+                } else {
+                    err(what, text)
+                }
+            }
+            Target::Sftp(t) if lower.contains("permission denied") => format!(
+                "the SSH server {} refused the key (Permission denied)\n  help: set \
+                 BULLETIN_SFTP_KEY to the private key whose public half is in the server's \
+                 authorized_keys for {}, or name it in ~/.ssh/config\n  ({what}: {text})",
+                t.host,
+                t.user.as_deref().unwrap_or("your user")
+            ),
+            _ => err(what, text),
+        }
+    }
+
     /// Carry out a plan: uploads in its order (each class finished before the next starts), the
     /// manifest, then the deletes. Stops at the first failure, which names the file; what was
     /// done stays done, and running the deploy again finishes the job.
@@ -231,6 +306,18 @@ impl Store {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<Summary, String> {
         let started = Instant::now();
+        // The plan refuses such names (Plan::refusal); a caller that skipped it still writes
+        // and deletes nothing outside the target's folder.
+        if let Some(a) = plan
+            .actions
+            .iter()
+            .find(|a| a.kind != Kind::Keep && !inside(&a.path))
+        {
+            return Err(format!(
+                "`{}` points outside the target's folder; nothing was changed",
+                a.path
+            ));
+        }
         let uploads: Vec<&Action> = plan.uploads().collect();
         let deletes: Vec<&Action> = plan.deletes().collect();
         let total = uploads.len() + deletes.len() + usize::from(plan.write_manifest);
@@ -248,7 +335,7 @@ impl Store {
                 let mut failure = None;
                 while i < uploads.len() && uploads[i].class == class || !set.is_empty() {
                     if failure.is_none()
-                        && set.len() < CONCURRENCY
+                        && set.len() < self.concurrency
                         && i < uploads.len()
                         && uploads[i].class == class
                     {
@@ -326,7 +413,7 @@ impl Store {
                     kind: Kind::Upload,
                 });
             }
-            for chunk in deletes.chunks(CONCURRENCY) {
+            for chunk in deletes.chunks(self.concurrency) {
                 let mut set = tokio::task::JoinSet::new();
                 for a in chunk {
                     let op = self.op.clone();
@@ -419,4 +506,15 @@ impl Upload {
         }
         Ok(())
     }
+}
+
+/// The S3 error code in an OpenDAL error's text (`InvalidAccessKeyId`, `SignatureDoesNotMatch`).
+fn s3_code(text: &str) -> Option<&str> {
+    [
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "AccessDenied",
+    ]
+    .into_iter()
+    .find(|c| text.contains(c))
 }

@@ -131,13 +131,19 @@ pub fn parse(text: &str) -> Result<Target, String> {
              AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (S3) or BULLETIN_SFTP_KEY (SFTP) in the environment"
         ));
     }
+    if let Some(why) = escaping_path(text) {
+        return Err(format!(
+            "`{text}`: {why}\n  help: name the site's folder or prefix itself, without `.` or `..` \
+             (e.g. sftp://deploy@web1/srv/www/jianbao, file:///srv/www/jianbao)"
+        ));
+    }
     let url = Url::parse(text).map_err(|e| {
         format!("`{text}` is not a target URL ({e})\n  help: write s3://bucket/prefix?endpoint=…, sftp://user@host:port/path or file:///srv/www/jianbao")
     })?;
     match url.scheme() {
         "s3" => parse_s3(&url),
         "sftp" => parse_sftp(&url),
-        "file" => parse_file(&url),
+        "file" => parse_file(&url, text),
         other => Err(format!(
             "`{other}://` is not a target kind bulletin deploys to\n  help: use s3:// (AWS, MinIO, \
              OSS, COS, OBS), sftp:// (a server over SSH) or file:/// (a folder)"
@@ -241,7 +247,15 @@ fn parse_sftp(url: &Url) -> Result<Target, String> {
     }))
 }
 
-fn parse_file(url: &Url) -> Result<Target, String> {
+fn parse_file(url: &Url, text: &str) -> Result<Target, String> {
+    // `file:www` and `file:./www` parse as the absolute /www: only the absolute form is a target.
+    let raw = text.to_ascii_lowercase();
+    if !(raw.starts_with("file:///") || raw.starts_with("file://localhost/")) {
+        return Err(format!(
+            "`{text}` is not an absolute folder on this machine\n  help: write the whole path after file:// — \
+             file:///srv/www/jianbao (file:///C:/www/jianbao on Windows)"
+        ));
+    }
     if url.query().is_some() {
         return Err("a file:/// URL takes no settings after `?`".to_string());
     }
@@ -257,4 +271,36 @@ fn decoded_path(url: &Url) -> Result<String, String> {
         .decode_utf8()
         .map(|s| s.into_owned())
         .map_err(|_| format!("the path of `{url}` is not UTF-8"))
+}
+
+/// Why a target URL's path would leave the folder or prefix it names: a `.` or `..` segment,
+/// also percent-encoded or hidden behind an encoded `/` (URL parsing resolves `..` silently, so
+/// `file:///srv/www/jianbao/..` would otherwise deploy to /srv/www and delete what is there).
+fn escaping_path(text: &str) -> Option<String> {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    for raw in path.split(['/', '\\']) {
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        for segment in decoded.split(['/', '\\']) {
+            if segment == ".." || segment == "." {
+                return Some(format!(
+                    "a `{segment}` in the path would put files outside the folder it names"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a path the target lists (relative to the target's folder or prefix) stays inside
+/// it: not empty, not absolute, no `.`, `..` or empty segment, no backslash or NUL. A deploy
+/// deletes only such paths; anything else at the target is refused before any change.
+pub fn inside(path: &str) -> bool {
+    let b = path.as_bytes();
+    let absolute =
+        path.starts_with('/') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':');
+    let odd_segment = path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..");
+    !absolute && !odd_segment && !path.contains(['\\', '\0'])
 }

@@ -464,3 +464,81 @@ fn changed_urls_name_folders_for_index_pages_and_encode_chinese() {
         ]
     );
 }
+
+#[test]
+fn target_urls_that_climb_out_of_their_folder_or_are_not_absolute_are_refused() {
+    for url in [
+        "file:///srv/www/jianbao/..",
+        "file:///srv/www/jianbao/../../etc",
+        "file:///srv/www/./jianbao",
+        "sftp://deploy@web1/srv/www/../../root/.ssh",
+        "sftp://deploy@web1/srv/www/%2e%2e/etc",
+        "sftp://deploy@web1/srv/www%2F..%2Fetc",
+        "s3://bucket/jb/../other/?endpoint=http://127.0.0.1:9000",
+        "s3://bucket/jb/%2E%2E/?endpoint=http://127.0.0.1:9000",
+        "file:///C:/www/jianbao\\..\\windows",
+    ] {
+        let e = parse(url).unwrap_err();
+        assert!(e.contains("outside the folder it names"), "{url}: {e}");
+    }
+    for url in [
+        "file:www",
+        "file:./www",
+        "file:/srv/www",
+        "file://web1/srv/www",
+    ] {
+        let e = parse(url).unwrap_err();
+        assert!(
+            e.contains("not an absolute folder") || e.contains("not a folder on this machine"),
+            "{url}: {e}"
+        );
+    }
+    // `..` inside a name is a name.
+    assert_eq!(
+        parse("file:///srv/www/jianbao..v2").unwrap(),
+        Target::Folder("/srv/www/jianbao..v2".into())
+    );
+}
+
+#[test]
+fn names_the_target_lists_outside_its_folder_are_never_deleted_and_refuse_the_plan() {
+    use super::target::inside;
+    for good in [
+        "index.html",
+        "issues/2021-1/附件+1 实施方案.pdf",
+        "a..b/c",
+        ".hidden",
+    ] {
+        assert!(inside(good), "{good}");
+    }
+    for bad in [
+        "",
+        "/etc/passwd",
+        "../x",
+        "a/../../x",
+        "a/./b",
+        "a//b",
+        "a\\..\\b",
+        "C:/x",
+        "a\0b",
+    ] {
+        assert!(!inside(bad), "{bad:?}");
+    }
+    let remote = RemoteState {
+        manifest: None,
+        objects: BTreeMap::from([
+            ("../evil.txt".to_string(), RemoteObject::default()),
+            ("/abs.txt".to_string(), RemoteObject::default()),
+            ("old.html".to_string(), RemoteObject::default()),
+        ]),
+    };
+    let p = plan(&[local("index.html", "x")], &remote);
+    let deletes: Vec<&str> = p.deletes().map(|a| a.path.as_str()).collect();
+    assert_eq!(deletes, ["old.html"]);
+    assert_eq!(p.outside, ["../evil.txt", "/abs.txt"]);
+    let why = p.refusal(256, true).unwrap();
+    assert!(
+        why.contains("`../evil.txt` and 1 more such names") && why.contains("nothing was changed"),
+        "{why}"
+    );
+}

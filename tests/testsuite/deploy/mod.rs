@@ -144,11 +144,18 @@ fn s3_deploys_everything_then_nothing_then_only_what_changed() {
     );
     assert_eq!(held(&moto), expected(&s, "jb/"));
 
-    // An issue added.
+    // An issue added: exactly what the build changed goes (counted), one PUT each.
+    let before = s.snapshot();
     s.issue("2021-2", 2, "2021-01-11")
         .article("2021-2", "01-d", "第四篇", "于都县", &["教育"]);
     s.build().success();
-    deploy(&s, &[&url], &env).success();
+    let (sent, gone) = changed_between(&before, &s.snapshot());
+    let puts = moto.requests("PUT");
+    deploy(&s, &[&url], &env)
+        .success()
+        .stderr_has(&format!("uploaded {} files", sent.len()))
+        .stderr_has(&format!("deleted {},", gone.len()));
+    assert_eq!(moto.requests("PUT") - puts, sent.len() + 1);
     assert_eq!(held(&moto), expected(&s, "jb/"));
     assert!(held(&moto).contains_key("jb/issues/2021-2/d/index.html"));
 
@@ -338,6 +345,154 @@ fn a_folder_target_is_filled_then_left_alone_and_an_unknown_folder_is_uploaded_o
     deploy(&s, &[&url], &[])
         .success()
         .stderr_has("nothing to do");
+
+    // One article edited: exactly the files the build changed go, counted.
+    let before = s.snapshot();
+    s.file(
+        "content/2021-1/02-b.md",
+        "---\ntitle: 第二篇\ncounty: 定南县\ntopics: [教育]\n---\n改过的正文。\n",
+    );
+    s.build().success();
+    let (sent, gone) = changed_between(&before, &s.snapshot());
+    assert!(!sent.is_empty() && gone.is_empty(), "{sent:?} {gone:?}");
+    deploy(&s, &[&url], &[])
+        .success()
+        .stderr_has(&format!("uploaded {} files", sent.len()))
+        .stderr_has("deleted 0,");
+    // An article removed: its page is deleted at the target, with only what changed sent.
+    let before = s.snapshot();
+    s.remove("content/2021-1/01-a.md");
+    s.build().success();
+    let (sent, gone) = changed_between(&before, &s.snapshot());
+    assert!(
+        gone.contains(&"issues/2021-1/a/index.html".to_string()),
+        "{gone:?}"
+    );
+    deploy(&s, &[&url], &[])
+        .success()
+        .stderr_has(&format!("uploaded {} files", sent.len()))
+        .stderr_has(&format!("deleted {},", gone.len()));
+    let mut got = snapshot(&dest);
+    got.remove(".bulletin-deploy.json");
+    assert_eq!(got, s.snapshot());
+    assert!(!dest.join("issues/2021-1/a/index.html").exists());
+}
+
+/// What a deploy must send and delete between two outputs: (new or changed, removed) paths.
+fn changed_between(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> (Vec<String>, Vec<String>) {
+    let sent = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let gone = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    (sent, gone)
+}
+
+#[test]
+fn targets_and_names_outside_the_sites_folder_are_refused_before_any_change() {
+    let s = site();
+    let www = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(www.path().join("站点")).unwrap();
+    std::fs::write(www.path().join("other-site.html"), "someone else's").unwrap();
+    let before = snapshot(www.path());
+    for url in [
+        format!("file://{}/站点/..", www.path().display()),
+        format!("file://{}/站点/%2e%2e", www.path().display()),
+        format!("file://{}/站点%2F..%2F..", www.path().display()),
+        format!(
+            "sftp://deploy@127.0.0.1:1{}/站点/../..",
+            www.path().display()
+        ),
+        "s3://jianbao/jb/../?endpoint=http://127.0.0.1:1".to_string(),
+    ] {
+        deploy(&s, &[&url], &[])
+            .failure()
+            .stderr_has("would put files outside the folder it names");
+    }
+    deploy(&s, &["file:站点"], &[])
+        .failure()
+        .stderr_has("is not an absolute folder");
+    assert_eq!(
+        snapshot(www.path()),
+        before,
+        "a refused deploy wrote or deleted"
+    );
+
+    // A name in the bucket that climbs out of the site's prefix: never deleted, and the deploy
+    // stops before any change.
+    if !have("moto_server", "outside_keys") || !have("curl", "outside_keys") {
+        return;
+    }
+    let moto = Moto::start();
+    let env = s3_env();
+    deploy(&s, &[&moto.url("jb")], &env).success();
+    assert_eq!(moto.put_as_is("jb/../evil.txt", "x"), 200);
+    assert_eq!(moto.put_as_is("jb/%2E%2E/evil2.txt", "x"), 200);
+    let held_before = moto.list();
+    assert!(
+        held_before.contains_key("jb/../evil.txt"),
+        "{held_before:?}"
+    );
+    let puts = moto.requests("PUT");
+    s.file("output/extra.txt", "a change to send");
+    let r = deploy(&s, &[&moto.url("jb")], &env);
+    r.failure()
+        .stderr_has("points outside the target's folder or prefix")
+        .stderr_has("nothing was changed");
+    assert_eq!(moto.list(), held_before);
+    assert_eq!(moto.requests("PUT"), puts);
+    assert_eq!(moto.requests("DELETE"), 0);
+}
+
+#[test]
+fn wrong_or_missing_s3_credentials_are_named_in_a_clear_error() {
+    if !have("moto_server", "s3_credentials") || !have("curl", "s3_credentials") {
+        return;
+    }
+    let s = site();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path().display().to_string();
+    let strict = Moto::start_checking_credentials();
+    let r = deploy(
+        &s,
+        &[&strict.url("jb")],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAWRONGWRONGWRONG1"),
+            ("AWS_SECRET_ACCESS_KEY", "wrong"),
+            ("HOME", &home),
+        ],
+    );
+    r.failure()
+        .stderr_has("refused the credentials")
+        .stderr_has("AWS_ACCESS_KEY_ID");
+    assert_eq!(strict.requests("PUT"), 0);
+
+    // None at all (nothing in the environment, no ~/.aws): said before anything is sent.
+    let moto = Moto::start();
+    let puts = moto.requests("PUT"); // the bucket's creation
+    let r = deploy(
+        &s,
+        &[&moto.url("jb")],
+        &[
+            ("AWS_ACCESS_KEY_ID", ""),
+            ("AWS_SECRET_ACCESS_KEY", ""),
+            ("AWS_PROFILE", ""),
+            ("HOME", &home),
+        ],
+    );
+    r.failure()
+        .stderr_has("no S3 credentials")
+        .stderr_has("AWS_ACCESS_KEY_ID");
+    assert_eq!(moto.requests("PUT"), puts);
+    assert!(moto.list().is_empty());
 }
 
 /// Many small files, so a deploy takes long enough to be cut off half-way.
@@ -427,11 +582,41 @@ fn sftp_deploys_and_a_server_killed_half_way_leaves_old_or_new_files_until_a_rer
         got
     };
 
+    // A key the server does not know: refused, said plainly, nothing written.
+    let stranger = sshd.stranger_key().display().to_string();
+    let wrong: Vec<(&str, &str)> = env
+        .iter()
+        .map(|&(k, v)| {
+            if k == "BULLETIN_SFTP_KEY" {
+                (k, stranger.as_str())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    deploy(&s, &[&url], &wrong)
+        .failure()
+        .stderr_has("refused")
+        .stderr_has("BULLETIN_SFTP_KEY");
+    assert!(!dest.exists());
+
     deploy(&s, &[&url], &env).success();
     assert_eq!(on_server(&dest), snapshot(&s.path().join("output")));
     deploy(&s, &[&url], &env)
         .success()
         .stderr_has("nothing to do");
+    // An issue added: what the build changed goes, counted, and nothing else.
+    let before = s.snapshot();
+    s.issue("2021-2", 2, "2021-01-11")
+        .article("2021-2", "01-d", "第四篇", "于都县", &["教育"]);
+    s.build().success();
+    let (sent, gone) = changed_between(&before, &s.snapshot());
+    assert!(gone.is_empty(), "{gone:?}");
+    deploy(&s, &[&url], &env)
+        .success()
+        .stderr_has(&format!("uploaded {} files", sent.len()))
+        .stderr_has("deleted 0,");
+    assert_eq!(on_server(&dest), snapshot(&s.path().join("output")));
 
     let n = 600;
     filler(&s, n, "old");

@@ -57,10 +57,24 @@ pub const CREDENTIALS: [(&str, &str); 3] = [
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::start_with(false)
+    }
+
+    /// A moto that checks credentials as AWS does (`INITIAL_NO_AUTH_ACTION_COUNT=0`): it knows
+    /// no access key at all, so every request is refused (and no bucket is made).
+    pub fn start_checking_credentials() -> Moto {
+        Moto::start_with(true)
+    }
+
+    fn start_with(check_credentials: bool) -> Moto {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let log = dir.path().join("moto.log");
-        let child = Command::new("moto_server")
+        let mut command = Command::new("moto_server");
+        if check_credentials {
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
@@ -73,8 +87,10 @@ impl Moto {
             log,
             _dir: dir,
         };
-        let (status, _) = m.curl(&["-X", "PUT"], "");
-        assert_eq!(status, 200, "creating the bucket");
+        if !check_credentials {
+            let (status, _) = m.curl(&["-X", "PUT"], "");
+            assert_eq!(status, 200, "creating the bucket");
+        }
         m
     }
 
@@ -103,6 +119,13 @@ impl Moto {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         (status, text)
+    }
+
+    /// A PUT of `body` at exactly `key`, `..` and all (curl --path-as-is): what another tool, or
+    /// someone else, may have left in the bucket.
+    pub fn put_as_is(&self, key: &str, body: &str) -> u16 {
+        let (status, _) = self.curl(&["--path-as-is", "-X", "PUT", "--data-binary", body], key);
+        status
     }
 
     /// A HEAD: status and headers, lower-cased names.
@@ -315,6 +338,21 @@ impl Sshd {
                 ),
             ),
         ]
+    }
+
+    /// A key of its own, which the server does not know (a wrong BULLETIN_SFTP_KEY).
+    pub fn stranger_key(&self) -> PathBuf {
+        let key = self.dir.path().join("stranger_key");
+        if !key.exists() {
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(&key)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "ssh-keygen");
+        }
+        key
     }
 
     /// Kill the server and every session it started, at once (SIGKILL).
