@@ -60,7 +60,7 @@ const FOLDERS: &[(&str, &[&str])] = &[
     ("search", &["codec", "read", "chars", "tokens", "html_text", "segments", "gather", "postings",
                  "charsets", "files"]),
     ("serve", &["mime", "change", "preview", "desk", "http"]),
-    ("serve/desk", &["guard", "adapter", "staging", "imports", "publish"]),
+    ("serve/desk", &["guard", "adapter", "staging", "imports", "publish", "upload"]),
     ("stats", &["csv", "text", "chart", "pages", "cache"]),
     ("stats/pages", &["values"]),
 ];

@@ -680,3 +680,128 @@ fn publishing_in_the_desk_writes_what_bulletin_build_writes() {
         "the 工作台's output differs from `bulletin build`'s"
     );
 }
+
+/// Ask `GET api/WHAT` until its state is `done` (a minute at most); the last answer.
+fn wait_done(port: u16, what: &str) -> serde_json::Value {
+    let host = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    loop {
+        let (status, body) = request(
+            port,
+            "GET",
+            &format!("{DESK}api/{what}"),
+            &[("Host", &host)],
+            b"",
+        );
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if v["state"] == "done" {
+            return v;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{what} not done: {v}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn publish_uploads_to_a_deploy_target_only_the_plan_the_clerk_saw() {
+    let s = site();
+    let www = tempfile::tempdir().unwrap();
+    let yaml = read(s.path(), "site.yaml");
+    s.file(
+        "site.yaml",
+        format!(
+            "{yaml}\ndeploy:\n  - name: 本机\n    url: file://{}\n",
+            www.path().display()
+        ),
+    );
+    let server = Server::start(s.path(), &[]);
+    let port = server.port;
+    let host = format!("127.0.0.1:{port}");
+    let origin = format!("http://{host}");
+    let tok = token(port);
+    let good = [
+        ("Host", host.as_str()),
+        ("Origin", origin.as_str()),
+        ("X-Bulletin-Token", tok.as_str()),
+    ];
+    let post = |path: &str, headers: &[(&str, &str)], body: &str| {
+        request(
+            port,
+            "POST",
+            &format!("{DESK}api/{path}"),
+            headers,
+            body.as_bytes(),
+        )
+    };
+    let target = r#"{"target":"本机"}"#;
+    // The page learns the targets from the state.
+    let (_, state) = request(port, "GET", &format!("{DESK}api/state"), &good, b"");
+    assert!(state.contains(r#""name":"本机""#), "{state}");
+
+    // Nothing is uploaded before a plan was shown, and nothing without the token.
+    let (status, body) = post("deploy", &good, target);
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = post("deploy/plan", &good[..2], target);
+    assert_eq!(status, 403);
+    // Only targets site.yaml names: the page cannot send a URL of its own.
+    let elsewhere = format!(r#"{{"target":"file://{}/x"}}"#, www.path().display());
+    let (status, body) = post("deploy/plan", &good, &elsewhere);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("没有名为"), "{body}");
+
+    // 发布 builds; 预览上传 lists every file as new; 确认上传 writes them.
+    assert_eq!(post("publish", &good, "").0, 202);
+    assert_eq!(wait_done(port, "publish")["ok"], true);
+    let output = snapshot(&s.path().join("output"));
+    let (status, body) = post("deploy/plan", &good, target);
+    assert_eq!(status, 200, "{body}");
+    let plan: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(plan["uploads"], output.len(), "{plan}");
+    assert_eq!(plan["deletes"], 0);
+    assert!(plan["refusal"].is_null(), "{plan}");
+    assert_eq!(plan["listed"][0]["reason"], "new");
+    assert!(snapshot(www.path()).is_empty(), "a plan writes nothing");
+    let (status, body) = post("deploy", &good, target);
+    assert_eq!(status, 202, "{body}");
+    let done = wait_done(port, "deploy");
+    assert_eq!(done["ok"], true, "{done}");
+    assert_eq!(done["uploaded"], output.len());
+    let mut uploaded = snapshot(www.path());
+    assert!(uploaded.remove(".bulletin-deploy.json").is_some());
+    assert_eq!(uploaded, output, "the target holds the output, byte for byte");
+    // The shown plan was used up: a second 确认上传 needs a second look.
+    assert_eq!(post("deploy", &good, target).0, 409);
+
+    // Nothing changed: nothing to upload.
+    let (_, body) = post("deploy/plan", &good, target);
+    let plan: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(plan["empty"], true, "{plan}");
+
+    // A plan made stale (the output rebuilt with an edit after 预览上传) is not carried out.
+    let (_, body) = post("deploy/plan", &good, target);
+    assert!(body.contains(r#""uploads":0"#), "{body}");
+    s.article("2021-001", "02-b", "第二篇", "于都县", &["教育"]);
+    assert_eq!(post("publish", &good, "").0, 202);
+    assert_eq!(wait_done(port, "publish")["ok"], true);
+    let before = snapshot(www.path());
+    assert_eq!(post("deploy", &good, target).0, 202);
+    let done = wait_done(port, "deploy");
+    assert_eq!(done["ok"], false, "{done}");
+    assert!(
+        done["error"].as_str().unwrap().contains("重新点“预览上传”"),
+        "{done}"
+    );
+    assert_eq!(snapshot(www.path()), before, "a stale plan sends nothing");
+    // Looked at again, it uploads the new article and what lists it.
+    let (_, body) = post("deploy/plan", &good, target);
+    assert!(body.contains("issues/2021-001/02-b/index.html"), "{body}");
+    assert_eq!(post("deploy", &good, target).0, 202);
+    assert_eq!(wait_done(port, "deploy")["ok"], true);
+    let mut uploaded = snapshot(www.path());
+    uploaded.remove(".bulletin-deploy.json");
+    assert_eq!(uploaded, snapshot(&s.path().join("output")));
+}

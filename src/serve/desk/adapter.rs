@@ -4,12 +4,14 @@
 //! Kept thin and in one file on purpose: an import is the importer's plan ([`plan`], every limit
 //! of the command line applies, since it is the same code reading the same file), a new
 //! vocabulary name is the importer's site.yaml edit ([`site_yaml`]), an edit rewrites the front
-//! matter the importer wrote, and publishing is `bulletin build`.
+//! matter the importer wrote, and publishing is `bulletin build` followed, where site.yaml names
+//! a `deploy:` target, by `bulletin deploy`'s own plan and run ([`deploy_plan`], [`deploy_run`]).
 
 use std::path::{Path, PathBuf};
 
 use crate::build::{BuildOptions, BuildReport};
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, Config};
+use crate::deploy;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::import::site_yaml::{self, Added, VocabularyKey};
 use crate::import::{ImportOptions, IssueReport, emit::yaml_scalar, plan};
@@ -167,10 +169,78 @@ pub fn check(root: &Path) -> Result<BuildReport, Diagnostics> {
     crate::build::check(&BuildOptions::new(root))
 }
 
-/// What 发布 does: `bulletin build` into `output/`, exactly as the command line runs it. (No
-/// deploy target can be configured yet; when `bulletin deploy` lands, it follows the build here.)
+/// What 发布 does first: `bulletin build` into `output/`, exactly as the command line runs it.
 pub fn publish(root: &Path) -> Result<BuildReport, Diagnostics> {
     crate::build::build(&BuildOptions::new(root))
+}
+
+/// The targets of site.yaml's `deploy:` list: each name and where it points (URLs there never
+/// hold a credential: site.yaml refuses one).
+pub fn deploy_targets(root: &Path) -> Vec<(String, String)> {
+    Config::load(root)
+        .map(|c| {
+            c.deploy
+                .iter()
+                .map(|t| (t.name.clone(), t.url.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// 预览上传: what `bulletin deploy --dry-run NAME` reports, the target read now.
+pub fn deploy_plan(root: &Path, name: &str) -> Result<deploy::Plan, String> {
+    let (chosen, output) = deploy_target(root, name)?;
+    let store = deploy::Store::open(&chosen.target)?;
+    let remote = store.state()?;
+    let local = deploy::scan(&output, &chosen.rules, remote.manifest.is_none())?;
+    Ok(deploy::plan(&local, &remote))
+}
+
+/// 确认上传: `bulletin deploy NAME`, but only if the plan made now is the one the clerk saw (the
+/// output rebuilt or the target changed since would make it another), and never past the
+/// command's own safety checks.
+pub fn deploy_run(
+    root: &Path,
+    name: &str,
+    seen: &deploy::Plan,
+    progress: &mut dyn FnMut(&deploy::Progress),
+) -> Result<deploy::Summary, String> {
+    let (chosen, output) = deploy_target(root, name)?;
+    let store = deploy::Store::open(&chosen.target)?;
+    let remote = store.state()?;
+    let local = deploy::scan(&output, &chosen.rules, remote.manifest.is_none())?;
+    let plan = deploy::plan(&local, &remote);
+    if changes(&plan) != changes(seen) {
+        return Err(
+            "预览之后，网站或上传目标又有了变化：请重新点“预览上传”核对。没有上传任何文件。".into(),
+        );
+    }
+    if let Some(why) = plan.refusal(deploy::MAX_DELETES, false) {
+        return Err(why);
+    }
+    store.run(&plan, &output, progress)
+}
+
+/// What a plan changes at the target: each upload and delete, and whether the manifest is written.
+fn changes(plan: &deploy::Plan) -> (Vec<(&str, deploy::Kind)>, bool) {
+    let steps = plan
+        .actions
+        .iter()
+        .filter(|a| a.kind != deploy::Kind::Keep)
+        .map(|a| (a.path.as_str(), a.kind))
+        .collect();
+    (steps, plan.write_manifest)
+}
+
+/// A `deploy:` target of site.yaml by name (only those: the 工作台 takes no URL from the page),
+/// and the output folder it uploads.
+fn deploy_target(root: &Path, name: &str) -> Result<(deploy::Chosen, PathBuf), String> {
+    let config = Config::load(root).map_err(|d| d.render(false))?;
+    if !config.deploy.iter().any(|t| t.name == name) {
+        return Err(format!("{CONFIG_FILE} 的 deploy: 里没有名为“{name}”的上传目标"));
+    }
+    let chosen = deploy::choose(&config, Some(name))?;
+    Ok((chosen, root.join(BuildOptions::new(root).output)))
 }
 
 #[cfg(test)]

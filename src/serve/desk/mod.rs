@@ -8,14 +8,16 @@
 //! only while the server is bound to loopback, carry this run's token and come from the
 //! 工作台's own origin. An upload goes to the staging area (`.bulletin/desk/run-…/` in the site,
 //! beside the photo cache, never watched), is imported there as a plan ([`staging`]), and
-//! reaches `content/` only on 确认导入 ([`imports`]); 检查 and 发布 are [`publish`]. What the
-//! 工作台 calls in the library goes through [`adapter`].
+//! reaches `content/` only on 确认导入 ([`imports`]); 检查 and 发布 are [`publish`], and 上传 to
+//! a `deploy:` target of site.yaml is [`upload`]. What the 工作台 calls in the library goes
+//! through [`adapter`].
 
 pub mod adapter;
 pub mod guard;
 mod imports;
 mod publish;
 pub mod staging;
+mod upload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -82,6 +84,9 @@ pub struct Desk {
     /// One confirmation at a time: two tabs confirming cannot interleave their writes.
     confirming: Mutex<()>,
     publish: Mutex<Publish>,
+    /// How 上传 is going, and the plans 预览上传 has shown (确认上传 runs only those).
+    upload: Mutex<upload::Upload>,
+    shown: Mutex<upload::Shown>,
     /// Source file (relative to the root, `/`-separated) → its page's path on the server.
     pages: RwLock<HashMap<String, String>>,
     /// The preview's version and whether its last rebuild failed, so 确认导入 answers once the
@@ -158,6 +163,8 @@ impl Desk {
             next: AtomicU64::new(1),
             confirming: Mutex::new(()),
             publish: Mutex::new(Publish::Idle),
+            upload: Mutex::default(),
+            shown: Mutex::default(),
             pages: RwLock::new(HashMap::new()),
             preview: std::sync::OnceLock::new(),
             written: std::sync::OnceLock::new(),
@@ -279,6 +286,10 @@ impl Desk {
             "counties": config.as_ref().and_then(|c| names(c.counties.as_ref())),
             "topics": config.as_ref().and_then(|c| names(c.topics.as_ref())),
             "staged": staged,
+            "deploy_targets": adapter::deploy_targets(&self.root)
+                .into_iter()
+                .map(|(name, url)| json!({"name": name, "url": url}))
+                .collect::<Vec<_>>(),
             "limits": {"file_bytes": MAX_FILE_BYTES, "files": MAX_STAGED},
         })
     }
@@ -364,6 +375,9 @@ pub async fn handle(desk: Arc<Desk>, req: Request<Body>) -> Response<Body> {
         ("GET", ["api", "check"]) => publish::check(desk).await,
         ("GET", ["api", "publish"]) => publish::publish_status(&desk),
         ("POST", ["api", "publish"]) => publish::publish_start(desk),
+        ("GET", ["api", "deploy"]) => upload::status(&desk),
+        ("POST", ["api", "deploy"]) => upload::start_request(desk, req).await,
+        ("POST", ["api", "deploy", "plan"]) => upload::plan(desk, req).await,
         ("POST", ["api", "upload"]) => imports::upload(desk, req).await,
         ("POST", ["api", "vocabulary"]) => imports::vocabulary(desk, req).await,
         ("POST", ["api", "staged", id, action]) => {

@@ -448,6 +448,8 @@
         messageList(s.warnings, "警告")
       ]));
       say("发布完成：网站已生成到 output/。", "good");
+      // Built on this page's click: show what uploading it would change, at once.
+      if (builtHere && !document.getElementById("deploy").hidden && WRITES) { builtHere = false; document.getElementById("deploy-plan").click(); }
     } else {
       result.appendChild(el("div", { className: "card-error", role: "alert" }, [el("p", { text: s.error }), messageList(s.problems, "错误")]));
       say(s.error, "bad");
@@ -456,11 +458,105 @@
   function pollPublish() {
     call("GET", "publish").then(function (r) { if (r.status === 200) { showPublish(r.body); } });
   }
+  var builtHere = false;
   document.getElementById("publish-start").addEventListener("click", function () {
+    builtHere = true;
     document.getElementById("publish-result").textContent = "";
     say("开始生成网站……");
     call("POST", "publish").then(function (r) {
       if (r.status === 202) { showPublish(r.body); } else { say(r.body.error || "无法开始发布", "bad"); }
+    });
+  });
+
+  // ---- upload to a deploy: target ----
+  function mb(bytes) { return (bytes / 1e6).toFixed(1) + " MB"; }
+  function showTargets(targets) {
+    var box = document.getElementById("deploy");
+    var sel = document.getElementById("deploy-target");
+    document.getElementById("no-target").hidden = targets.length > 0;
+    box.hidden = targets.length === 0;
+    sel.textContent = "";
+    targets.forEach(function (t) { sel.appendChild(el("option", { value: t.name, text: t.name + "（" + t.url + "）" })); });
+    document.getElementById("deploy-plan").disabled = !WRITES;
+  }
+  var planned = null;
+  function showPlan(p) {
+    var out = document.getElementById("deploy-preview");
+    var go = document.getElementById("deploy-start");
+    out.textContent = "";
+    planned = null;
+    go.hidden = true;
+    if (p.refusal) {
+      out.appendChild(el("div", { className: "card-error", role: "alert" }, [
+        el("p", { text: "不能上传：" + p.refusal }),
+        el("p", { text: "什么都没有改动。请检查 output/ 是否完整，或用命令 bulletin deploy 处理。" })
+      ]));
+      say("上传计划被拒绝：什么都没有改动。", "bad");
+      return;
+    }
+    if (p.empty) {
+      out.appendChild(el("p", { className: "done", role: "status", text: "“" + p.target + "”上的 " + p.kept + " 个文件与 output/ 完全相同，不需要上传。" }));
+      say("不需要上传：目标已是最新。", "good");
+      return;
+    }
+    var rows = p.listed.map(function (a) {
+      return el("tr", null, [el("td", { text: a.kind }), el("td", { text: a.path }), el("td", { text: a.reason })]);
+    });
+    out.appendChild(el("p", { role: "status", text: "将上传 " + p.uploads + " 个文件（" + mb(p.bytes) + "），删除 " + p.deletes + " 个，" + p.kept + " 个不变。" }));
+    out.appendChild(el("div", { className: "table-scroll", tabindex: "0", role: "region", "aria-label": "上传计划" }, [
+      el("table", null, [
+        el("thead", null, [el("tr", null, [el("th", { scope: "col", text: "操作" }), el("th", { scope: "col", text: "文件" }), el("th", { scope: "col", text: "原因" })])]),
+        el("tbody", null, rows)
+      ])
+    ]));
+    if (p.more > 0) { out.appendChild(el("p", { text: "……另有 " + p.more + " 个文件未列出。" })); }
+    planned = p.target;
+    go.hidden = false;
+    go.disabled = !WRITES;
+    say("请核对上传计划，然后点“确认上传”。");
+  }
+  function showUpload(s) {
+    var prog = document.getElementById("deploy-progress");
+    var result = document.getElementById("deploy-result");
+    if (s.state === "running") {
+      prog.hidden = false;
+      document.getElementById("deploy-plan").disabled = true;
+      document.getElementById("deploy-start").hidden = true;
+      var bar = document.getElementById("deploy-bar");
+      if (s.total > 0) { bar.max = s.total; bar.value = s.done; }
+      document.getElementById("deploy-elapsed").textContent = "正在上传 " + s.done + " / " + s.total + "，已用 " + (s.elapsed_ms / 1000).toFixed(1) + " 秒……";
+      setTimeout(pollUpload, 300);
+      return;
+    }
+    prog.hidden = true;
+    document.getElementById("deploy-plan").disabled = !WRITES;
+    if (s.state !== "done") { return; }
+    result.textContent = "";
+    document.getElementById("deploy-preview").textContent = "";
+    if (s.ok) {
+      result.appendChild(el("p", { className: "done", role: "status", text: "已上传到“" + s.target + "”：上传 " + s.uploaded + " 个文件（" + mb(s.uploaded_bytes) + "），删除 " + s.deleted + " 个，" + s.unchanged + " 个不变，用时 " + (s.elapsed_ms / 1000).toFixed(1) + " 秒。" }));
+      say("上传完成。", "good");
+    } else {
+      result.appendChild(el("div", { className: "card-error", role: "alert" }, [el("p", { text: s.error }), s.help ? el("p", { text: s.help }) : null]));
+      say(s.error, "bad");
+    }
+  }
+  function pollUpload() {
+    call("GET", "deploy").then(function (r) { if (r.status === 200) { showUpload(r.body); } });
+  }
+  document.getElementById("deploy-plan").addEventListener("click", function () {
+    var target = document.getElementById("deploy-target").value;
+    document.getElementById("deploy-result").textContent = "";
+    say("正在读取“" + target + "”上的文件……");
+    call("POST", "deploy/plan", { target: target }).then(function (r) {
+      if (r.status === 200) { showPlan(r.body); } else { say(r.body.error || "无法预览上传", "bad"); }
+    });
+  });
+  document.getElementById("deploy-start").addEventListener("click", function () {
+    if (!planned) { return; }
+    say("开始上传……");
+    call("POST", "deploy", { target: planned }).then(function (r) {
+      if (r.status === 202) { showUpload(r.body); } else { say(r.body.error || "无法开始上传", "bad"); }
     });
   });
 
@@ -490,7 +586,9 @@
     if (r.status !== 200) { say(r.body.error || "无法读取工作台的状态", "bad"); return; }
     if (!r.body.writes) { document.getElementById("readonly").textContent = r.body.reason; }
     applyState(r.body);
+    showTargets(r.body.deploy_targets || []);
     document.documentElement.setAttribute("data-ready", "1");
   });
   pollPublish();
+  pollUpload();
 })();
