@@ -3,8 +3,8 @@
 //! content or headers differ from what the target holds. A weekly issue then costs a weekly
 //! issue's bytes, and CDN and browser caches of everything else stay valid.
 //!
-//! The library API, used by the command (`src/cmd/deploy.rs`; the 工作台's 发布 does not deploy
-//! yet, only builds):
+//! The library API, used by the command (`src/cmd/deploy.rs`) and the 工作台's 上传
+//! (`src/serve/desk/upload.rs`, through its adapter):
 //!
 //! ```no_run
 //! # fn main() -> Result<(), String> {

@@ -657,18 +657,38 @@ fn two_tabs_confirming_one_import_do_not_interleave() {
 }
 
 #[test]
-fn publishing_in_the_desk_writes_what_bulletin_build_writes() {
+fn publishing_in_the_desk_writes_what_bulletin_build_writes_and_uploads_it_once_confirmed() {
     let Some(browser) = Browser::start("desk publish") else {
         return;
     };
     let s = site();
+    // With a folder named as the upload target, 发布 goes on to 上传 (the plan shown, then
+    // confirmed).
+    let www = tempfile::tempdir().unwrap();
+    let yaml = read(s.path(), "site.yaml");
+    s.file(
+        "site.yaml",
+        format!(
+            "{yaml}\ndeploy:\n  - name: 本机\n    url: file://{}\n",
+            www.path().display()
+        ),
+    );
     let server = Server::start(s.path(), &[]);
     open_desk(&browser, &server);
     browser.click("#tab-publish");
     browser.click("#publish-start");
     browser.wait("return document.getElementById('publish-result').textContent.includes('网站已生成到 output/')");
     screenshot(&browser, "6-published");
+    browser.wait("return document.getElementById('deploy-preview').textContent.includes('将上传')");
+    screenshot(&browser, "7-upload-plan");
+    assert!(snapshot(www.path()).is_empty(), "nothing before 确认上传");
+    browser.click("#deploy-start");
+    browser.wait("return document.getElementById('deploy-result').textContent.includes('已上传到')");
+    screenshot(&browser, "8-uploaded");
     let desk = snapshot(&s.path().join("output"));
+    let mut uploaded = snapshot(www.path());
+    uploaded.remove(".bulletin-deploy.json");
+    assert!(uploaded == desk, "the target holds what 发布 built");
     s.run(&["build", "--output", "cli-output"]).success();
     let cli = snapshot(&s.path().join("cli-output"));
     assert_eq!(
@@ -772,7 +792,10 @@ fn publish_uploads_to_a_deploy_target_only_the_plan_the_clerk_saw() {
     assert_eq!(done["uploaded"], output.len());
     let mut uploaded = snapshot(www.path());
     assert!(uploaded.remove(".bulletin-deploy.json").is_some());
-    assert_eq!(uploaded, output, "the target holds the output, byte for byte");
+    assert_eq!(
+        uploaded, output,
+        "the target holds the output, byte for byte"
+    );
     // The shown plan was used up: a second 确认上传 needs a second look.
     assert_eq!(post("deploy", &good, target).0, 409);
 
@@ -798,7 +821,10 @@ fn publish_uploads_to_a_deploy_target_only_the_plan_the_clerk_saw() {
     assert_eq!(snapshot(www.path()), before, "a stale plan sends nothing");
     // Looked at again, it uploads the new article and what lists it.
     let (_, body) = post("deploy/plan", &good, target);
-    assert!(body.contains("issues/2021-001/02-b/index.html"), "{body}");
+    assert!(
+        body.contains(r#""path":"issues/2021-001/b/index.html","reason":"new""#),
+        "{body}"
+    );
     assert_eq!(post("deploy", &good, target).0, 202);
     assert_eq!(wait_done(port, "deploy")["ok"], true);
     let mut uploaded = snapshot(www.path());

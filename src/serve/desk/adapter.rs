@@ -237,7 +237,9 @@ fn changes(plan: &deploy::Plan) -> (Vec<(&str, deploy::Kind)>, bool) {
 fn deploy_target(root: &Path, name: &str) -> Result<(deploy::Chosen, PathBuf), String> {
     let config = Config::load(root).map_err(|d| d.render(false))?;
     if !config.deploy.iter().any(|t| t.name == name) {
-        return Err(format!("{CONFIG_FILE} 的 deploy: 里没有名为“{name}”的上传目标"));
+        return Err(format!(
+            "{CONFIG_FILE} 的 deploy: 里没有名为“{name}”的上传目标"
+        ));
     }
     let chosen = deploy::choose(&config, Some(name))?;
     Ok((chosen, root.join(BuildOptions::new(root).output)))
