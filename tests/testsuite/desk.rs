@@ -683,7 +683,8 @@ fn publishing_in_the_desk_writes_what_bulletin_build_writes_and_uploads_it_once_
     screenshot(&browser, "7-upload-plan");
     assert!(snapshot(www.path()).is_empty(), "nothing before 确认上传");
     browser.click("#deploy-start");
-    browser.wait("return document.getElementById('deploy-result').textContent.includes('已上传到')");
+    browser
+        .wait("return document.getElementById('deploy-result').textContent.includes('已上传到')");
     screenshot(&browser, "8-uploaded");
     let desk = snapshot(&s.path().join("output"));
     let mut uploaded = snapshot(www.path());

@@ -70,7 +70,10 @@ impl Moto {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let log = dir.path().join("moto.log");
-        let mut command = Command::new("moto_server");
+        // `python3 -m moto.server` rather than the `moto_server` script: pip run as `python3 -m pip`
+        // (as .ci/run does) under pyenv makes no shim for the script until a `pyenv rehash`.
+        let mut command = Command::new("python3");
+        command.args(["-m", "moto.server"]);
         if check_credentials {
             command.env("INITIAL_NO_AUTH_ACTION_COUNT", "0");
         }
