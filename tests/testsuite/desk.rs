@@ -33,6 +33,21 @@ fn site() -> TestSite {
     s
 }
 
+/// [`site`] with a folder as its upload target `本机` (site.yaml `deploy:`); the folder.
+fn site_with_upload_target() -> (TestSite, tempfile::TempDir) {
+    let s = site();
+    let www = tempfile::tempdir().unwrap();
+    let yaml = read(s.path(), "site.yaml");
+    s.file(
+        "site.yaml",
+        format!(
+            "{yaml}\ndeploy:\n  - name: 本机\n    url: file://{}\n",
+            www.path().display()
+        ),
+    );
+    (s, www)
+}
+
 /// One HTTP/1.1 request with exactly these headers: status and body.
 fn request(
     port: u16,
@@ -661,18 +676,9 @@ fn publishing_in_the_desk_writes_what_bulletin_build_writes_and_uploads_it_once_
     let Some(browser) = Browser::start("desk publish") else {
         return;
     };
-    let s = site();
     // With a folder named as the upload target, 发布 goes on to 上传 (the plan shown, then
     // confirmed).
-    let www = tempfile::tempdir().unwrap();
-    let yaml = read(s.path(), "site.yaml");
-    s.file(
-        "site.yaml",
-        format!(
-            "{yaml}\ndeploy:\n  - name: 本机\n    url: file://{}\n",
-            www.path().display()
-        ),
-    );
+    let (s, www) = site_with_upload_target();
     let server = Server::start(s.path(), &[]);
     open_desk(&browser, &server);
     browser.click("#tab-publish");
@@ -729,16 +735,7 @@ fn wait_done(port: u16, what: &str) -> serde_json::Value {
 
 #[test]
 fn publish_uploads_to_a_deploy_target_only_the_plan_the_clerk_saw() {
-    let s = site();
-    let www = tempfile::tempdir().unwrap();
-    let yaml = read(s.path(), "site.yaml");
-    s.file(
-        "site.yaml",
-        format!(
-            "{yaml}\ndeploy:\n  - name: 本机\n    url: file://{}\n",
-            www.path().display()
-        ),
-    );
+    let (s, www) = site_with_upload_target();
     let server = Server::start(s.path(), &[]);
     let port = server.port;
     let host = format!("127.0.0.1:{port}");
