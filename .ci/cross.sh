@@ -84,14 +84,15 @@ if aarch64-linux-gnu-readelf -lW "$arm_bin" | grep -q "INTERP"; then
 fi
 aarch64-linux-gnu-readelf -dW "$arm_bin" | grep -q "NEEDED" && fail "$arm_bin needs shared libraries"
 # The Windows binary may import only DLLs every Windows 10 has: no mingw runtime DLLs
-# (libgcc_s_seh-1.dll, libwinpthread-1.dll) that a user would not have.
+# (libgcc_s_seh-1.dll, libwinpthread-1.dll) that a user would not have. combase.dll (COM's base,
+# in System32 since Windows 8) comes with iana-time-zone, chrono's local clock, which OpenDAL enables.
 dlls=$(x86_64-w64-mingw32-objdump -p "$win_exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
 echo "$dlls" | sed 's/^/    imports /'
 for dll in $dlls; do
   case $dll in
     kernel32.dll | ntdll.dll | msvcrt.dll | ws2_32.dll | userenv.dll | advapi32.dll | bcrypt.dll | \
       bcryptprimitives.dll | api-ms-win-core-synch-l1-2-0.dll | shell32.dll | ole32.dll | oleaut32.dll | \
-      user32.dll | secur32.dll | crypt32.dll | iphlpapi.dll) ;;
+      user32.dll | secur32.dll | crypt32.dll | iphlpapi.dll | combase.dll) ;;
     *) fail "$win_exe imports $dll, which Windows does not ship" ;;
   esac
 done
