@@ -133,6 +133,11 @@ smoke() {
   grep -q "于都县" import.log || { cat import.log; fail "$name: import's summary lost its Chinese text"; }
   diff -r "$repo/content/2021-125" 我的简报/content/2021-125 > import.diff \
     || { head -50 import.diff; fail "$name: the imported seed differs from the repository's content/2021-125"; }
+  # gb18030-crlf.txt's masthead says 内部资料: import writes `classification: 内部资料` and the build
+  # refuses the issue until someone records that it may go online (docs/review.md). Record it.
+  grep -q "classification: 内部资料" 我的简报/content/2021-008/_index.md \
+    || fail "$name: the 内部资料 mark of gb18030-crlf.txt was not written into _index.md"
+  sed -i '0,/^---$/s//---\npublic: 主动公开/' 我的简报/content/2021-008/_index.md
   # A file name with Chinese characters and spaces, published with its issue.
   echo "附件" > "我的简报/content/2021-125/附件 1 实施方案.txt"
   run check --root 我的简报 > check.log 2>&1 || { cat check.log; fail "$name: check failed"; }
