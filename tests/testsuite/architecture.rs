@@ -45,12 +45,13 @@ const LAYERS: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const FOLDERS: &[(&str, &[&str])] = &[
     ("assets", &["image"]),
+    ("config", &["deploy"]),
     ("cmd", &["build", "check", "choose", "deploy", "import", "init", "serve", "start", "stats"]),
     ("deploy", &["headers", "target", "plan", "local", "store"]),
     ("import", &["text", "lines", "decode", "docx", "parse", "pdf", "input", "classify", "resolve",
-                 "emit", "site_yaml", "upright"]),
+                 "emit", "site_yaml", "upright", "issue"]),
     ("import/docx", &["walk"]),
-    ("import/pdf", &["scan", "images"]),
+    ("import/pdf", &["scan", "pixels", "images", "layout"]),
     ("import/parse", &["header", "footer", "body"]),
     ("load", &["walk", "body", "file"]),
     ("markdown", &["files"]),
