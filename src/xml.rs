@@ -15,10 +15,8 @@ pub fn xml_escape(s: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c => out.push(c),
+            c if allowed(c) => out.push(c),
+            _ => {}
         }
     }
 }
@@ -39,10 +37,18 @@ pub fn cdata(s: &str, out: &mut String) {
 }
 
 fn push_allowed(s: &str, out: &mut String) {
-    out.extend(s.chars().filter(|&c| {
-        !matches!(c, '\u{FFFE}' | '\u{FFFF}')
-            && (c as u32 >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
-    }));
+    out.extend(s.chars().filter(|&c| allowed(c)));
+}
+
+/// Whether XML 1.0 allows the character in a document (of the C0 controls only tab, newline and
+/// carriage return; not U+FFFE or U+FFFF).
+fn allowed(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        c if (c as u32) < 0x20 => false,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        _ => true,
+    }
 }
 
 /// [`xml_escape`] into a new string.

@@ -205,20 +205,33 @@ fn sitemap_index(site: &Site) -> String {
     x
 }
 
-/// One part of the sitemap: the pages it lists, in the order of [`Site::outputs`].
+/// One part of the sitemap: a year's issues, each followed by its articles (with their dates), or
+/// every other page in the order of [`Site::outputs`].
 fn sitemap(site: &Site, part: SitemapPart) -> String {
     let c = &site.config;
-    let mut x = String::with_capacity(256 + site.articles.len() * 128);
+    let outputs: Vec<Output> = match part {
+        SitemapPart::Year(y) => site
+            .issues
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.date.year == y)
+            .flat_map(|(n, i)| {
+                std::iter::once(Output::Issue(n))
+                    .chain(i.articles.iter().map(|&a| Output::Article(a)))
+            })
+            .collect(),
+        // The 404 page and the search page are not content for search engines to list.
+        SitemapPart::Pages => site
+            .outputs()
+            .into_iter()
+            .filter(|&o| o.is_html() && o != Output::NotFound && o != Output::Search)
+            .filter(|&o| site.sitemap_part_of(o) == SitemapPart::Pages)
+            .collect(),
+    };
+    let mut x = String::with_capacity(256 + outputs.len() * 128);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for o in site.outputs() {
-        // The 404 page and the search page are not content for search engines to list.
-        if !o.is_html() || o == Output::NotFound || o == Output::Search {
-            continue;
-        }
-        if site.sitemap_part_of(o) != part {
-            continue;
-        }
+    for o in outputs {
         let lastmod = match o {
             Output::Article(a) => Some(site.articles[a].date),
             Output::Issue(i) => Some(site.issues[i].date),

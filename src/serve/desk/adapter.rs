@@ -189,11 +189,16 @@ pub fn deploy_targets(root: &Path) -> Vec<(String, String)> {
 
 /// 预览上传: what `bulletin deploy --dry-run NAME` reports, the target read now.
 pub fn deploy_plan(root: &Path, name: &str) -> Result<deploy::Plan, String> {
+    plan_now(root, name).map(|(_, plan, _)| plan)
+}
+
+/// The target's connection, the plan made from it and the output now, and the output folder.
+fn plan_now(root: &Path, name: &str) -> Result<(deploy::Store, deploy::Plan, PathBuf), String> {
     let (chosen, output) = deploy_target(root, name)?;
     let store = deploy::Store::open(&chosen.target)?;
     let remote = store.state()?;
     let local = deploy::scan(&output, &chosen.rules, remote.manifest.is_none())?;
-    Ok(deploy::plan(&local, &remote))
+    Ok((store, deploy::plan(&local, &remote), output))
 }
 
 /// 确认上传: `bulletin deploy NAME`, but only if the plan made now is the one the clerk saw (the
@@ -205,11 +210,7 @@ pub fn deploy_run(
     seen: &deploy::Plan,
     progress: &mut dyn FnMut(&deploy::Progress),
 ) -> Result<deploy::Summary, String> {
-    let (chosen, output) = deploy_target(root, name)?;
-    let store = deploy::Store::open(&chosen.target)?;
-    let remote = store.state()?;
-    let local = deploy::scan(&output, &chosen.rules, remote.manifest.is_none())?;
-    let plan = deploy::plan(&local, &remote);
+    let (store, plan, output) = plan_now(root, name)?;
     if changes(&plan) != changes(seen) {
         return Err(
             "预览之后，网站或上传目标又有了变化：请重新点“预览上传”核对。没有上传任何文件。".into(),
