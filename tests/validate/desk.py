@@ -12,7 +12,7 @@ BIN, AXE = sys.argv[1], sys.argv[2]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "import", "jianbao.docx")
 port = int(os.environ.get("CHROMEDRIVER_PORT", "9524"))
-ELEMENT = "element-6066-11e4-a52e-4f735466cecc"
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 work = tempfile.mkdtemp()
 site = os.path.join(work, "site")
@@ -68,8 +68,14 @@ try:
             time.sleep(0.25)
         sys.exit(f"timed out waiting for {what}")
 
+    def find(sel):
+        v = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": sel})["value"]
+        if ELEMENT not in v:
+            sys.exit(f"no element {sel}: {v}")
+        return v[ELEMENT]
+
     def click(sel):
-        el = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": sel})["value"][ELEMENT]
+        el = find(sel)
         call("POST", f"/session/{sid}/element/{el}/click", {})
 
     def check(state):
@@ -90,7 +96,7 @@ try:
         call("POST", f"/session/{sid}/url", {"url": url})
         wait("return document.documentElement.getAttribute('data-ready') === '1'", "the 工作台 to load")
         check("opened")
-        el = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": "#file"})["value"][ELEMENT]
+        el = find("#file")
         call("POST", f"/session/{sid}/element/{el}/value", {"text": FIXTURE})
         wait("return document.querySelectorAll('article.plan').length === 1", "the import plan")
         check("import plan")

@@ -5,7 +5,8 @@
 # under a base path with an example `government:` block (docs/government.md) so the footer shows
 # every mark (axe sees the search page as a statistics link opens it: narrowed to a quarter, with
 # the button that removes it). axe runs in the normal mode, then in 长辈模式 and in 高对比度 (the
-# default theme's switches, set as a reader's choice would be).
+# default theme's switches, set as a reader's choice would be). Then axe on the 工作台 in each of its
+# states at 1280×800 and 1366×768 (desk.py).
 #
 #   tests/validate/validate.sh            # needs java, node/npm (once, to fetch vnu-jar and
 #                                         # axe-core into tests/validate/node_modules), python3,
@@ -48,3 +49,8 @@ URLS=()
 for p in "${PAGES[@]}"; do URLS+=("http://127.0.0.1:$PORT/jianbao/${p%index.html}"); done
 URLS+=("http://127.0.0.1:$PORT/jianbao/search/?quarter=2021-Q3&county=yudu-xian")
 python3 axe.py node_modules/axe-core/axe.min.js "${URLS[@]}" mode=large "${URLS[@]}" mode=contrast "${URLS[@]}"
+echo "--- axe-core on the 工作台 (opened, an import's plan, 检查, the upload plan, uploaded)"
+cargo build --quiet --manifest-path "$ROOT/Cargo.toml" --bin bulletin
+BIN=$(cargo metadata --quiet --format-version 1 --manifest-path "$ROOT/Cargo.toml" --no-deps |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/bulletin
+python3 desk.py "$BIN" node_modules/axe-core/axe.min.js
