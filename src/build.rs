@@ -154,7 +154,12 @@ fn prepare_with_config(
                 "base_url is `{}`, not a full URL: feeds and the sitemap will hold relative links, which feed readers and search engines reject",
                 config.base_url
             ))
-            .with_help("set `base_url: https://your.host/path/` in site.yaml, or pass --base-url when publishing"),
+            .with_help("set `base_url: https://your.host/path/` in site.yaml, or pass --base-url when publishing")
+            .zh(format!(
+                "`base_url` 是 `{}`，不是完整的网址：订阅源和网站地图里的链接会是相对地址，订阅阅读器和搜索引擎不认",
+                config.base_url
+            ))
+            .zh_help("在 `site.yaml` 里写上 `base_url: https://网站域名/路径/`，或者发布时加上 --base-url"),
         );
     }
     let (site, outputs, withheld) =
@@ -224,9 +229,11 @@ pub fn write_search(site: &Site, sink: &dyn Sink) -> Result<Option<SearchStats>,
     if !site.config.search {
         return Ok(None);
     }
-    crate::search::write(site, sink)
-        .map(Some)
-        .map_err(|e| Diagnostic::cannot_write("the search index", e).into())
+    crate::search::write(site, sink).map(Some).map_err(|e| {
+        Diagnostic::cannot_write("the search index", &e)
+            .zh(format!("无法写入搜索索引：{e}"))
+            .into()
+    })
 }
 
 /// Render `outputs` in parallel and hand each to `sink`; copy the static files when `statics`.
@@ -246,7 +253,7 @@ pub fn render_outputs(
         paths.extend(site.assets.claims().map(|(path, _)| path));
     }
     sink.prepare(&paths)
-        .map_err(|e| Diagnostic::cannot_write("the site", e))?;
+        .map_err(|e| Diagnostic::cannot_write("the site", &e).zh(format!("无法写入网站：{e}")))?;
     let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let pages = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -299,10 +306,10 @@ pub fn render_outputs(
                         report(Diagnostic::cannot_write(&f.output, e));
                     }
                 }
-                Err(e) => report(Diagnostic::error(format!(
-                    "cannot read static file {}: {e}",
-                    f.output
-                ))),
+                Err(e) => report(
+                    Diagnostic::error(format!("cannot read static file {}: {e}", f.output))
+                        .zh(format!("无法读取静态文件 {}：{e}", f.output)),
+                ),
             });
     }
     let errors = errors.into_inner().expect("errors lock");
@@ -365,7 +372,9 @@ fn publish_assets(
             Err(p) => report(
                 Diagnostic::error(p.message)
                     .with_path(format!("content/{}", asset.rel))
-                    .with_help(p.help),
+                    .with_help(p.help)
+                    .zh(p.message_zh)
+                    .zh_help(p.help_zh),
             ),
         }
     });

@@ -271,7 +271,12 @@ impl Config {
                             e.utf8_error().valid_up_to()
                         ))
                         .with_path(CONFIG_FILE)
-                        .with_help("save the file as UTF-8"),
+                        .with_help("save the file as UTF-8")
+                        .zh(format!(
+                            "{CONFIG_FILE} 不是 UTF-8 编码（第 {} 个字节处出错）",
+                            e.utf8_error().valid_up_to()
+                        ))
+                        .zh_help("请用 UTF-8 编码保存这个文件"),
                     );
                     return Err(d);
                 }
@@ -283,7 +288,8 @@ impl Config {
                 let mut d = Diagnostics::new();
                 d.push(
                     Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
-                        .with_path(CONFIG_FILE),
+                        .with_path(CONFIG_FILE)
+                        .zh(format!("无法读取 {CONFIG_FILE}：{e}")),
                 );
                 return Err(d);
             }
@@ -324,7 +330,9 @@ impl Config {
                     Diagnostic::error("`paginate` must be at least 1")
                         .with_path(CONFIG_FILE)
                         .with_location(span_location(text, &p.referenced, 1))
-                        .with_help("write the number of entries per page, e.g. `paginate: 20`"),
+                        .with_help("write the number of entries per page, e.g. `paginate: 20`")
+                        .zh("`paginate`（每页条数）至少是 1")
+                        .zh_help("写每页列出多少条，例如 `paginate: 20`"),
                 );
                 20
             }
@@ -450,7 +458,9 @@ fn resolve_images(raw: RawImages, text: &str, diags: &mut Diagnostics) -> Images
                 Diagnostic::error("`images.widths` must list widths between 16 and 8000 pixels")
                     .with_path(CONFIG_FILE)
                     .with_location(span_location(text, &w.referenced, 1))
-                    .with_help("e.g. `images: {widths: [480, 800, 1200, 1600]}`"),
+                    .with_help("e.g. `images: {widths: [480, 800, 1200, 1600]}`")
+                    .zh("`images.widths`（照片宽度）要列出 16 到 8000 像素之间的宽度")
+                    .zh_help("例如 `images: {widths: [480, 800, 1200, 1600]}`"),
             );
         } else {
             images.widths = widths;
@@ -464,7 +474,9 @@ fn resolve_images(raw: RawImages, text: &str, diags: &mut Diagnostics) -> Images
                 Diagnostic::error("`images.quality` must be between 1 and 100")
                     .with_path(CONFIG_FILE)
                     .with_location(span_location(text, &q.referenced, 1))
-                    .with_help("82 keeps photos sharp at a third of the size of 95"),
+                    .with_help("82 keeps photos sharp at a third of the size of 95")
+                    .zh("`images.quality`（照片质量）要在 1 到 100 之间")
+                    .zh_help("82 就能让照片清晰，文件只有 95 的三分之一大"),
             );
         }
     }
@@ -524,6 +536,11 @@ fn build_vocabulary(
                         .with_help(format!(
                             "slugs hold only a-z, 0-9, `-` and `_`, e.g. `{}`",
                             slug::slugify(&s.value)
+                        ))
+                        .zh(format!("`{}` 不能用作 {name} 的网址名（slug）", s.value))
+                        .zh_help(format!(
+                            "网址名只能用小写字母 a-z、数字 0-9、`-` 和 `_`，例如 `{}`",
+                            slug::slugify(&s.value)
                         )),
                 );
                 slug::slugify(&name)
@@ -542,7 +559,11 @@ fn build_vocabulary(
                     &t.name.referenced,
                     name.chars().count(),
                 ))
-                .with_help("give one of them an explicit `slug:`"),
+                .with_help("give one of them an explicit `slug:`")
+                .zh(format!(
+                    "{key}：`{name}` 和 `{other}` 的网址名（slug）都会是 `{slug}`"
+                ))
+                .zh_help("给其中一个写上自己的 `slug:`"),
             );
         }
         let idx = vocab.terms.len();
@@ -561,7 +582,12 @@ fn build_vocabulary(
                         &spanned.referenced,
                         spelling.chars().count(),
                     ))
-                    .with_help("each name and alias may appear once"),
+                    .with_help("each name and alias may appear once")
+                    .zh(format!(
+                        "{key}：`{spelling}` 列了两次（`{}` 下面也有）",
+                        vocab.terms[prev].name
+                    ))
+                    .zh_help("每个名称和别名只能出现一次"),
                 );
             } else {
                 vocab.by_name.insert(spelling, idx);

@@ -5,6 +5,13 @@
 //! find instead of stopping at the first, so one build shows the whole list; the build then fails
 //! once. Rendering goes through annotate-snippets so a message shows the offending source line with
 //! a caret under the bad value, as rustc does.
+//!
+//! The command line speaks English; the 工作台 (the browser page clerks use) speaks Chinese. So
+//! every diagnostic the code makes also carries its message, and its help where it has one, in
+//! Chinese: [`Diagnostic::zh`] and [`Diagnostic::zh_help`], chained where it is made. Rendering
+//! for the terminal uses only the English; the 工作台 shows the Chinese
+//! ([`Diagnostic::message_zh`], [`Diagnostic::help_zh`]). `tests/testsuite/chinese.rs` fails on a
+//! diagnostic made in `src/` without them.
 
 use std::fmt;
 use std::ops::Range;
@@ -96,6 +103,15 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What would be right: "did you mean `于都县`?", "dates are written YYYY-MM-DD".
     pub help: Option<String>,
+    /// The message and help in Chinese, for the 工作台 (boxed: a diagnostic is moved a lot).
+    pub zh: Option<Box<Zh>>,
+}
+
+/// A diagnostic's message and help in Chinese, as the 工作台 shows them to a clerk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Zh {
+    pub message: String,
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -107,6 +123,7 @@ impl Diagnostic {
             location: None,
             label: None,
             help: None,
+            zh: None,
         }
     }
 
@@ -117,10 +134,13 @@ impl Diagnostic {
         }
     }
 
-    /// "cannot write WHAT: why", with what to check: the one message for a failed write.
+    /// "cannot write WHAT: why", with what to check: the one message for a failed write. `what`
+    /// is taken into the Chinese as it is (a path); where it is English words, chain a `.zh()`.
     pub fn cannot_write(what: impl fmt::Display, e: impl fmt::Display) -> Self {
         Diagnostic::error(format!("cannot write {what}: {e}"))
             .with_help("check that the disk is not full and that the output folder is writable")
+            .zh(format!("无法写入 {what}：{e}"))
+            .zh_help("请检查磁盘是否已满、输出文件夹是否可以写入")
     }
 
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
@@ -141,6 +161,35 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The message in Chinese, for the 工作台 (the command line keeps the English).
+    pub fn zh(mut self, message: impl Into<String>) -> Self {
+        self.zh.get_or_insert_default().message = message.into();
+        self
+    }
+
+    /// The help in Chinese, for the 工作台: chained after [`Diagnostic::zh`] wherever
+    /// [`Diagnostic::with_help`] is.
+    pub fn zh_help(mut self, help: impl Into<String>) -> Self {
+        self.zh.get_or_insert_default().help = Some(help.into());
+        self
+    }
+
+    /// What the 工作台 shows: the Chinese message, or the English where there is none.
+    pub fn message_zh(&self) -> &str {
+        match &self.zh {
+            Some(zh) if !zh.message.is_empty() => &zh.message,
+            _ => &self.message,
+        }
+    }
+
+    /// The help the 工作台 shows: the Chinese, or the English where there is none.
+    pub fn help_zh(&self) -> Option<&str> {
+        self.zh
+            .as_ref()
+            .and_then(|zh| zh.help.as_deref())
+            .or(self.help.as_deref())
     }
 
     pub fn is_error(&self) -> bool {
@@ -408,5 +457,46 @@ mod tests {
         assert!(text.contains("content/a.md:1:9"), "{text}");
         assert!(text.contains("county: 于都"), "{text}");
         assert!(text.contains("did you mean `于都县`?"), "{text}");
+    }
+
+    #[test]
+    fn chinese_is_for_the_desk_and_the_command_line_renders_the_english_unchanged() {
+        let src = "county: 于都\n";
+        let english = Diagnostic::error("unknown county `于都`")
+            .with_path("content/a.md")
+            .with_location(Location::from_byte_range(src, 8..14))
+            .with_label("not in site.yaml's counties")
+            .with_help("did you mean `于都县`?");
+        let both = english
+            .clone()
+            .zh("县区 `于都` 不在词表中")
+            .zh_help("是不是 `于都县`？");
+        assert_eq!(both.render(false), english.render(false));
+        assert_eq!(both.render(true), english.render(true));
+        assert_eq!(both.to_string(), english.to_string());
+        assert!(!both.render(false).contains("词表"));
+        assert_eq!(both.message, "unknown county `于都`");
+        assert_eq!(both.message_zh(), "县区 `于都` 不在词表中");
+        assert_eq!(both.help_zh(), Some("是不是 `于都县`？"));
+        // Without Chinese, the 工作台 falls back to the English.
+        assert_eq!(english.message_zh(), english.message);
+        assert_eq!(english.help_zh(), Some("did you mean `于都县`?"));
+        // The help alone, or in either order.
+        let help_first = Diagnostic::warning("w").zh_help("帮助").zh("警告");
+        assert_eq!(
+            help_first.zh.as_deref(),
+            Some(&Zh {
+                message: "警告".into(),
+                help: Some("帮助".into())
+            })
+        );
+        // A failed write says the same in both, the path kept as it is.
+        let d = Diagnostic::cannot_write("output/a.html", "disk full");
+        assert_eq!(d.message, "cannot write output/a.html: disk full");
+        assert_eq!(d.message_zh(), "无法写入 output/a.html：disk full");
+        assert!(d.help_zh().is_some_and(|h| h.contains("磁盘")));
+        let mut all = Diagnostics::from(both);
+        all.push(english);
+        assert!(!all.render(false).contains("县区"));
     }
 }

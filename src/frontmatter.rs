@@ -125,10 +125,16 @@ impl<'a> Fields<'a> {
         self.location_of(v)
     }
 
-    fn error(&mut self, message: String, v: Option<&SpannedJson>, help: &str) {
+    /// Report a problem with `v` (or with the file, at its first line). Each text is given as
+    /// `[English, Chinese]`: the command line prints the first, the 工作台 shows the second.
+    fn error(&mut self, v: Option<&SpannedJson>, message: [String; 2], help: [String; 2]) {
+        let [message, message_zh] = message;
+        let [help, help_zh] = help;
         let mut d = Diagnostic::error(message)
             .with_path(self.path)
-            .with_help(help);
+            .with_help(help)
+            .zh(message_zh)
+            .zh_help(help_zh);
         if let Some(loc) = v.and_then(|v| self.location_of(v)) {
             d = d.with_location(loc);
         } else {
@@ -137,12 +143,23 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
     }
 
-    /// Report a problem with the value of `key` (already taken).
-    pub fn error_at(&mut self, v: &SpannedJson, message: String, label: &str, help: String) {
+    /// Report a problem with the value of `key` (already taken). Each text is given as
+    /// `[English, Chinese]`: the command line prints the first, the 工作台 shows the second.
+    pub fn error_at(
+        &mut self,
+        v: &SpannedJson,
+        message: [String; 2],
+        label: &str,
+        help: [String; 2],
+    ) {
+        let [message, message_zh] = message;
+        let [help, help_zh] = help;
         let mut d = Diagnostic::error(message)
             .with_path(self.path)
             .with_label(label)
-            .with_help(help);
+            .with_help(help)
+            .zh(message_zh)
+            .zh_help(help_zh);
         if let Some(loc) = self.location_of(v) {
             d = d.with_location(loc);
         }
@@ -160,9 +177,15 @@ impl<'a> Fields<'a> {
 
     fn missing(&mut self, key: &str, example: &str) {
         self.error(
-            format!("missing required field `{key}`"),
             None,
-            &format!("add it to the front matter, e.g. `{key}: {example}`"),
+            [
+                format!("missing required field `{key}`"),
+                format!("缺少必填项 `{key}`"),
+            ],
+            [
+                format!("add it to the front matter, e.g. `{key}: {example}`"),
+                format!("在文件头（开头两行 `---` 之间）加上这一项，例如 `{key}: {example}`"),
+            ],
         );
     }
 
@@ -188,18 +211,28 @@ impl<'a> Fields<'a> {
             Json::Number(n) => n.to_string(),
             other => {
                 self.error(
-                    format!("`{key}` must be text, found {}", json_kind(other)),
                     Some(&v),
-                    &format!("write it as `{key}: 文字`"),
+                    [
+                        format!("`{key}` must be text, found {}", json_kind(other)),
+                        format!("`{key}` 应当是文字，这里是{}", json_kind_zh(other)),
+                    ],
+                    [
+                        format!("write it as `{key}: 文字`"),
+                        format!("写成 `{key}: 文字`"),
+                    ],
                 );
                 return None;
             }
         };
         if s.is_empty() && required.is_some() {
+            let example = required.unwrap_or("…");
             self.error(
-                format!("`{key}` is empty"),
                 Some(&v),
-                &format!("give it a value, e.g. `{key}: {}`", required.unwrap_or("…")),
+                [format!("`{key}` is empty"), format!("`{key}` 是空的")],
+                [
+                    format!("give it a value, e.g. `{key}: {example}`"),
+                    format!("请填写，例如 `{key}: {example}`"),
+                ],
             );
             return None;
         }
@@ -217,14 +250,18 @@ impl<'a> Fields<'a> {
         match n {
             Some(n) => Some((n, v)),
             None => {
-                let found = json_kind(&v.value);
+                let (found, example) = (json_kind(&v.value), required.unwrap_or("1"));
+                let found_zh = json_kind_zh(&v.value);
                 self.error(
-                    format!("`{key}` must be a whole number, found {found}"),
                     Some(&v),
-                    &format!(
-                        "write it as digits, e.g. `{key}: {}`",
-                        required.unwrap_or("1")
-                    ),
+                    [
+                        format!("`{key}` must be a whole number, found {found}"),
+                        format!("`{key}` 应当是整数，这里是{found_zh}"),
+                    ],
+                    [
+                        format!("write it as digits, e.g. `{key}: {example}`"),
+                        format!("用阿拉伯数字写，例如 `{key}: {example}`"),
+                    ],
                 );
                 None
             }
@@ -238,11 +275,17 @@ impl<'a> Fields<'a> {
             Json::Bool(b) => Some(*b),
             Json::Null => None,
             other => {
-                let found = json_kind(other);
+                let (found, found_zh) = (json_kind(other), json_kind_zh(other));
                 self.error(
-                    format!("`{key}` must be true or false, found {found}"),
                     Some(&v),
-                    &format!("write `{key}: true` or `{key}: false`"),
+                    [
+                        format!("`{key}` must be true or false, found {found}"),
+                        format!("`{key}` 只能是 true 或 false，这里是{found_zh}"),
+                    ],
+                    [
+                        format!("write `{key}: true` or `{key}: false`"),
+                        format!("写成 `{key}: true` 或 `{key}: false`"),
+                    ],
                 );
                 None
             }
@@ -260,11 +303,24 @@ impl<'a> Fields<'a> {
             Some(d) => Some(d),
             None => {
                 let what = if looks_like_iso_date(&text) {
-                    format!("`{key}` is not a real date: {text}")
+                    [
+                        format!("`{key}` is not a real date: {text}"),
+                        format!("`{key}` 不是日历上有的日期：{text}"),
+                    ]
                 } else {
-                    format!("`{key}` must be a date written YYYY-MM-DD, found `{text}`")
+                    [
+                        format!("`{key}` must be a date written YYYY-MM-DD, found `{text}`"),
+                        format!("`{key}` 应当是“年-月-日”的日期（YYYY-MM-DD），这里是 `{text}`"),
+                    ]
                 };
-                self.error(what, Some(&v), &format!("write it as `{key}: 2021-07-29`"));
+                self.error(
+                    Some(&v),
+                    what,
+                    [
+                        format!("write it as `{key}: 2021-07-29`"),
+                        format!("写成 `{key}: 2021-07-29`"),
+                    ],
+                );
                 None
             }
         }
@@ -283,11 +339,14 @@ impl<'a> Fields<'a> {
                         Json::String(s) => out.push(s.trim().to_string()),
                         Json::Number(n) => out.push(n.to_string()),
                         other => {
-                            let found = json_kind(other);
+                            let (found, found_zh) = (json_kind(other), json_kind_zh(other));
                             self.error(
-                                format!("`{key}` must be a list of names, found {found} in it"),
                                 Some(&v),
-                                &format!("write it as `{key}: [就业创业, 民生保障]`"),
+                                [
+                                    format!("`{key}` must be a list of names, found {found} in it"),
+                                    format!("`{key}` 应当是名称的列表，其中却有{found_zh}"),
+                                ],
+                                list_help(key),
                             );
                             return None;
                         }
@@ -296,11 +355,14 @@ impl<'a> Fields<'a> {
                 out
             }
             other => {
-                let found = json_kind(other);
+                let (found, found_zh) = (json_kind(other), json_kind_zh(other));
                 self.error(
-                    format!("`{key}` must be a list of names, found {found}"),
                     Some(&v),
-                    &format!("write it as `{key}: [就业创业, 民生保障]`"),
+                    [
+                        format!("`{key}` must be a list of names, found {found}"),
+                        format!("`{key}` 应当是名称的列表，这里是{found_zh}"),
+                    ],
+                    list_help(key),
                 );
                 return None;
             }
@@ -325,7 +387,9 @@ impl<'a> Fields<'a> {
                     "unknown key `{k}` is passed to templates as `extra.{k}`"
                 ))
                 .with_path(self.path)
-                .with_help(format!("did you mean `{close}`?"));
+                .with_help(format!("did you mean `{close}`?"))
+                .zh(format!("不认识的项 `{k}`：它会作为 `extra.{k}` 交给模板"))
+                .zh_help(format!("是不是想写 `{close}`？"));
                 if let Some(loc) = self.location_of_text(&v, &k) {
                     d = d.with_location(loc);
                 }
@@ -346,6 +410,26 @@ fn json_kind(v: &Json) -> &'static str {
         Json::Array(_) => "a list",
         Json::Object(_) => "a mapping",
     }
+}
+
+/// What a value is, in Chinese (for "这里是…").
+fn json_kind_zh(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "空值",
+        Json::Bool(_) => " true/false",
+        Json::Number(_) => "数字",
+        Json::String(_) => "文字",
+        Json::Array(_) => "列表",
+        Json::Object(_) => "键值对",
+    }
+}
+
+/// How a list of names is written, in English and Chinese.
+fn list_help(key: &str) -> [String; 2] {
+    [
+        format!("write it as `{key}: [就业创业, 民生保障]`"),
+        format!("写成 `{key}: [就业创业, 民生保障]`"),
+    ]
 }
 
 fn looks_like_iso_date(s: &str) -> bool {

@@ -257,6 +257,36 @@ pub fn is_email(s: &str) -> bool {
         && domain.contains('.')
 }
 
+/// What would be right, for each value of `government:` (English, Chinese).
+const SITE_CODE_HELP: [&str; 2] = [
+    "write the 10 characters issued for the site: 10 digits (6-digit 行政区划码 + 4, e.g. `3609250007`), or `bm` + 8 digits for a 国务院部门 (e.g. `bm07000001`); quote it: `site_code: \"3609250007\"`",
+    "照发给网站的 10 位写：10 位数字（6 位行政区划码加 4 位，例如 `3609250007`），国务院部门是 `bm` 加 8 位数字（例如 `bm07000001`）；要加引号：`site_code: \"3609250007\"`",
+];
+const ICP_HELP: [&str; 2] = [
+    "write it as issued: the province, `ICP备`, the digits and `号`, with `-N` when one record covers several sites, e.g. `赣ICP备14008674号-1`",
+    "照备案时发的写：省份简称、`ICP备`、数字和 `号`，一个备案号管几个网站时后面加 `-N`，例如 `赣ICP备14008674号-1`",
+];
+const POLICE_HELP: [&str; 2] = [
+    "write it as issued: the province, `公网安备`, the 14 digits and `号`, e.g. `赣公网安备36070202000195号`",
+    "照备案时发的写：省份简称、`公网安备`、14 位数字和 `号`，例如 `赣公网安备36070202000195号`",
+];
+const CONAC_HELP: [&str; 2] = [
+    "write the 32 hexadecimal digits after `id=` in the link the 开办单位标识 was issued with, or the whole link `https://bszs.conac.cn/sitename?method=show&id=…`",
+    "写开办单位标识所附链接里 `id=` 后面的 32 位十六进制数，或者写整个链接 `https://bszs.conac.cn/sitename?method=show&id=…`",
+];
+const CONAC_IMAGE_HELP: [&str; 2] = [
+    "put the issued 党政机关网站标识 image in the site's static/ folder and write its name, e.g. `conac_image: conac.png`",
+    "把发下来的党政机关网站标识图片放进网站的 `static/` 文件夹，再写上它的文件名，例如 `conac_image: conac.png`",
+];
+const PHONE_HELP: [&str; 2] = [
+    "write the digits with the area code, e.g. `0797-8990000`; several numbers may be separated by `、`",
+    "连区号一起写，例如 `0797-8990000`；几个号码之间用 `、` 隔开",
+];
+const EMAIL_HELP: [&str; 2] = [
+    "write one address, e.g. `jianbao@example.gov.cn`",
+    "写一个邮件地址，例如 `jianbao@example.gov.cn`",
+];
+
 /// Check `raw` (from `file`, whose text is `text`) and resolve its defaults. `static_dir_has`
 /// says whether the site's `static/` holds a file, for `conac_image`.
 pub fn resolve(
@@ -266,7 +296,7 @@ pub fn resolve(
     static_dir_has: impl Fn(&str) -> bool,
     diags: &mut Diagnostics,
 ) -> Government {
-    let mut bad = |value: &Spanned<String>, message: String, help: &str| {
+    let mut bad = |value: &Spanned<String>, message: [String; 2], help: [&str; 2]| {
         diags.push(wrong(file, text, value, message, help));
     };
     let trimmed = |v: &Spanned<String>| v.value.trim().to_string();
@@ -278,8 +308,11 @@ pub fn resolve(
         }
         bad(
             v,
-            format!("`government.site_code` `{code}` is not a 政府网站标识码"),
-            "write the 10 characters issued for the site: 10 digits (6-digit 行政区划码 + 4, e.g. `3609250007`), or `bm` + 8 digits for a 国务院部门 (e.g. `bm07000001`); quote it: `site_code: \"3609250007\"`",
+            [
+                format!("`government.site_code` `{code}` is not a 政府网站标识码"),
+                format!("`government.site_code` 的 `{code}` 不是政府网站标识码"),
+            ],
+            SITE_CODE_HELP,
         );
         None
     });
@@ -290,8 +323,11 @@ pub fn resolve(
         }
         bad(
             v,
-            format!("`government.icp` `{}` is not an ICP备案号", v.value.trim()),
-            "write it as issued: the province, `ICP备`, the digits and `号`, with `-N` when one record covers several sites, e.g. `赣ICP备14008674号-1`",
+            [
+                format!("`government.icp` `{}` is not an ICP备案号", v.value.trim()),
+                format!("`government.icp` 的 `{}` 不是 ICP 备案号", v.value.trim()),
+            ],
+            ICP_HELP,
         );
         None
     });
@@ -300,8 +336,17 @@ pub fn resolve(
         if record.is_none() {
             bad(
                 v,
-                format!("`government.police` `{}` is not a 公安机关备案号", v.value.trim()),
-                "write it as issued: the province, `公网安备`, the 14 digits and `号`, e.g. `赣公网安备36070202000195号`",
+                [
+                    format!(
+                        "`government.police` `{}` is not a 公安机关备案号",
+                        v.value.trim()
+                    ),
+                    format!(
+                        "`government.police` 的 `{}` 不是公安机关备案号",
+                        v.value.trim()
+                    ),
+                ],
+                POLICE_HELP,
             );
         }
         record
@@ -311,8 +356,17 @@ pub fn resolve(
         if id.is_none() {
             bad(
                 v,
-                format!("`government.conac` `{}` is not a 党政机关网站标识 id", v.value.trim()),
-                "write the 32 hexadecimal digits after `id=` in the link the 开办单位标识 was issued with, or the whole link `https://bszs.conac.cn/sitename?method=show&id=…`",
+                [
+                    format!(
+                        "`government.conac` `{}` is not a 党政机关网站标识 id",
+                        v.value.trim()
+                    ),
+                    format!(
+                        "`government.conac` 的 `{}` 不是党政机关网站标识的 id",
+                        v.value.trim()
+                    ),
+                ],
+                CONAC_HELP,
             );
         }
         id
@@ -325,8 +379,17 @@ pub fn resolve(
         }
         bad(
             v,
-            format!("`government.conac_image` `{}` is not a file in static/", v.value.trim()),
-            "put the issued 党政机关网站标识 image in the site's static/ folder and write its name, e.g. `conac_image: conac.png`",
+            [
+                format!(
+                    "`government.conac_image` `{}` is not a file in static/",
+                    v.value.trim()
+                ),
+                format!(
+                    "`government.conac_image` 的 `{}` 不是 `static/` 里的文件",
+                    v.value.trim()
+                ),
+            ],
+            CONAC_IMAGE_HELP,
         );
         None
     });
@@ -335,40 +398,15 @@ pub fn resolve(
         later.push(
             Diagnostic::error("`government.conac_image` is set without `government.conac`")
                 .with_path(file)
-                .with_help("the image links to the site's conac page: add `conac:` with its id"),
+                .with_help("the image links to the site's conac page: add `conac:` with its id")
+                .zh("写了 `government.conac_image`，却没有写 `government.conac`")
+                .zh_help("标识图片要链接到网站的 conac 页面：加上 `conac:`，写上它的 id"),
         );
     }
-    let mut contact = Contact::default();
-    if let Some(c) = raw.contact {
-        contact.phone = c.phone.as_ref().and_then(|v| {
-            let phone = trimmed(v);
-            if is_phone(&phone) {
-                return Some(phone);
-            }
-            bad(
-                v,
-                format!("`government.contact.phone` `{phone}` is not a phone number"),
-                "write the digits with the area code, e.g. `0797-8990000`; several numbers may be separated by `、`",
-            );
-            None
-        });
-        contact.email = c.email.as_ref().and_then(|v| {
-            let email = trimmed(v);
-            if is_email(&email) {
-                return Some(email);
-            }
-            bad(
-                v,
-                format!("`government.contact.email` `{email}` is not an e-mail address"),
-                "write one address, e.g. `jianbao@example.gov.cn`",
-            );
-            None
-        });
-        contact.address = c
-            .address
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty());
-    }
+    let contact = raw
+        .contact
+        .map(|c| resolve_contact(c, &mut bad))
+        .unwrap_or_default();
     let jiucuo = match &raw.jiucuo {
         Some(j) if j.value && raw.site_code.is_none() => {
             later.push(
@@ -380,7 +418,9 @@ pub fn resolve(
                         j.referenced.column() as usize,
                         4,
                     ))
-                    .with_help("我为政府网站找错 needs the 政府网站标识码 (for a 栏目 of the portal, the portal's): add `site_code:`"),
+                    .with_help("我为政府网站找错 needs the 政府网站标识码 (for a 栏目 of the portal, the portal's): add `site_code:`")
+                    .zh("打开了 `government.jiucuo`（我为政府网站找错），却没有 `government.site_code`")
+                    .zh_help("我为政府网站找错要用政府网站标识码（门户网站的栏目用门户的）：加上 `site_code:`"),
             );
             false
         }
@@ -407,14 +447,62 @@ pub fn resolve(
     }
 }
 
-/// An error about the value `value` of `file`: underlined, with what would be right.
+/// `government.contact`, each value checked.
+fn resolve_contact(
+    c: RawContact,
+    bad: &mut impl FnMut(&Spanned<String>, [String; 2], [&str; 2]),
+) -> Contact {
+    let trimmed = |v: &Spanned<String>| v.value.trim().to_string();
+    let phone = c.phone.as_ref().and_then(|v| {
+        let phone = trimmed(v);
+        if is_phone(&phone) {
+            return Some(phone);
+        }
+        bad(
+            v,
+            [
+                format!("`government.contact.phone` `{phone}` is not a phone number"),
+                format!("`government.contact.phone` 的 `{phone}` 不是电话号码"),
+            ],
+            PHONE_HELP,
+        );
+        None
+    });
+    let email = c.email.as_ref().and_then(|v| {
+        let email = trimmed(v);
+        if is_email(&email) {
+            return Some(email);
+        }
+        bad(
+            v,
+            [
+                format!("`government.contact.email` `{email}` is not an e-mail address"),
+                format!("`government.contact.email` 的 `{email}` 不是电子邮件地址"),
+            ],
+            EMAIL_HELP,
+        );
+        None
+    });
+    Contact {
+        phone,
+        email,
+        address: c
+            .address
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty()),
+    }
+}
+
+/// An error about the value `value` of `file`: underlined, with what would be right. Each text
+/// is given as `[English, Chinese]`.
 fn wrong(
     file: &str,
     text: &str,
     value: &Spanned<String>,
-    message: String,
-    help: &str,
+    message: [String; 2],
+    help: [&str; 2],
 ) -> Diagnostic {
+    let [message, message_zh] = message;
     Diagnostic::error(message)
         .with_path(file)
         .with_location(Location::from_line_col(
@@ -423,7 +511,9 @@ fn wrong(
             value.referenced.column() as usize,
             value.value.chars().count(),
         ))
-        .with_help(help.to_string())
+        .with_help(help[0])
+        .zh(message_zh)
+        .zh_help(help[1])
 }
 
 #[cfg(test)]

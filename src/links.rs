@@ -189,10 +189,13 @@ pub fn check_pages(
             }
             let problem = match link_target(base_url, page, link) {
                 Target::Outside => None,
-                Target::OutsideBase => Some(format!(
-                    "it points outside the site's base path `{}`",
-                    crate::config::base_path_of(base_url)
-                )),
+                Target::OutsideBase => {
+                    let base = crate::config::base_path_of(base_url);
+                    Some([
+                        format!("it points outside the site's base path `{base}`"),
+                        format!("它指到了网站根路径 `{base}` 之外"),
+                    ])
+                }
                 Target::Inside { file, fragment } => {
                     let target = if files.contains(&file) {
                         Some(file.clone())
@@ -201,21 +204,27 @@ pub fn check_pages(
                         files.contains(&folder).then_some(folder)
                     };
                     match (target, fragment) {
-                        (None, _) => Some(format!("nothing is written at /{file}")),
+                        (None, _) => Some([
+                            format!("nothing is written at /{file}"),
+                            format!("网站里没有 /{file}"),
+                        ]),
                         (Some(t), Some(f)) => match pages.get(&t) {
-                            Some(p) if !p.ids.contains(&f) => {
-                                Some(format!("/{t} has no element with id=\"{f}\""))
-                            }
+                            Some(p) if !p.ids.contains(&f) => Some([
+                                format!("/{t} has no element with id=\"{f}\""),
+                                format!("/{t} 里没有 id=\"{f}\" 的位置"),
+                            ]),
                             _ => None,
                         },
                         _ => None,
                     }
                 }
             };
-            if let Some(why) = problem {
+            if let Some([why, why_zh]) = problem {
                 let url = page.trim_end_matches("index.html");
-                let mut d =
-                    Diagnostic::error(format!("broken link on /{url}: `{link}`")).with_help(why);
+                let mut d = Diagnostic::error(format!("broken link on /{url}: `{link}`"))
+                    .with_help(why)
+                    .zh(format!("/{url} 上的链接打不开：`{link}`"))
+                    .zh_help(why_zh);
                 if let Some(src) = source_of(page) {
                     d = d.with_path(src);
                 }

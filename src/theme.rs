@@ -233,12 +233,18 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
             }
         }
     } else {
+        let looked = display_path(root, &theme_dir);
         diags.push(
             Diagnostic::error(format!("theme `{}` not found", config.theme))
                 .with_path(crate::config::CONFIG_FILE)
                 .with_help(format!(
                     "looked for {}; create it or set `theme: default`",
-                    display_path(root, &theme_dir).display()
+                    looked.display()
+                ))
+                .zh(format!("找不到网站主题 `{}`", config.theme))
+                .zh_help(format!(
+                    "找的是 {}；请建好它，或者写 `theme: default`",
+                    looked.display()
                 )),
         );
         return Err(diags);
@@ -278,7 +284,8 @@ pub fn load_with(config: &Config, fingerprint: bool) -> Result<Theme, Diagnostic
                 Err(e) => {
                     diags.push(
                         Diagnostic::error(format!("cannot read static file: {e}"))
-                            .with_path(rel.clone()),
+                            .with_path(rel.clone())
+                            .zh(format!("无法读取静态文件：{e}")),
                     );
                     continue;
                 }
@@ -350,11 +357,14 @@ fn read_templates(
             Ok(Err(_)) => diags.push(
                 Diagnostic::error("template is not UTF-8")
                     .with_path(display_path(root, &path))
-                    .with_help("save it as UTF-8"),
+                    .with_help("save it as UTF-8")
+                    .zh("模板文件不是 UTF-8 编码")
+                    .zh_help("请用 UTF-8 编码保存它"),
             ),
             Err(e) => diags.push(
                 Diagnostic::error(format!("cannot read template: {e}"))
-                    .with_path(display_path(root, &path)),
+                    .with_path(display_path(root, &path))
+                    .zh(format!("无法读取模板：{e}")),
             ),
         }
     }
@@ -371,7 +381,9 @@ fn walk_files(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(String, 
             Ok(e) if e.path_is_symlink() => diags.push(
                 Diagnostic::warning("symbolic link not followed")
                     .with_path(display_path(root, e.path()))
-                    .with_help("copy the file instead of linking it"),
+                    .with_help("copy the file instead of linking it")
+                    .zh("没有跟随符号链接（快捷方式）")
+                    .zh_help("请复制文件本身，不要用链接"),
             ),
             Ok(e) if e.file_type().is_file() => {
                 let rel = e
@@ -385,7 +397,10 @@ fn walk_files(dir: &Path, diags: &mut Diagnostics, root: &Path) -> Vec<(String, 
                 out.push((rel, e.into_path()));
             }
             Ok(_) => {}
-            Err(err) => diags.push(Diagnostic::error(format!("cannot read folder: {err}"))),
+            Err(err) => diags.push(
+                Diagnostic::error(format!("cannot read folder: {err}"))
+                    .zh(format!("无法读取文件夹：{err}")),
+            ),
         }
     }
     out

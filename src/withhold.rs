@@ -45,7 +45,22 @@ impl Why {
             None => format!("`review.public: {}` in site.yaml", self.public.name()),
         }
     }
+
+    /// [`Why::said`] in Chinese.
+    fn said_zh(&self) -> String {
+        match &self.from {
+            Some((path, line)) => format!(
+                "{} 第 {line} 行写的 `public: {}`",
+                path.display(),
+                self.public.name()
+            ),
+            None => format!("`site.yaml` 里的 `review.public: {}`", self.public.name()),
+        }
+    }
 }
+
+/// The help of a warning that something is left out, in Chinese.
+const PUBLISH_ONCE_ZH: &str = "只有主动公开的才会发布；确定可以上网后，把 `public:` 改为主动公开";
 
 /// Take out of `loaded` every issue and article that is not 主动公开, and the files only they
 /// use. Returns what was left out, as warnings, and the findings (personal data, wrong
@@ -112,7 +127,14 @@ pub fn apply(review: &Review, base_path: &str, loaded: &mut Loaded) -> Diagnosti
                     why.said()
                 ))
                 .with_path(a.path.clone())
-                .with_help("only 主动公开 is published; change `public:` to 主动公开 once it may go online"),
+                .with_help("only 主动公开 is published; change `public:` to 主动公开 once it may go online")
+                .zh(format!(
+                    "不在网站上发布：文章 `{}` 是{}（{}）",
+                    a.title,
+                    why.public.name(),
+                    why.said_zh()
+                ))
+                .zh_help(PUBLISH_ONCE_ZH),
             );
         }
         withheld_articles.push(out);
@@ -139,7 +161,19 @@ pub fn apply(review: &Review, base_path: &str, loaded: &mut Loaded) -> Diagnosti
             .with_path(issue.path.clone())
             .with_help(
                 "only 主动公开 is published; change `public:` to 主动公开 once it may go online",
-            ),
+            )
+            .zh(format!(
+                "不在网站上发布：第 {} 期（{}）是{}，{}（{}）",
+                issue.number,
+                issue.dir.display(),
+                why.public.name(),
+                match n {
+                    0 => "这一期没有文章".to_string(),
+                    n => format!("连同它的 {n} 篇文章"),
+                },
+                why.said_zh()
+            ))
+            .zh_help(PUBLISH_ONCE_ZH),
         );
     }
 

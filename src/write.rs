@@ -399,40 +399,63 @@ pub fn check_target(target: &Path, site_root: &Path) -> Result<(), Diagnostic> {
     };
     let target_abs = abs(target);
     let root_abs = dunce::canonicalize(site_root).unwrap_or_else(|_| abs(site_root));
-    let refuse = |why: String| {
+    // Why not, in English and Chinese.
+    let refuse = |[why, why_zh]: [String; 2]| {
         Err(Diagnostic::error(format!(
             "refusing to use {} as the output folder: {why}",
             target.display()
         ))
-        .with_help("pick a folder of its own, e.g. `--output output` (the default)"))
+        .with_help("pick a folder of its own, e.g. `--output output` (the default)")
+        .zh(format!(
+            "不能把 {} 用作输出文件夹：{why_zh}",
+            target.display()
+        ))
+        .zh_help("请用一个单独的文件夹，例如 `--output output`（默认就是它）"))
     };
     if target_abs.parent().is_none() {
-        return refuse("it is the file system root".into());
+        return refuse([
+            "it is the file system root".into(),
+            "它是整个磁盘的根目录".into(),
+        ]);
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
         && dunce::canonicalize(&home).unwrap_or(home) == target_abs
     {
-        return refuse("it is your home folder".into());
+        return refuse([
+            "it is your home folder".into(),
+            "它是你的用户主文件夹".into(),
+        ]);
     }
     if root_abs.starts_with(&target_abs) {
-        return refuse("it is the site folder or one of its parents".into());
+        return refuse([
+            "it is the site folder or one of its parents".into(),
+            "它是网站文件夹本身或它的上级文件夹".into(),
+        ]);
     }
     for protected in ["content", "themes", "templates", "static", "seeds", ".git"] {
         if target_abs.starts_with(root_abs.join(protected)) {
-            return refuse(format!("it is inside the site's {protected}/"));
+            return refuse([
+                format!("it is inside the site's {protected}/"),
+                format!("它在网站的 `{protected}/` 里面"),
+            ]);
         }
     }
     if target_abs.is_file() {
-        return refuse("it is a file".into());
+        return refuse(["it is a file".into(), "它是一个文件".into()]);
     }
     if target_abs.is_dir() && !is_ours(&target_abs) {
         let empty = std::fs::read_dir(&target_abs)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            return refuse(format!(
-                "it is a folder bulletin did not make (no {MARKER} in it), and the build replaces it whole"
-            ));
+            return refuse([
+                format!(
+                    "it is a folder bulletin did not make (no {MARKER} in it), and the build replaces it whole"
+                ),
+                format!(
+                    "这个文件夹不是 bulletin 建的（里面没有 {MARKER}），而生成网站会把它整个替换掉"
+                ),
+            ]);
         }
     }
     Ok(())
@@ -450,8 +473,10 @@ pub fn stage(target: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
     if let Some(parent) = dir.parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+                .zh(format!("无法创建 {}：{e}", parent.display()))
+        })?;
     }
     // The marker is taken over from the previous build as well, so that a build with nothing
     // changed leaves every file of the output as it was.
@@ -466,7 +491,10 @@ pub fn stage(target: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
             }
             std::fs::write(&marker, MARKER_TEXT)
         })
-        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| {
+            Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
+                .zh(format!("无法创建 {}：{e}", dir.display()))
+        })?;
     Ok(Staging {
         dir,
         target: target.to_path_buf(),
@@ -610,9 +638,17 @@ fn held_error(target: &Path, e: &io::Error) -> Diagnostic {
         .with_help(format!(
             "close what has {shown} open (a command window whose current folder is in it, a program with one of its files open, Explorer's preview pane; a virus scanner lets go by itself) and build again; the previous output was left as it was"
         ))
+        .zh(format!(
+            "无法替换输出文件夹 {shown}：有别的程序正打开着它或它里面的文件（{e}）"
+        ))
+        .zh_help(format!(
+            "关掉打开着 {shown} 的程序（当前目录在它里面的命令行窗口、打开了其中文件的程序、资源管理器的预览窗格；杀毒软件会自己放开），再生成一次；原来的输出没有改动"
+        ))
     } else {
         Diagnostic::error(format!("cannot replace the output folder {shown}: {e}"))
             .with_help("the previous output was left as it was")
+            .zh(format!("无法替换输出文件夹 {shown}：{e}"))
+            .zh_help("原来的输出没有改动")
     }
 }
 

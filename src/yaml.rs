@@ -57,9 +57,16 @@ impl YamlError {
     /// A diagnostic pointing into the file that holds the YAML. `file_text` is the whole file and
     /// `line_offset` the number of lines before the YAML in it.
     pub fn into_diagnostic(self, file_text: &str, line_offset: usize, path: &str) -> Diagnostic {
+        let [help, help_zh] = yaml_help(&self.message);
+        let message_zh = match self.message.strip_prefix("duplicate key ") {
+            Some(key) => format!("YAML 格式有误：{key} 写了两次"),
+            None => format!("YAML 格式有误：{}", self.message),
+        };
         let mut d = Diagnostic::error(format!("invalid YAML: {}", self.message))
             .with_path(path)
-            .with_help(yaml_help(&self.message));
+            .with_help(help)
+            .zh(message_zh)
+            .zh_help(help_zh);
         if let Some(line) = self.line {
             d = d.with_location(Location::from_line_col(
                 file_text,
@@ -72,16 +79,29 @@ impl YamlError {
     }
 }
 
-fn yaml_help(message: &str) -> String {
+/// What to do about a YAML error, in English and Chinese.
+fn yaml_help(message: &str) -> [&'static str; 2] {
     let m = message.to_ascii_lowercase();
     if m.contains("duplicate") {
-        "each key may appear once; remove or rename the repeated one".into()
+        [
+            "each key may appear once; remove or rename the repeated one",
+            "每一项只能写一次：删去重复的那一项，或者改个名",
+        ]
     } else if m.contains("unknown field") {
-        "check the spelling of the key; the known keys are listed in the README".into()
+        [
+            "check the spelling of the key; the known keys are listed in the README",
+            "检查这一项的名称有没有拼错；可以写哪些项，README 里都列出了",
+        ]
     } else if m.contains("budget") || m.contains("alias") {
-        "YAML anchors and aliases are limited to keep builds safe; write the values out".into()
+        [
+            "YAML anchors and aliases are limited to keep builds safe; write the values out",
+            "为了安全，YAML 的锚点和别名（`&`、`*`）用得有限制：请把值直接写出来",
+        ]
     } else {
-        "YAML needs `key: value` lines; a value holding `: ` or starting with a quote, `[`, `{`, `*` or `&` must be quoted".into()
+        [
+            "YAML needs `key: value` lines; a value holding `: ` or starting with a quote, `[`, `{`, `*` or `&` must be quoted",
+            "每一行要写成 `名称: 值`（冒号后有空格）；值里含有 `: `，或以引号、`[`、`{`、`*`、`&` 开头时，要用引号括起来",
+        ]
     }
 }
 

@@ -32,34 +32,56 @@ const CACHE_VERSION: u32 = 1;
 /// The cache folder under the site root.
 pub const CACHE_DIR: &str = ".bulletin/cache/images";
 
-/// A problem with one photo: what is wrong and what would be right.
+/// A problem with one photo: what is wrong and what would be right, in English (the command
+/// line) and Chinese (the 工作台).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub message: String,
     pub help: String,
+    pub message_zh: String,
+    pub help_zh: String,
 }
 
-fn problem(message: impl Into<String>, help: impl Into<String>) -> Problem {
+/// A problem, each text given as `[English, Chinese]`.
+fn problem(message: [String; 2], help: [&str; 2]) -> Problem {
+    let [message, message_zh] = message;
     Problem {
-        message: message.into(),
-        help: help.into(),
+        message,
+        help: help[0].into(),
+        message_zh,
+        help_zh: help[1].into(),
     }
 }
+
+/// The help for a photo that cannot be opened.
+const PERMISSIONS: [&str; 2] = [
+    "check the file's permissions",
+    "请检查这个文件能不能打开（文件权限）",
+];
+
+/// The help for what should never happen.
+const BUG: [&str; 2] = ["report this as a bug", "请把这个问题报告给维护者"];
 
 /// Read a photo's header: its size, orientation and encoding, without decoding the pixels.
 pub fn read_header(path: &Path, settings: &Images) -> Result<ImageInfo, Problem> {
     let file = std::fs::File::open(path).map_err(|e| {
         problem(
-            format!("cannot read photo: {e}"),
-            "check the file's permissions",
+            [
+                format!("cannot read photo: {e}"),
+                format!("无法读取照片：{e}"),
+            ],
+            PERMISSIONS,
         )
     })?;
     let reader = ImageReader::new(BufReader::new(file))
         .with_guessed_format()
         .map_err(|e| {
             problem(
-                format!("cannot read photo: {e}"),
-                "check the file's permissions",
+                [
+                    format!("cannot read photo: {e}"),
+                    format!("无法读取照片：{e}"),
+                ],
+                PERMISSIONS,
             )
         })?;
     let Some(format) = reader.format().filter(|f| {
@@ -72,8 +94,14 @@ pub fn read_header(path: &Path, settings: &Images) -> Result<ImageInfo, Problem>
     };
     let mut decoder = reader.into_decoder().map_err(|e| {
         problem(
-            format!("the photo cannot be read as {}: {e}", format_name(format)),
-            "open it in an image viewer and save it again as JPEG, or remove it",
+            [
+                format!("the photo cannot be read as {}: {e}", format_name(format)),
+                format!("照片无法按 {} 格式读取：{e}", format_name(format)),
+            ],
+            [
+                "open it in an image viewer and save it again as JPEG, or remove it",
+                "用看图软件打开它，另存为 JPEG；或者删掉这张照片",
+            ],
         )
     })?;
     let (w, h) = decoder.dimensions();
@@ -108,8 +136,14 @@ fn not_an_image(path: &Path) -> Problem {
         .map(|e| e.to_string_lossy().to_ascii_uppercase())
         .unwrap_or_default();
     problem(
-        format!("the file is named like a photo (.{ext}) but is not a JPEG, PNG or WebP image"),
-        "it may be damaged or another kind of file renamed; open it, save it as JPEG, or give it its real extension",
+        [
+            format!("the file is named like a photo (.{ext}) but is not a JPEG, PNG or WebP image"),
+            format!("文件名像照片（.{ext}），内容却不是 JPEG、PNG 或 WebP 图片"),
+        ],
+        [
+            "it may be damaged or another kind of file renamed; open it, save it as JPEG, or give it its real extension",
+            "它可能已经损坏，或是别的文件改了名：打开它另存为 JPEG，或者改回它本来的扩展名",
+        ],
     )
 }
 
@@ -119,18 +153,29 @@ fn check_pixels(w: u32, h: u32, settings: &Images) -> Result<(), Problem> {
     let pixels = u64::from(w) * u64::from(h);
     if w == 0 || h == 0 {
         return Err(problem(
-            "the photo has no pixels (0 wide or 0 high)",
-            "save it again from an image viewer",
+            [
+                "the photo has no pixels (0 wide or 0 high)".into(),
+                "照片没有像素（宽或高是 0）".into(),
+            ],
+            [
+                "save it again from an image viewer",
+                "用看图软件重新保存一次",
+            ],
         ));
     }
     if pixels > settings.max_pixels {
+        let (mp, max) = (pixels / 1_000_000, settings.max_pixels / 1_000_000);
         return Err(problem(
-            format!(
-                "the photo is {w} × {h} pixels ({} megapixels); at most {} megapixels are accepted",
-                pixels / 1_000_000,
-                settings.max_pixels / 1_000_000
-            ),
-            "make it smaller in an image editor first (web pages show at most 1600 pixels wide), or raise `images: {max_pixels: …}` in site.yaml",
+            [
+                format!(
+                    "the photo is {w} × {h} pixels ({mp} megapixels); at most {max} megapixels are accepted"
+                ),
+                format!("照片有 {w} × {h} 像素（{mp} 百万像素）；最多只能是 {max} 百万像素"),
+            ],
+            [
+                "make it smaller in an image editor first (web pages show at most 1600 pixels wide), or raise `images: {max_pixels: …}` in site.yaml",
+                "先用图片软件把它缩小（网页上最宽只显示 1600 像素），或者调高 `site.yaml` 里的 `images: {max_pixels: …}`",
+            ],
         ));
     }
     Ok(())
@@ -318,8 +363,11 @@ pub fn publish(
     }
     let source = std::fs::read(&asset.source).map_err(|e| {
         problem(
-            format!("cannot read file: {e}"),
-            "check the file's permissions",
+            [
+                format!("cannot read file: {e}"),
+                format!("无法读取文件：{e}"),
+            ],
+            PERMISSIONS,
         )
     })?;
     let key = cache_key(&source, info, settings);
@@ -382,7 +430,15 @@ pub fn decode_within(
 ) -> Result<(DynamicImage, Orientation), Problem> {
     let mut reader = ImageReader::new(Cursor::new(source))
         .with_guessed_format()
-        .map_err(|e| problem(format!("cannot read photo: {e}"), "save it again as JPEG"))?;
+        .map_err(|e| {
+            problem(
+                [
+                    format!("cannot read photo: {e}"),
+                    format!("无法读取照片：{e}"),
+                ],
+                ["save it again as JPEG", "请把它重新保存为 JPEG"],
+            )
+        })?;
     let mut limits = Limits::default();
     let side = u32::try_from(settings.max_pixels.min(u64::from(u32::MAX))).unwrap_or(u32::MAX);
     limits.max_image_width = Some(side);
@@ -397,8 +453,14 @@ pub fn decode_within(
     reader.limits(limits);
     let decode_error = |e: image::ImageError| {
         problem(
-            format!("the photo cannot be decoded: {e}"),
-            "it may be truncated or damaged; open it in an image viewer and save it again as JPEG",
+            [
+                format!("the photo cannot be decoded: {e}"),
+                format!("照片无法解码：{e}"),
+            ],
+            [
+                "it may be truncated or damaged; open it in an image viewer and save it again as JPEG",
+                "照片可能不完整或已经损坏：用看图软件打开，另存为 JPEG",
+            ],
         )
     };
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
@@ -434,8 +496,11 @@ pub fn encode(
             .resize(upright, &mut dst, &options)
             .map_err(|e| {
                 problem(
-                    format!("cannot resize the photo: {e}"),
-                    "report this as a bug",
+                    [
+                        format!("cannot resize the photo: {e}"),
+                        format!("无法缩放照片：{e}"),
+                    ],
+                    BUG,
                 )
             })?;
         resized = dst;
@@ -467,8 +532,11 @@ pub fn encode_pixels(img: &DynamicImage, format: Format, quality: u8) -> Result<
     };
     result.map_err(|e| {
         problem(
-            format!("cannot encode the photo: {e}"),
-            "report this as a bug",
+            [
+                format!("cannot encode the photo: {e}"),
+                format!("无法生成照片文件：{e}"),
+            ],
+            BUG,
         )
     })?;
     Ok(out)

@@ -275,7 +275,9 @@ impl Assets {
                 let Some(rel) = path.strip_prefix(&content).ok().and_then(rel_string) else {
                     return Err(Diagnostic::error("file name is not valid Unicode")
                         .with_path(shown)
-                        .with_help("rename the file (names in UTF-8, as Windows and macOS write them)"));
+                        .with_help("rename the file (names in UTF-8, as Windows and macOS write them)")
+                        .zh("文件名不是有效的 Unicode 文字")
+                        .zh_help("请给文件改个名（用 Windows 或 macOS 正常输入的文件名即可）"));
                 };
                 let rel_path = PathBuf::from(&rel);
                 let Some(issue_dir) = rel_path
@@ -285,7 +287,9 @@ impl Assets {
                 else {
                     return Err(Diagnostic::warning("file not published: it is not in an issue folder")
                         .with_path(shown)
-                        .with_help("move it into the folder of the issue whose articles use it (the folder with the _index.md)"));
+                        .with_help("move it into the folder of the issue whose articles use it (the folder with the _index.md)")
+                        .zh("这个文件不会发布：它不在任何一期的文件夹里")
+                        .zh_help("把它移到用到它的那一期的文件夹里（有 `_index.md` 的那个文件夹）"));
                 };
                 let in_issue = rel_path
                     .strip_prefix(issue_dir)
@@ -300,16 +304,24 @@ impl Assets {
                 if is_heic_name(&name) {
                     return Err(Diagnostic::error("HEIC photos cannot be published: most browsers cannot show them")
                         .with_path(shown)
-                        .with_help("convert it to JPEG first: on an iPhone set 设置 → 相机 → 格式 → 兼容性最佳; on Windows open it in 照片 (Photos) and 另存为 JPEG; on Linux `heif-convert photo.heic photo.jpg`"));
+                        .with_help("convert it to JPEG first: on an iPhone set 设置 → 相机 → 格式 → 兼容性最佳; on Windows open it in 照片 (Photos) and 另存为 JPEG; on Linux `heif-convert photo.heic photo.jpg`")
+                        .zh("HEIC 格式的照片不能发布：多数浏览器显示不了")
+                        .zh_help("先转成 JPEG：iPhone 上设置 → 相机 → 格式 → 兼容性最佳；Windows 上用“照片”打开后另存为 JPEG；Linux 上用 `heif-convert photo.heic photo.jpg`"));
                 }
                 let size = std::fs::metadata(path)
                     .map(|m| m.len())
-                    .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).with_path(shown.clone()))?;
+                    .map_err(|e| {
+                        Diagnostic::error(format!("cannot read file: {e}"))
+                            .with_path(shown.clone())
+                            .zh(format!("无法读取文件：{e}"))
+                    })?;
                 let kind = if is_photo_name(&name) {
                     Kind::Image(image::read_header(path, &config.images).map_err(|msg| {
                         Diagnostic::error(msg.message)
                             .with_path(shown.clone())
                             .with_help(msg.help)
+                            .zh(msg.message_zh)
+                            .zh_help(msg.help_zh)
                     })?)
                 } else {
                     Kind::File

@@ -110,12 +110,16 @@ fn choices_from_flags(args: &ImportArgs, choices: &mut Choices) -> Result<(), Di
                 }
                 Field::County => diags.push(
                     Diagnostic::error(format!("{flag} {value}: an article has one county"))
-                        .with_help("write e.g. `--county 3=于都县`"),
+                        .with_help("write e.g. `--county 3=于都县`")
+                        .zh(format!("{flag} {value}：一篇文章只属于一个县区"))
+                        .zh_help("例如写 `--county 3=于都县`"),
                 ),
             },
-            Err(e) => diags.push(
+            Err([e, e_zh]) => diags.push(
                 Diagnostic::error(format!("{flag} {value}: {e}"))
-                    .with_help(format!("write e.g. `{flag} 3=NAME`, or `{flag} 2021-131:3=NAME` when importing several files")),
+                    .with_help(format!("write e.g. `{flag} 3=NAME`, or `{flag} 2021-131:3=NAME` when importing several files"))
+                    .zh(format!("{flag} {value}：{e_zh}"))
+                    .zh_help(format!("例如写 `{flag} 3=名称`；一次导入几个文件时写 `{flag} 2021-131:3=名称`")),
             ),
         }
     }

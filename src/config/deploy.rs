@@ -98,6 +98,15 @@ pub(super) fn resolve_deploy(
                     .with_help(format!(
                         "remove `{key}` and set {instead} in the environment of `bulletin deploy` \
                          (in CI: a secret of the repository); see docs/publishing.md"
+                    ))
+                    .zh(format!(
+                        "上传目标 `{}` 写了 `{key}`：账号密码之类绝不能写进 `site.yaml`",
+                        t.name.value
+                    ))
+                    .zh_help(format!(
+                        "删去 `{key}`，改在运行 `bulletin deploy` 的环境变量里设置 {} \
+                         （在 CI 里：设为仓库的 secret）；详见 docs/publishing.md",
+                        instead.replace("an SSH key", "SSH 密钥")
                     )),
                 );
             }
@@ -115,6 +124,14 @@ pub(super) fn resolve_deploy(
                 .with_help(
                     "take it out of the URL and set it in the environment of `bulletin deploy` \
                      (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; BULLETIN_SFTP_KEY for SSH)",
+                )
+                .zh(format!(
+                    "上传目标 `{}` 的 `url` 里含有密码之类（{key}）：账号密码之类绝不能写进 `site.yaml`",
+                    t.name.value
+                ))
+                .zh_help(
+                    "把它从网址里删去，改在运行 `bulletin deploy` 的环境变量里设置\
+                     （AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY；SSH 用 BULLETIN_SFTP_KEY）",
                 ),
             );
         }
@@ -124,14 +141,18 @@ pub(super) fn resolve_deploy(
                 Diagnostic::error(format!("`{}` is not a deploy target name", t.name.value))
                     .with_path(CONFIG_FILE)
                     .with_location(span_location(text, &t.name.referenced, 1))
-                    .with_help("name a target with a word such as `production` (no `:` or `/`)"),
+                    .with_help("name a target with a word such as `production` (no `:` or `/`)")
+                    .zh(format!("`{}` 不能用作上传目标的名称", t.name.value))
+                    .zh_help("用一个词给上传目标起名，例如 `production`（不能有 `:` 或 `/`）"),
             );
         } else if targets.iter().any(|o| o.name == name) {
             diags.push(
                 Diagnostic::error(format!("two `deploy` targets are named `{name}`"))
                     .with_path(CONFIG_FILE)
                     .with_location(span_location(text, &t.name.referenced, 1))
-                    .with_help("give each target its own name"),
+                    .with_help("give each target its own name")
+                    .zh(format!("有两个上传目标（`deploy`）都叫 `{name}`"))
+                    .zh_help("给每个上传目标起不同的名字"),
             );
         }
         targets.push(DeployTarget {

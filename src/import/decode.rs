@@ -22,13 +22,18 @@ pub struct Decoded {
 
 /// Decode the bytes of `path`.
 pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
-    if let Some(kind) = binary_kind(bytes) {
+    if let Some([kind, kind_zh]) = binary_kind(bytes) {
         return Err(
             Diagnostic::error(format!("{} is a {kind}, not text", path.display()))
                 .with_path(path)
                 .with_help(
                     "open it in Word, WPS or a PDF reader and save or copy its text as a .txt file \
                  (UTF-8 or GB18030), then import that",
+                )
+                .zh(format!("{} 是{kind_zh}，不是文本文件", path.display()))
+                .zh_help(
+                    "用 Word、WPS 或 PDF 阅读器打开它，把文字另存或复制成 .txt 文件\
+                     （UTF-8 或 GB18030 编码），再导入这个文件",
                 ),
         );
     }
@@ -74,7 +79,13 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
             text[pos..].chars().next().map_or(0, u32::from)
         ))
         .with_path(path)
-        .with_help("save the bulletin as plain text (.txt) and import that"));
+        .with_help("save the bulletin as plain text (.txt) and import that")
+        .zh(format!(
+            "{} 第 {line} 行有控制字符（U+{:04X}）：它不是纯文本",
+            path.display(),
+            text[pos..].chars().next().map_or(0, u32::from)
+        ))
+        .zh_help("把简报另存为纯文本（.txt）再导入"));
     }
     Ok(Decoded {
         text: normalize_newlines(&text),
@@ -82,16 +93,19 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded, Diagnostic> {
     })
 }
 
-/// What a non-text file is, from its first bytes.
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+/// What a non-text file is, from its first bytes, in English and Chinese.
+fn binary_kind(bytes: &[u8]) -> Option<[&'static str; 2]> {
     if bytes.starts_with(b"%PDF") {
-        Some("PDF file")
+        Some(["PDF file", " PDF 文件"])
     } else if bytes.starts_with(b"PK\x03\x04") {
-        Some("Word (.docx) or other zip file")
+        Some([
+            "Word (.docx) or other zip file",
+            " Word（.docx）或别的 zip 文件",
+        ])
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        Some("Word (.doc) file")
+        Some(["Word (.doc) file", " Word（.doc）文件"])
     } else if bytes.starts_with(b"{\\rtf") {
-        Some("RTF file")
+        Some(["RTF file", " RTF 文件"])
     } else {
         None
     }
@@ -122,6 +136,15 @@ fn undecodable(path: &Path, bytes: &[u8], offset: usize, tried: &str) -> Diagnos
     .with_help(
         "bulletin reads UTF-8 (with or without BOM), GB18030/GBK and UTF-16 with a BOM; \
          the file may be damaged or in another encoding: open it in an editor and save it as UTF-8",
+    )
+    .zh(format!(
+        "{} 读不成文字：第 {line} 行（第 {offset} 个字节）的字节 0x{:02X} 既不是 UTF-8 也不是 {tried}",
+        path.display(),
+        bytes.get(offset).copied().unwrap_or(0)
+    ))
+    .zh_help(
+        "bulletin 能读 UTF-8（带不带 BOM 都行）、GB18030/GBK 和带 BOM 的 UTF-16；\
+         这个文件可能已经损坏，或是别的编码：请用编辑器打开，另存为 UTF-8",
     )
 }
 

@@ -68,6 +68,8 @@ fn docx_error(path: &Path, e: docx::DocxError) -> Diagnostic {
     Diagnostic::error(format!("{} {}", path.display(), e.what))
         .with_path(path)
         .with_help(e.help)
+        .zh(format!("{} {}", path.display(), e.what_zh))
+        .zh_help(e.help_zh)
 }
 
 /// A .docx's paragraphs as lines with hints.
@@ -171,9 +173,12 @@ pub fn from_docx(bytes: &[u8], path: &Path, format: &str) -> Result<Input, Diagn
 /// A .doc, .wps or RTF file: converted by LibreOffice when it is installed, else an error that
 /// says how to convert it.
 fn convert(bytes: &[u8], path: &Path, format: Format) -> Result<Input, Diagnostic> {
-    let kind = match format {
-        Format::Rtf => "an RTF file",
-        _ => "a Word 97-2003 (.doc) or WPS (.wps) file, or a Word file with a password",
+    let (kind, kind_zh) = match format {
+        Format::Rtf => ("an RTF file", "RTF 文件"),
+        _ => (
+            "a Word 97-2003 (.doc) or WPS (.wps) file, or a Word file with a password",
+            "Word 97-2003（.doc）或 WPS（.wps）文件，或者加了密码的 Word 文件",
+        ),
     };
     let how = format!(
         "convert it to .docx and import that: `soffice --headless --convert-to docx {}` \
@@ -182,15 +187,27 @@ fn convert(bytes: &[u8], path: &Path, format: Format) -> Result<Input, Diagnosti
          password must have it removed first",
         path.display()
     );
+    let how_zh = format!(
+        "用 Word 或 WPS 打开它，另存为 .docx，再导入另存的文件；或者用 LibreOffice 转换：\
+         `soffice --headless --convert-to docx {}`；装了 LibreOffice（`soffice` 在 PATH 里）时，\
+         bulletin 会自己转换。加了密码的文件要先去掉密码",
+        path.display()
+    );
     let Some(soffice) = find_on_path("soffice") else {
         return Err(Diagnostic::error(format!(
             "{} is {kind}, which bulletin cannot read itself",
             path.display()
         ))
         .with_path(path)
-        .with_help(how));
+        .with_help(how)
+        .zh(format!(
+            "{} 是{kind_zh}，bulletin 自己读不了",
+            path.display()
+        ))
+        .zh_help(how_zh));
     };
-    let fail = |what: String| {
+    // Why not, in English and Chinese.
+    let fail = |[what, what_zh]: [String; 2]| {
         Diagnostic::error(format!(
             "{} is {kind}, and LibreOffice ({}) could not convert it: {what}",
             path.display(),
@@ -198,11 +215,27 @@ fn convert(bytes: &[u8], path: &Path, format: Format) -> Result<Input, Diagnosti
         ))
         .with_path(path)
         .with_help(how.clone())
+        .zh(format!(
+            "{} 是{kind_zh}，LibreOffice（{}）没能转换它：{what_zh}",
+            path.display(),
+            soffice.display()
+        ))
+        .zh_help(how_zh.clone())
     };
-    let tmp = TempDir::new().map_err(|e| fail(format!("no temporary folder ({e})")))?;
+    let tmp = TempDir::new().map_err(|e| {
+        fail([
+            format!("no temporary folder ({e})"),
+            format!("没有临时文件夹（{e}）"),
+        ])
+    })?;
     let ext = if format == Format::Rtf { "rtf" } else { "doc" };
     let src = tmp.0.join(format!("input.{ext}"));
-    std::fs::write(&src, bytes).map_err(|e| fail(format!("cannot write a copy ({e})")))?;
+    std::fs::write(&src, bytes).map_err(|e| {
+        fail([
+            format!("cannot write a copy ({e})"),
+            format!("无法写入副本（{e}）"),
+        ])
+    })?;
     let child = Command::new(&soffice)
         .arg("--headless")
         .arg("--norestore")
@@ -217,20 +250,33 @@ fn convert(bytes: &[u8], path: &Path, format: Format) -> Result<Input, Diagnosti
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| fail(format!("it did not start ({e})")))?;
+        .map_err(|e| {
+            fail([
+                format!("it did not start ({e})"),
+                format!("它没有启动（{e}）"),
+            ])
+        })?;
     wait(child, Duration::from_secs(120)).map_err(fail)?;
     let out = tmp.0.join("input.docx");
-    let converted = std::fs::read(&out).map_err(|_| fail("it wrote no .docx".into()))?;
+    let converted = std::fs::read(&out)
+        .map_err(|_| fail(["it wrote no .docx".into(), "它没有生成 .docx".into()]))?;
     let mut input = from_docx(
         &converted,
         path,
         &format!("{}, converted to .docx by LibreOffice", kind_short(format)),
     )?;
-    input.notes.push(format!(
-        "{} was converted to .docx by LibreOffice ({}) before it was read",
-        path.display(),
-        soffice.display()
-    ));
+    input.notes.push([
+        format!(
+            "{} was converted to .docx by LibreOffice ({}) before it was read",
+            path.display(),
+            soffice.display()
+        ),
+        format!(
+            "{} 先由 LibreOffice（{}）转换成 .docx 再读取",
+            path.display(),
+            soffice.display()
+        ),
+    ]);
     Ok(input)
 }
 
@@ -242,19 +288,29 @@ fn kind_short(format: Format) -> &'static str {
 }
 
 /// Wait for a child for at most `limit`, killing it after that.
-fn wait(mut child: std::process::Child, limit: Duration) -> Result<(), String> {
+/// Why not is said in English and Chinese.
+fn wait(mut child: std::process::Child, limit: Duration) -> Result<(), [String; 2]> {
     let start = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("it failed ({status})")),
+            Ok(Some(status)) => {
+                return Err([
+                    format!("it failed ({status})"),
+                    format!("它运行失败（{status}）"),
+                ]);
+            }
             Ok(None) if start.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("it took more than {} s", limit.as_secs()));
+                let s = limit.as_secs();
+                return Err([
+                    format!("it took more than {s} s"),
+                    format!("它用了超过 {s} 秒"),
+                ]);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err([e.to_string(), format!("出错了（{e}）")]),
         }
     }
 }

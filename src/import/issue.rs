@@ -20,8 +20,12 @@ pub(super) fn render_issue(
         .unwrap_or_default();
     let src = input.text.as_str();
     let mut diags = parsed.warnings.clone();
-    for note in &input.notes {
-        diags.push(Diagnostic::warning(note.clone()).with_path(file));
+    for [note, note_zh] in &input.notes {
+        diags.push(
+            Diagnostic::warning(note.clone())
+                .with_path(file)
+                .zh(note_zh.clone()),
+        );
     }
     let mut files = Vec::new();
     let mut reports = Vec::new();
@@ -40,7 +44,7 @@ pub(super) fn render_issue(
         &parsed.intro,
         input,
         "intro",
-        "the introduction",
+        ["the introduction", "本期的导语"],
         file,
         &mut placed,
         &mut pictures,
@@ -87,7 +91,9 @@ pub(super) fn render_issue(
                 Diagnostic::error("the generated article would not hold the input's text exactly")
                     .with_path(file)
                     .with_location(loc.clone())
-                    .with_help("this is a bug in bulletin import; please report it with the input"),
+                    .with_help("this is a bug in bulletin import; please report it with the input")
+                    .zh("生成的文章和原文的文字对不上")
+                    .zh_help(BUG_ZH),
             );
             continue;
         }
@@ -133,7 +139,10 @@ pub(super) fn render_issue(
             &a.blocks,
             input,
             &stem,
-            &format!("article `{}`", a.title),
+            [
+                &format!("article `{}`", a.title),
+                &format!("文章 `{}`", a.title),
+            ],
             file,
             &mut placed,
             &mut pictures,
@@ -159,6 +168,9 @@ pub(super) fn render_issue(
     (files, reports, diags)
 }
 
+/// The help of what is a bug of the importer, in Chinese.
+const BUG_ZH: &str = "这是 bulletin 导入功能的缺陷；请连同原文件一起报告给维护者";
+
 /// The warnings of an article filed by a default: under the city (no county or unit at the start
 /// of its title), or under `import.default_topic` (no topic rule matched). `number` counts from 1.
 fn warn_defaults(
@@ -176,7 +188,12 @@ fn warn_defaults(
             ))
             .with_path(file)
             .with_location(loc.clone())
-            .with_help(format!("if it belongs to a county, pass `--county {number}=NAME`, or start the title with the county and import again")),
+            .with_help(format!("if it belongs to a county, pass `--county {number}=NAME`, or start the title with the county and import again"))
+            .zh(format!(
+                "标题开头没有县区或单位的名称；归入了市本级：{}",
+                settled.county.as_deref().unwrap_or("")
+            ))
+            .zh_help("如果它属于某个县区，请在上面选择县区；或者在标题开头写上县区名后重新导入"),
         );
     }
     if settled.is_settled() && settled.topics_from == Origin::Default {
@@ -187,7 +204,12 @@ fn warn_defaults(
             ))
             .with_path(file)
             .with_location(loc.clone())
-            .with_help(format!("pass `--topic {number}=NAME` to choose, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)")),
+            .with_help(format!("pass `--topic {number}=NAME` to choose, or add keywords to `topics:` or `import.rules` in site.yaml (the default topic is `import.default_topic`)"))
+            .zh(format!(
+                "没有哪条专题规则对得上；这篇文章用了默认专题 `{}`",
+                settled.topics.join("、")
+            ))
+            .zh_help("请在上面选择专题；或者在 `site.yaml` 的 `topics:` 或 `import.rules` 里加上关键词（默认专题由 `import.default_topic` 设定）"),
         );
     }
 }
@@ -198,22 +220,38 @@ fn warn_unplaced(input: &Input, placed: &[bool], file: &Path, diags: &mut Vec<Di
         if placed[k] {
             continue;
         }
-        let what = match *o {
-            Object::Table(t) => format!(
-                "table {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
-                t + 1,
-                input.tables[t].cells.join(" / ")
+        let (what, what_zh) = match *o {
+            Object::Table(t) => (
+                format!(
+                    "table {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
+                    t + 1,
+                    input.tables[t].cells.join(" / ")
+                ),
+                format!(
+                    "第 {} 个表格（{}）在各篇文章之外（在报头或版记里），没有导入",
+                    t + 1,
+                    input.tables[t].cells.join(" / ")
+                ),
             ),
-            Object::Picture(p) => format!(
-                "picture {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
-                p + 1,
-                input.pictures[p].part
+            Object::Picture(p) => (
+                format!(
+                    "picture {} ({}) is outside the articles (in the masthead or the footer) and was not imported",
+                    p + 1,
+                    input.pictures[p].part
+                ),
+                format!(
+                    "第 {} 张图片（{}）在各篇文章之外（在报头或版记里），没有导入",
+                    p + 1,
+                    input.pictures[p].part_zh
+                ),
             ),
         };
         diags.push(
             Diagnostic::warning(what)
                 .with_path(file)
-                .with_help("if it belongs to an article, add it to the article's file by hand"),
+                .with_help("if it belongs to an article, add it to the article's file by hand")
+                .zh(what_zh)
+                .zh_help("如果它属于某篇文章，请手工把它加进那篇文章的文件"),
         );
     }
 }
@@ -228,13 +266,14 @@ fn objects_markdown(
     blocks: &[Block],
     input: &Input,
     stem: &str,
-    place: &str,
+    place: [&str; 2],
     file: &Path,
     placed: &mut [bool],
     pictures: &mut Vec<(String, Vec<u8>)>,
     diags: &mut Vec<Diagnostic>,
     images: &crate::config::Images,
 ) -> std::collections::HashMap<usize, String> {
+    let [place, place_zh] = place;
     let mut out = std::collections::HashMap::new();
     let mut n = 0;
     for b in blocks {
@@ -259,6 +298,14 @@ fn objects_markdown(
                         .with_path(file)
                         .with_help(format!(
                             "write what it shows between the brackets of `![]({name})`, for readers who cannot see it"
+                        ))
+                        .zh(format!(
+                            "{place_zh}里的第 {} 张图片（{}）没有图注：写成了 {name}，没有替代文字",
+                            p + 1,
+                            pic.part_zh
+                        ))
+                        .zh_help(format!(
+                            "在 `![]({name})` 的方括号里写上图片的内容，给看不见图片的读者"
                         )),
                     );
                 }
@@ -274,13 +321,27 @@ fn objects_markdown(
                         .with_path(file)
                         .with_help(format!(
                             "convert it to PNG or JPEG (LibreOffice Draw, or Word's 另存为图片) and change the reference to {name} in the article"
+                        ))
+                        .zh(format!(
+                            "{place_zh}里的第 {} 张图片（{}）是 .{} 文件，浏览器显示不了：写成了 {name}",
+                            p + 1,
+                            pic.part_zh,
+                            pic.ext
+                        ))
+                        .zh_help(format!(
+                            "把它转成 PNG 或 JPEG（用 LibreOffice Draw，或 Word 的“另存为图片”），再改掉文章里对 {name} 的引用"
                         )),
                     );
                 }
                 let bytes = match upright::upright(pic, images) {
                     upright::Upright::AsStored => pic.data.clone(),
                     upright::Upright::Turned(bytes) => bytes,
-                    upright::Upright::Left { why, help } => {
+                    upright::Upright::Left {
+                        why,
+                        help,
+                        why_zh,
+                        help_zh,
+                    } => {
                         diags.push(
                             Diagnostic::warning(format!(
                                 "picture {} ({}) in {place} is written as stored ({name}), not as the document shows it: {why}",
@@ -288,7 +349,13 @@ fn objects_markdown(
                                 pic.part
                             ))
                             .with_path(file)
-                            .with_help(help),
+                            .with_help(help)
+                            .zh(format!(
+                                "{place_zh}里的第 {} 张图片（{}）按原样写成了 {name}，和文档里显示的方向不同：{why_zh}",
+                                p + 1,
+                                pic.part_zh
+                            ))
+                            .zh_help(help_zh),
                         );
                         pic.data.clone()
                     }
@@ -314,7 +381,12 @@ fn objects_markdown(
                         .with_path(file)
                         .with_help(
                             "this is a bug in bulletin import; please report it with the input",
-                        ),
+                        )
+                        .zh(format!(
+                            "{place_zh}里的第 {} 个表格没能一字不差地保留每个格子的文字",
+                            t + 1
+                        ))
+                        .zh_help(BUG_ZH),
                     );
                 }
                 if table.merged {
@@ -324,7 +396,12 @@ fn objects_markdown(
                             t + 1
                         ))
                         .with_path(file)
-                        .with_help("Markdown tables cannot merge cells; check the table reads right, and edit it if not"),
+                        .with_help("Markdown tables cannot merge cells; check the table reads right, and edit it if not")
+                        .zh(format!(
+                            "{place_zh}里的第 {} 个表格有合并的格子：合并格的文字写进了它占的每一格",
+                            t + 1
+                        ))
+                        .zh_help("Markdown 表格不能合并格子；请核对表格读起来对不对，不对就修改"),
                     );
                 }
                 out.insert(*k, md);

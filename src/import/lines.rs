@@ -21,8 +21,8 @@ pub struct Input {
     pub objects: Vec<Object>,
     pub tables: Vec<Table>,
     pub pictures: Vec<Picture>,
-    /// Things worth a warning about how the file was read.
-    pub notes: Vec<String>,
+    /// Things worth a warning about how the file was read, in English and Chinese.
+    pub notes: Vec<[String; 2]>,
     /// Pictures left out as page furniture (rules, logos): too small, or on every page.
     pub skipped_pictures: usize,
 }
@@ -69,6 +69,8 @@ pub struct Table {
 pub struct Picture {
     /// Its part name, `word/media/image1.jpeg`.
     pub part: String,
+    /// The same for a Chinese message (a PDF's `第 2 页的图片 /Im5（对象 12）`).
+    pub part_zh: String,
     /// The file extension, lower case: `jpg`, `png`, `gif`…
     pub ext: String,
     pub data: Vec<u8>,

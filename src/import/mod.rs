@@ -237,7 +237,13 @@ fn check_as_built(issues: &[IssueReport], config: &Config, root: &Path, diags: &
                         d.message
                     ))
                     .with_path(&issue.source)
-                    .with_help("nothing was written; this is a bug in bulletin import, please report it with the input"),
+                    .with_help("nothing was written; this is a bug in bulletin import, please report it with the input")
+                    .zh(format!(
+                        "{} 将无法生成网站：{}",
+                        f.display.display(),
+                        d.message_zh()
+                    ))
+                    .zh_help("没有写入任何文件；这是 bulletin 导入功能的缺陷，请连同原文件一起报告给维护者"),
                 );
             }
         }
@@ -279,6 +285,10 @@ fn check_choices(choices: &Choices, issues: &[IssueReport], diags: &mut Diagnost
             None => n.to_string(),
         };
         if issue.is_none() && issues.len() > 1 {
+            let first = issues[0]
+                .dir
+                .file_name()
+                .map_or(String::new(), |d| d.to_string_lossy().into_owned());
             diags.push(
                 Diagnostic::error(format!(
                     "article {} is ambiguous: {} inputs are imported",
@@ -286,27 +296,25 @@ fn check_choices(choices: &Choices, issues: &[IssueReport], diags: &mut Diagnost
                     issues.len()
                 ))
                 .with_help(format!(
-                    "name the issue folder too, e.g. `--topic {}:{number}=…`",
-                    issues[0]
-                        .dir
-                        .file_name()
-                        .map_or(String::new(), |d| d.to_string_lossy().into_owned())
+                    "name the issue folder too, e.g. `--topic {first}:{number}=…`"
+                ))
+                .zh(format!(
+                    "第 {} 篇指的是哪一期不清楚：这次导入了 {} 个文件",
+                    shown(*number),
+                    issues.len()
+                ))
+                .zh_help(format!(
+                    "连同这一期的文件夹名一起写，例如 `--topic {first}:{number}=…`"
                 )),
             );
         } else if targets.is_empty() && !issues.is_empty() {
+            let named = issue.as_deref().unwrap_or("");
+            let dirs: Vec<String> = issues.iter().map(|i| i.dir.display().to_string()).collect();
             diags.push(
-                Diagnostic::error(format!(
-                    "no issue folder `{}` is imported",
-                    issue.as_deref().unwrap_or("")
-                ))
-                .with_help(format!(
-                    "the issues imported are {}",
-                    issues
-                        .iter()
-                        .map(|i| i.dir.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Diagnostic::error(format!("no issue folder `{named}` is imported"))
+                    .with_help(format!("the issues imported are {}", dirs.join(", ")))
+                    .zh(format!("这次导入的简报里没有文件夹 `{named}`"))
+                    .zh_help(format!("这次导入的是：{}", dirs.join("、"))),
             );
         } else if let Some(t) = targets.iter().find(|t| *number > t.articles.len()) {
             diags.push(
@@ -318,7 +326,14 @@ fn check_choices(choices: &Choices, issues: &[IssueReport], diags: &mut Diagnost
                     if t.articles.len() == 1 { "" } else { "s" }
                 ))
                 .with_path(&t.source)
-                .with_help("articles are numbered from 1 in the order of the issue, as the summary lists them"),
+                .with_help("articles are numbered from 1 in the order of the issue, as the summary lists them")
+                .zh(format!(
+                    "给第 {} 篇的选择找不到文章：{} 只有 {} 篇",
+                    shown(*number),
+                    t.dir.display(),
+                    t.articles.len()
+                ))
+                .zh_help("文章按在简报里的先后从 1 开始编号，和导入摘要列出的一样"),
             );
         }
     }
@@ -348,21 +363,27 @@ pub fn open_diagnostics(report: &ImportReport, dry_run: bool, interactive: bool)
                 resolve::Field::Topics => ("--topic", "topics"),
             };
             let example = o.closest.clone().unwrap_or_else(|| "NAME".into());
-            let mut help = match &o.closest {
-                Some(c) => format!("did you mean `{c}`? "),
-                None => String::new(),
+            let example_zh = o.closest.clone().unwrap_or_else(|| "名称".into());
+            let (mut help, mut help_zh) = match &o.closest {
+                Some(c) => (format!("did you mean `{c}`? "), format!("是不是 `{c}`？")),
+                None => (String::new(), String::new()),
             };
             help.push_str(&format!("set it with `{flag} {target}={example}`"));
+            help_zh.push_str(&format!("用 `{flag} {target}={example_zh}` 指定"));
             if o.field == resolve::Field::Topics {
                 help.push_str(" (several: `NAME,NAME`)");
+                help_zh.push_str("（几个专题写成 `名称,名称`）");
             }
             if let Some(n) = &o.name {
                 help.push_str(&format!(", or add `{n}` to `{key}:` in site.yaml"));
+                help_zh.push_str(&format!("，或者把 `{n}` 加进 `site.yaml` 的 `{key}:`"));
             }
             if !interactive {
                 help.push_str("; on a terminal, bulletin import asks");
+                help_zh.push_str("；在终端里运行时，bulletin import 会询问");
             }
             let verb = if dry_run { "would stop" } else { "stops" };
+            let verb_zh = if dry_run { "将会" } else { "已经" };
             diags.push(
                 Diagnostic::error(format!(
                     "article {} 「{}」: {}; the import {verb} before writing",
@@ -370,7 +391,12 @@ pub fn open_diagnostics(report: &ImportReport, dry_run: bool, interactive: bool)
                 ))
                 .with_path(&issue.source)
                 .with_location(a.location.clone())
-                .with_help(help),
+                .with_help(help)
+                .zh(format!(
+                    "第 {} 篇 `{}`：{}；导入{verb_zh}在写入之前停下",
+                    a.number, a.title, o.what_zh
+                ))
+                .zh_help(help_zh),
             );
         }
     }
@@ -396,7 +422,8 @@ pub fn write(report: &mut ImportReport, opts: &ImportOptions) -> Result<usize, D
             if let Err(e) = write_file(&f.path, &f.bytes) {
                 diags.push(
                     Diagnostic::error(format!("cannot write {}: {e}", f.display.display()))
-                        .with_path(&f.display),
+                        .with_path(&f.display)
+                        .zh(format!("无法写入 {}：{e}", f.display.display())),
                 );
                 return Err(diags);
             }
@@ -438,7 +465,11 @@ fn import_one(
     settle: &Settle<'_>,
 ) -> Result<(IssueReport, Vec<Diagnostic>), Vec<Diagnostic>> {
     let bytes = std::fs::read(file).map_err(|e| {
-        vec![Diagnostic::error(format!("cannot read {}: {e}", file.display())).with_path(file)]
+        vec![
+            Diagnostic::error(format!("cannot read {}: {e}", file.display()))
+                .with_path(file)
+                .zh(format!("无法读取 {}：{e}", file.display())),
+        ]
     })?;
     let input = input::read(&bytes, file).map_err(|d| vec![d])?;
     let src = input.text.as_str();
@@ -495,7 +526,16 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
                 .with_path(&issue.source)
                 .with_help(
                     "import one of them; if they are different issues, check their `第 N 期` lines",
-                ),
+                )
+                .zh(format!(
+                    "{} 和 {} 都是 {} 年第 {} 期：它们会写进同一个文件夹 {}",
+                    other.display(),
+                    issue.source.display(),
+                    &issue.date[..4],
+                    issue.number,
+                    issue.dir.display()
+                ))
+                .zh_help("只导入其中一个；如果它们本是不同的两期，请核对各自的“第 N 期”那一行"),
             );
             continue;
         }
@@ -522,7 +562,14 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
                     differing.join(", ")
                 ))
                 .with_path(&issue.source)
-                .with_help("nothing was written; pass --force to overwrite them, or --dry-run to see what would be written"),
+                .with_help("nothing was written; pass --force to overwrite them, or --dry-run to see what would be written")
+                .zh(format!(
+                    "{} 会覆盖 {} 个内容不同的文件：{}",
+                    issue.source.display(),
+                    differing.len(),
+                    differing.join("、")
+                ))
+                .zh_help("没有写入任何文件；要覆盖它们，加上 --force；想先看看会写入什么，加上 --dry-run"),
             );
         }
         let Some(dir) = issue.files.first().and_then(|f| f.path.parent()) else {
@@ -551,13 +598,22 @@ fn check_plan(issues: &mut [IssueReport], force: bool, root: &Path, diags: &mut 
                 if others.len() == 1 { "a file" } else { "files" },
                 others.join(", ")
             );
+            let msg_zh = format!(
+                "{} 里已经有这次导入不会写的文件：{}",
+                issue.dir.display(),
+                others.join("、")
+            );
             let d = if force {
                 Diagnostic::warning(msg).with_help(
                     "they were left as they are; if they come from an earlier import, remove them, or the issue will have those articles twice",
+                ).zh(msg_zh).zh_help(
+                    "它们原样留着；如果它们是以前导入的，请删掉，不然这一期会有两份同样的文章",
                 )
             } else {
                 Diagnostic::error(msg).with_help(
                     "nothing was written; they may be an earlier import under other file names: remove them, or pass --force to write beside them",
+                ).zh(msg_zh).zh_help(
+                    "没有写入任何文件；它们可能是以前用别的文件名导入的：请删掉它们，或者加上 --force 写在它们旁边",
                 )
             };
             diags.push(d.with_path(&issue.source));

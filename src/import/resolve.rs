@@ -92,19 +92,28 @@ pub fn default_topic(config: &Config) -> Result<Option<String>, Diagnostic> {
                 Some(term) => Ok(Some(term.name.clone())),
                 None => {
                     let known = names(v);
-                    let help = match closest(t, v.spellings()) {
-                        Some(c) => format!(
-                            "did you mean `{c}`? Set `import.default_topic` to one of site.yaml's topics ({known}), or add `{t}` to `topics:`"
+                    let set = format!(
+                        "`import.default_topic` to one of site.yaml's topics ({known}), or add `{t}` to `topics:`"
+                    );
+                    let set_zh = format!(
+                        "把 `import.default_topic` 设为 `site.yaml` 词表里的专题（{known}），或者把 `{t}` 加进 `topics:`"
+                    );
+                    let (help, help_zh) = match closest(t, v.spellings()) {
+                        Some(c) => (
+                            format!("did you mean `{c}`? Set {set}"),
+                            format!("是不是 `{c}`？{set_zh}"),
                         ),
-                        None => format!(
-                            "set `import.default_topic` to one of site.yaml's topics ({known}), or add `{t}` to `topics:`"
-                        ),
+                        None => (format!("set {set}"), set_zh),
                     };
                     Err(Diagnostic::error(format!(
                         "import.default_topic `{t}` is not one of site.yaml's topics, so an article given it would not build"
                     ))
                     .with_path(CONFIG_FILE)
-                    .with_help(help))
+                    .with_help(help)
+                    .zh(format!(
+                        "`import.default_topic` 的 `{t}` 不在 `site.yaml` 的专题词表中，用它的文章会无法生成"
+                    ))
+                    .zh_help(help_zh))
                 }
             },
         },
@@ -131,6 +140,8 @@ pub struct Open {
     /// What is wrong, as a sentence: "no topic keyword occurs in it, and site.yaml names no
     /// default topic".
     pub what: String,
+    /// The same in Chinese, for the 工作台.
+    pub what_zh: String,
     /// The name that is not in the vocabulary, if one was given or found.
     pub name: Option<String>,
     /// The closest name the vocabulary has, for a suggestion.
@@ -172,6 +183,7 @@ pub fn resolve(found: &Found, vocab: &Vocabularies<'_>, choice: Option<&Choice>)
             Err(closest) => s.open.push(Open {
                 field: Field::County,
                 what: format!("`{name}` is not one of site.yaml's counties"),
+                what_zh: format!("县区 `{name}` 不在 `site.yaml` 的词表中"),
                 name: Some(name),
                 closest,
             }),
@@ -181,6 +193,7 @@ pub fn resolve(found: &Found, vocab: &Vocabularies<'_>, choice: Option<&Choice>)
             what:
                 "the title names no county or unit, and site.yaml names no `city:` to file it under"
                     .into(),
+            what_zh: "标题里没有县区或单位的名称，`site.yaml` 里也没有可以归入的 `city:`".into(),
             name: None,
             closest: None,
         }),
@@ -202,6 +215,11 @@ pub fn resolve(found: &Found, vocab: &Vocabularies<'_>, choice: Option<&Choice>)
             } else {
                 "no topic keyword occurs in it, and site.yaml names no default topic it has (`import.default_topic`)".into()
             },
+            what_zh: if from == Origin::Person {
+                "没有选专题".into()
+            } else {
+                "文中没有出现任何专题的关键词，`site.yaml` 也没有写词表里有的默认专题（`import.default_topic`）".into()
+            },
             name: None,
             closest: None,
         });
@@ -216,6 +234,7 @@ pub fn resolve(found: &Found, vocab: &Vocabularies<'_>, choice: Option<&Choice>)
             Err(closest) => s.open.push(Open {
                 field: Field::Topics,
                 what: format!("`{t}` is not one of site.yaml's topics"),
+                what_zh: format!("专题 `{t}` 不在 `site.yaml` 的词表中"),
                 name: Some(t.to_string()),
                 closest,
             }),
@@ -292,11 +311,14 @@ impl Choices {
     }
 
     /// Parse a flag's value: `[ISSUE:]N=NAME[,NAME…]` (`3=生态环保`, `2021-131:3=生态环保,民生保障`;
-    /// `、` and `，` separate names too).
-    pub fn parse_flag(value: &str) -> Result<(Option<String>, usize, Vec<String>), String> {
-        let (target, names) = value
-            .split_once('=')
-            .ok_or_else(|| format!("`{value}` is not ARTICLE=NAME, e.g. `3=生态环保`"))?;
+    /// `、` and `，` separate names too). Why not is said in English and Chinese.
+    pub fn parse_flag(value: &str) -> Result<(Option<String>, usize, Vec<String>), [String; 2]> {
+        let (target, names) = value.split_once('=').ok_or_else(|| {
+            [
+                format!("`{value}` is not ARTICLE=NAME, e.g. `3=生态环保`"),
+                format!("`{value}` 不是“第几篇=名称”的写法，例如 `3=生态环保`"),
+            ]
+        })?;
         let (issue, number) = match target.rsplit_once(':') {
             Some((i, n)) => (Some(i.trim().to_string()), n),
             None => (None, target),
@@ -307,7 +329,12 @@ impl Choices {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| {
-                format!("`{target}` is not an article number (1 for the issue's first article)")
+                [
+                    format!(
+                        "`{target}` is not an article number (1 for the issue's first article)"
+                    ),
+                    format!("`{target}` 不是文章的序号（本期第一篇是 1）"),
+                ]
             })?;
         let names: Vec<String> = names
             .split([',', '，', '、'])
@@ -315,7 +342,10 @@ impl Choices {
             .filter(|n| !n.is_empty())
             .collect();
         if names.is_empty() {
-            return Err(format!("`{value}` names nothing after `=`"));
+            return Err([
+                format!("`{value}` names nothing after `=`"),
+                format!("`{value}` 的 `=` 后面没有写名称"),
+            ]);
         }
         Ok((issue, number, names))
     }

@@ -50,18 +50,25 @@ pub enum Added {
     NoVocabulary,
 }
 
-/// `text` (site.yaml) with `name` added to its `key` vocabulary, everything else kept.
-pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, String> {
+/// `text` (site.yaml) with `name` added to its `key` vocabulary, everything else kept. Why not
+/// is said in English and Chinese.
+pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, [String; 2]> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("the name is empty".into());
+        return Err(["the name is empty".into(), "名称是空的".into()]);
     }
     let root = Path::new(".");
+    let first = |d: &crate::diagnostics::Diagnostics| -> [String; 2] {
+        d.iter().next().map_or([String::new(), String::new()], |d| {
+            [d.message.clone(), d.message_zh().to_string()]
+        })
+    };
     let before = Config::parse(root, text).map_err(|d| {
-        format!(
-            "{CONFIG_FILE} does not load as it is ({}); fix that first",
-            d.iter().next().map_or(String::new(), |d| d.message.clone())
-        )
+        let [e, e_zh] = first(&d);
+        [
+            format!("{CONFIG_FILE} does not load as it is ({e}); fix that first"),
+            format!("{CONFIG_FILE} 现在就读不进来（{e_zh}）；请先改好它"),
+        ]
     })?;
     let Some(vocab) = key.of(&before) else {
         return Ok(Added::NoVocabulary);
@@ -79,17 +86,24 @@ pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, Str
         .map(|(i, _)| i)
         .collect();
     let [at] = at[..] else {
-        return Err(format!(
-            "`{k}:` is not one top-level line of {CONFIG_FILE}; add `{name}` to it by hand"
-        ));
+        return Err([
+            format!(
+                "`{k}:` is not one top-level line of {CONFIG_FILE}; add `{name}` to it by hand"
+            ),
+            format!("`{k}:` 在 {CONFIG_FILE} 里不是单独的一个顶层行；请手工把 `{name}` 加进去"),
+        ]);
     };
     let after_key = value_after_key(lines[at], k);
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     let scalar = scalar(name);
     if after_key.starts_with('[') || after_key.starts_with('&') && after_key.contains('[') {
         // A flow list, on this line or running over the next ones: add before its `]`.
-        let (line, col) = closing_bracket(&lines, at)
-            .ok_or_else(|| format!("`{k}: [` has no closing `]`; add `{name}` to it by hand"))?;
+        let (line, col) = closing_bracket(&lines, at).ok_or_else(|| {
+            [
+                format!("`{k}: [` has no closing `]`; add `{name}` to it by hand"),
+                format!("`{k}: [` 缺少收尾的 `]`；请手工把 `{name}` 加进去"),
+            ]
+        })?;
         let l = &out[line];
         let inside_empty = l[..col].trim_end().ends_with('[');
         let insert = if inside_empty {
@@ -146,9 +160,14 @@ pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, Str
         let last = items.last().copied().unwrap_or(at);
         out.insert(last + 1, new_item);
     } else {
-        return Err(format!(
-            "`{k}:` in {CONFIG_FILE} is not a list written there (`{after_key}`); add `{name}` to it by hand"
-        ));
+        return Err([
+            format!(
+                "`{k}:` in {CONFIG_FILE} is not a list written there (`{after_key}`); add `{name}` to it by hand"
+            ),
+            format!(
+                "{CONFIG_FILE} 里的 `{k}:` 不是直接写在那里的列表（`{after_key}`）；请手工把 `{name}` 加进去"
+            ),
+        ]);
     }
     let nl = if crlf { "\r\n" } else { "\n" };
     let mut edited = out.join(nl);
@@ -157,10 +176,15 @@ pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, Str
     }
     // Checked as the build reads it: every old name kept in order, the new one known.
     let after = Config::parse(root, &edited).map_err(|d| {
-        format!(
-            "adding `{name}` to `{k}:` would make {CONFIG_FILE} fail to load ({}); add it by hand",
-            d.iter().next().map_or(String::new(), |d| d.message.clone())
-        )
+        let [e, e_zh] = first(&d);
+        [
+            format!(
+                "adding `{name}` to `{k}:` would make {CONFIG_FILE} fail to load ({e}); add it by hand"
+            ),
+            format!(
+                "把 `{name}` 加进 `{k}:` 会让 {CONFIG_FILE} 读不进来（{e_zh}）；请手工添加"
+            ),
+        ]
     })?;
     let names = |v: Option<&Vocabulary>| -> Vec<String> {
         v.map(|v| v.terms.iter().map(|t| t.name.clone()).collect())
@@ -169,9 +193,10 @@ pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, Str
     let mut want = names(key.of(&before));
     want.push(name.to_string());
     if names(key.of(&after)) != want {
-        return Err(format!(
-            "could not add `{name}` to `{k}:` in {CONFIG_FILE} safely; add it by hand"
-        ));
+        return Err([
+            format!("could not add `{name}` to `{k}:` in {CONFIG_FILE} safely; add it by hand"),
+            format!("没法稳妥地把 `{name}` 加进 {CONFIG_FILE} 的 `{k}:`；请手工添加"),
+        ]);
     }
     Ok(Added::Edited(edited))
 }
@@ -180,22 +205,37 @@ pub fn add_term(text: &str, key: VocabularyKey, name: &str) -> Result<Added, Str
 /// temporary file and a rename) only when it changes.
 pub fn add_to_site(root: &Path, key: VocabularyKey, name: &str) -> Result<Added, Diagnostic> {
     let path = root.join(CONFIG_FILE);
-    let fail = |what: String| {
+    // What went wrong, in English and Chinese.
+    let fail = |[what, what_zh]: [String; 2]| {
         Diagnostic::error(what)
             .with_path(CONFIG_FILE)
             .with_help(format!(
                 "open {CONFIG_FILE} and add `- {{ name: {name} }}` to `{}:` yourself",
                 key.key()
             ))
+            .zh(what_zh)
+            .zh_help(format!(
+                "打开 {CONFIG_FILE}，自己把 `- {{ name: {name} }}` 加进 `{}:`",
+                key.key()
+            ))
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| fail(format!("cannot read {CONFIG_FILE}: {e}")))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        fail([
+            format!("cannot read {CONFIG_FILE}: {e}"),
+            format!("无法读取 {CONFIG_FILE}：{e}"),
+        ])
+    })?;
     let added = add_term(&text, key, name).map_err(fail)?;
     if let Added::Edited(new) = &added {
         let tmp = root.join(format!(".{CONFIG_FILE}.tmp"));
         std::fs::write(&tmp, new)
             .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| fail(format!("cannot write {CONFIG_FILE}: {e}")))?;
+            .map_err(|e| {
+                fail([
+                    format!("cannot write {CONFIG_FILE}: {e}"),
+                    format!("无法写入 {CONFIG_FILE}：{e}"),
+                ])
+            })?;
     }
     Ok(added)
 }
@@ -399,7 +439,7 @@ import:
         );
         let aliased = "extra:\n  shared: &t [{ name: 教育 }]\ntopics: *t\n";
         let e = add_term(aliased, VocabularyKey::Topics, "生态环保").unwrap_err();
-        assert!(e.contains("by hand"), "{e}");
+        assert!(e[0].contains("by hand"), "{e:?}");
     }
 
     #[test]
@@ -415,7 +455,10 @@ import:
     fn a_name_whose_slug_another_has_is_refused_untouched() {
         let text = "topics:\n  - { name: 教育, slug: shengtai-huanbao }\n";
         let e = add_term(text, VocabularyKey::Topics, "生态环保").unwrap_err();
-        assert!(e.contains("fail to load") && e.contains("by hand"), "{e}");
+        assert!(
+            e[0].contains("fail to load") && e[0].contains("by hand"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -41,8 +41,13 @@ pub enum Upright {
     /// Turned or flipped by the document: these are its pixels turned and encoded again.
     Turned(Vec<u8>),
     /// Turned by the document, but written as stored: why (a sentence that follows "it is
-    /// written as stored because…"), and what to do.
-    Left { why: String, help: String },
+    /// written as stored because…"), and what to do; then both in Chinese, for the 工作台.
+    Left {
+        why: String,
+        help: String,
+        why_zh: String,
+        help_zh: String,
+    },
 }
 
 /// What the picture's bytes become, shown as its document shows it.
@@ -57,6 +62,11 @@ pub fn upright(pic: &Picture, images: &Images) -> Upright {
                 pic.turn.degrees()
             ),
             help: "a tilted photo cannot be shown upright without a border; turn it in an image editor and replace the file, or set its rotation to 0° in Word (布局 → 旋转)".into(),
+            why_zh: format!(
+                "它在文档里转了 {}°，不是 90° 的整数倍",
+                pic.turn.degrees()
+            ),
+            help_zh: "斜放的照片摆正后会多出边框；请在图片软件里把它转正后替换文件，或者在 Word 里把它的旋转角度设为 0°（布局 → 旋转）".into(),
         };
     };
     let format = match image::guess_format(&pic.data) {
@@ -69,6 +79,11 @@ pub fn upright(pic: &Picture, images: &Images) -> Upright {
                     describe(pic.turn)
                 ),
                 help: "turn it in an image editor and replace the file, or save it from Word as PNG (另存为图片)".into(),
+                why_zh: format!(
+                    "它在文档里经过旋转或翻转（{}），而 bulletin 只会转正 JPEG 和 PNG 图片",
+                    describe_zh(pic.turn)
+                ),
+                help_zh: "请在图片软件里把它转正后替换文件，或者在 Word 里把它另存为 PNG 图片（另存为图片）".into(),
             };
         }
     };
@@ -79,6 +94,12 @@ pub fn upright(pic: &Picture, images: &Images) -> Upright {
             e.message
         ),
         help: e.help,
+        why_zh: format!(
+            "它在文档里经过旋转或翻转（{}），但是{}",
+            describe_zh(pic.turn),
+            e.message_zh
+        ),
+        help_zh: e.help_zh,
     };
     let (img, _exif_orientation) = match decode_within(&pic.data, images) {
         Ok(x) => x,
@@ -130,6 +151,21 @@ fn describe(t: Turn) -> String {
     parts.join(" and ")
 }
 
+/// [`describe`] in Chinese.
+fn describe_zh(t: Turn) -> String {
+    let mut parts = Vec::new();
+    if t.rot != 0 {
+        parts.push(format!("转了 {}°", t.degrees()));
+    }
+    match (t.flip_h, t.flip_v) {
+        (true, true) => parts.push("上下左右都翻转了".to_string()),
+        (true, false) => parts.push("左右翻转了".to_string()),
+        (false, true) => parts.push("上下翻转了".to_string()),
+        (false, false) => {}
+    }
+    parts.join("，又")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +184,7 @@ mod tests {
     fn pic(data: Vec<u8>, turn: Turn) -> Picture {
         Picture {
             part: "word/media/image1.png".into(),
+            part_zh: "word/media/image1.png".into(),
             ext: "png".into(),
             data,
             alt: None,

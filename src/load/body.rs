@@ -78,7 +78,9 @@ fn body_problems(
             }
             .with_path(rel)
             .with_label(p.label.clone())
-            .with_help(p.help.clone());
+            .with_help(p.help.clone())
+            .zh(p.message_zh.clone())
+            .zh_help(p.help_zh.clone());
             if let Some(at) = split.body.find(p.needle.as_str())
                 && body_start + at <= text.len()
             {
@@ -112,5 +114,11 @@ fn too_deep(body: &Rendered, rel: &Path) -> Option<Diagnostic> {
         ))
         .with_path(rel)
         .with_help("this is usually a broken paste: flatten the lists or quotes")
+        .zh(format!(
+            "正文嵌套了 {} 层（列表、引用或 HTML 元素一层套一层）；最多只支持 {} 层",
+            body.depth,
+            markdown::MAX_DEPTH
+        ))
+        .zh_help("这通常是粘贴出了错：把列表或引用改平")
     })
 }

@@ -113,8 +113,11 @@ fn read_text(path: &Path, rel: &Path, bodies: bool) -> Result<String, Diagnostic
     } else {
         read_front_matter(path)
     };
-    let bytes =
-        read.map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).with_path(rel))?;
+    let bytes = read.map_err(|e| {
+        Diagnostic::error(format!("cannot read file: {e}"))
+            .with_path(rel)
+            .zh(format!("无法读取文件：{e}"))
+    })?;
     utf8_text(bytes, rel)
 }
 
@@ -127,7 +130,9 @@ pub fn utf8_text(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
                     "file contains a NUL byte at offset {pos}"
                 ))
                 .with_path(rel)
-                .with_help("this looks like a binary file or a damaged save; only UTF-8 text belongs in content/"));
+                .with_help("this looks like a binary file or a damaged save; only UTF-8 text belongs in content/")
+                .zh(format!("文件在第 {pos} 个字节处有一个空字节（NUL）"))
+                .zh_help("这像是二进制文件，或者保存时损坏了；`content/` 里只能放 UTF-8 编码的文本文件"));
             }
             if s.starts_with('\u{feff}') {
                 s.drain(..3);
@@ -148,6 +153,15 @@ pub fn utf8_text(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
                 "it is probably GB18030/GBK (what Chinese Windows saves); convert it with \
                  `iconv -f GB18030 -t UTF-8 {0} -o {0}.utf8 && mv {0}.utf8 {0}`, or save it as UTF-8 in your editor",
                 rel.display()
+            ))
+            .zh(format!(
+                "文件不是 UTF-8 编码的文本：第 {line} 行（第 {offset} 个字节）有无法识别的字节 0x{:02X}",
+                bytes[offset]
+            ))
+            .zh_help(format!(
+                "它多半是 GB18030/GBK 编码（中文 Windows 默认的保存方式）：在编辑器里用“另存为”选 UTF-8 \
+                 编码保存，或用命令 `iconv -f GB18030 -t UTF-8 {0} -o {0}.utf8 && mv {0}.utf8 {0}` 转换",
+                rel.display()
             )))
         }
     }
@@ -165,20 +179,25 @@ fn split_front_matter<'t>(
         } else {
             "---\ntitle: 标题\ncounty: 于都县\nunit: 于都县\ntopics: [教育]\n---"
         };
-        let msg = match e {
-            SplitError::Missing if text.trim().is_empty() => {
-                "file is empty: front matter is missing".to_string()
-            }
-            SplitError::Missing => {
-                "missing front matter: the file must start with a `---` line".to_string()
-            }
-            SplitError::Unclosed => {
-                "front matter is not closed: add a `---` line after it".to_string()
-            }
+        let (msg, msg_zh) = match e {
+            SplitError::Missing if text.trim().is_empty() => (
+                "file is empty: front matter is missing",
+                "文件是空的：缺少文件头（开头两行 `---` 之间的部分）",
+            ),
+            SplitError::Missing => (
+                "missing front matter: the file must start with a `---` line",
+                "缺少文件头：文件的第一行应当是 `---`",
+            ),
+            SplitError::Unclosed => (
+                "front matter is not closed: add a `---` line after it",
+                "文件头没有结束：在它后面加一行 `---`",
+            ),
         };
         let mut d = Diagnostic::error(msg)
             .with_path(rel)
-            .with_help(format!("a file starts like this:\n{example}"));
+            .with_help(format!("a file starts like this:\n{example}"))
+            .zh(msg_zh)
+            .zh_help(format!("文件的开头应当像这样：\n{example}"));
         if !text.is_empty() {
             d = d.with_location(Location::from_line_col(text, 1, 1, 3));
         }
@@ -206,9 +225,15 @@ fn load_issue(
     {
         fields.error_at(
             v,
-            format!("issue number must not be negative, found {n}"),
+            [
+                format!("issue number must not be negative, found {n}"),
+                format!("期号不能是负数，这里是 {n}"),
+            ],
             "negative",
-            "write the number printed on the issue, e.g. `number: 125`".into(),
+            [
+                "write the number printed on the issue, e.g. `number: 125`".into(),
+                "写简报上印的期号，例如 `number: 125`".into(),
+            ],
         );
     }
     let (extra, mut diags) = fields.into_extra(ISSUE_KEYS);
@@ -217,7 +242,9 @@ fn load_issue(
             diags.push(
                 Diagnostic::error("an issue's _index.md must be in its own folder under content/")
                     .with_path(file.rel)
-                    .with_help("move it to content/SLUG/_index.md; the folder name becomes the issue's URL"),
+                    .with_help("move it to content/SLUG/_index.md; the folder name becomes the issue's URL")
+                    .zh("每一期的 `_index.md` 要放在 `content/` 下这一期自己的文件夹里")
+                    .zh_help("把它移到 `content/文件夹名/_index.md`；文件夹名就是这一期的网址"),
             );
         }
         return (LoadedItem::Skipped, diags);
@@ -283,14 +310,22 @@ fn load_article(
         if crate::slug::is_valid_slug(&s) {
             Some(s)
         } else {
+            let example = crate::slug::slugify(&s);
             fields.error_at(
                 &v,
-                format!("`{s}` is not a valid slug"),
+                [
+                    format!("`{s}` is not a valid slug"),
+                    format!("`{s}` 不能用作网址名（slug）"),
+                ],
                 "not a slug",
-                format!(
-                    "a slug is one URL segment of a-z, 0-9, `-` and `_`, e.g. `slug: {}`",
-                    crate::slug::slugify(&s)
-                ),
+                [
+                    format!(
+                        "a slug is one URL segment of a-z, 0-9, `-` and `_`, e.g. `slug: {example}`"
+                    ),
+                    format!(
+                        "网址名只能用小写字母 a-z、数字 0-9、`-` 和 `_`，例如 `slug: {example}`"
+                    ),
+                ],
             );
             None
         }
@@ -340,9 +375,15 @@ fn issue_ref(fields: &mut Fields<'_>) -> Option<IssueRef> {
         _ => {
             fields.error_at(
                 &v,
-                "`issue` must be an issue's folder name or number".into(),
+                [
+                    "`issue` must be an issue's folder name or number".into(),
+                    "`issue` 应当是某一期的文件夹名或期号".into(),
+                ],
                 "not an issue",
-                "write e.g. `issue: 2021-125` or `issue: 125`".into(),
+                [
+                    "write e.g. `issue: 2021-125` or `issue: 125`".into(),
+                    "例如写 `issue: 2021-125` 或 `issue: 125`".into(),
+                ],
             );
             return None;
         }
@@ -366,13 +407,17 @@ fn topics_of(
             let d = Diagnostic::error("missing required field `topics`")
                 .with_path(file.rel.clone())
                 .with_location(Location::from_line_col(file.text, 1, 1, 3))
-                .with_help("add at least one topic, e.g. `topics: [就业创业]`");
+                .with_help("add at least one topic, e.g. `topics: [就业创业]`")
+                .zh("缺少必填项 `topics`（专题）")
+                .zh_help("至少写一个专题，例如 `topics: [就业创业]`");
             fields.diags.push(d);
         }
         Some((list, _)) if list.is_empty() => {
             let d = Diagnostic::error("`topics` is empty: an article needs at least one topic")
                 .with_path(file.rel.clone())
-                .with_help("add one, e.g. `topics: [就业创业]`");
+                .with_help("add one, e.g. `topics: [就业创业]`")
+                .zh("`topics`（专题）是空的：每篇文章至少要有一个专题")
+                .zh_help("加上一个，例如 `topics: [就业创业]`");
             fields.diags.push(d);
         }
         Some((list, v)) => {
@@ -402,32 +447,44 @@ fn check_term(
     if let Some(term) = vocab.resolve(name) {
         return Some(term.name.clone());
     }
-    let key = if what == "county" {
-        "counties"
+    let (key, what_zh) = if what == "county" {
+        ("counties", "县区")
     } else {
-        "topics"
+        ("topics", "专题")
     };
-    let help = match closest(name, vocab.spellings()) {
+    let (help, help_zh) = match closest(name, vocab.spellings()) {
         Some(c) => {
             let canonical = &vocab.resolve(c).map_or(c, |t| t.name.as_str());
-            format!(
-                "did you mean `{canonical}`? If `{name}` is new, add it to `{key}:` in site.yaml"
+            (
+                format!(
+                    "did you mean `{canonical}`? If `{name}` is new, add it to `{key}:` in site.yaml"
+                ),
+                format!(
+                    "是不是 `{canonical}`？如果 `{name}` 是新的{what_zh}，请把它加进 `site.yaml` 的 `{key}:`"
+                ),
             )
         }
-        None => format!(
-            "known {key}: {}; or add `{name}` to `{key}:` in site.yaml",
-            vocab
+        None => {
+            let known = vocab
                 .terms
                 .iter()
                 .map(|t| t.name.as_str())
                 .collect::<Vec<_>>()
-                .join("、")
-        ),
+                .join("、");
+            (
+                format!("known {key}: {known}; or add `{name}` to `{key}:` in site.yaml"),
+                format!(
+                    "词表里的{what_zh}有：{known}；或者把 `{name}` 加进 `site.yaml` 的 `{key}:`"
+                ),
+            )
+        }
     };
     let mut d = Diagnostic::error(format!("unknown {what} `{name}`"))
         .with_path(fields.path())
         .with_label(format!("not in site.yaml's {key}"))
-        .with_help(help);
+        .with_help(help)
+        .zh(format!("{what_zh} `{name}` 不在词表中"))
+        .zh_help(help_zh);
     if let Some(loc) = fields.location_of_text(v, name) {
         d = d.with_location(loc);
     }

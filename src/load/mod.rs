@@ -165,7 +165,9 @@ pub fn load_with(
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(format!("no {CONTENT_DIR}/ folder in {}", root.display()))
-                .with_help("run bulletin in a site folder, pass --root DIR, or create one with `bulletin init DIR`"),
+                .with_help("run bulletin in a site folder, pass --root DIR, or create one with `bulletin init DIR`")
+                .zh(format!("{} 里没有 `{CONTENT_DIR}/` 文件夹", root.display()))
+                .zh_help("请在网站文件夹里运行 bulletin，或用 --root 指定网站文件夹，或用 `bulletin init 文件夹` 新建一个网站"),
         );
         return Err(diags);
     }

@@ -55,7 +55,9 @@ pub fn find_sources(root: &Path, content: &Path, diags: &mut Diagnostics) -> Sou
                             .with_path(display_path(root, e.path()))
                             .with_help(
                                 "copy the file or folder into content/ instead of linking it",
-                            ),
+                            )
+                            .zh("没有跟随符号链接（快捷方式）")
+                            .zh_help("请把文件或文件夹本身复制进 `content/`，不要用链接"),
                     );
                     continue;
                 }
@@ -69,7 +71,8 @@ pub fn find_sources(root: &Path, content: &Path, diags: &mut Diagnostics) -> Sou
             }
             Err(err) => {
                 let path = err.path().map(|p| display_path(root, p));
-                let mut d = Diagnostic::error(format!("cannot read folder: {err}"));
+                let mut d = Diagnostic::error(format!("cannot read folder: {err}"))
+                    .zh(format!("无法读取文件夹：{err}"));
                 if let Some(p) = path {
                     d = d.with_path(p);
                 }

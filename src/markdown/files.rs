@@ -57,6 +57,8 @@ pub(super) fn link_files<'a>(
                         message: format!("image `{dest_url}` has no alt text"),
                         label: "no alt text".into(),
                         help: "describe the photo between the brackets, e.g. `![于都县幼儿园新教室](photo.jpg)`: screen readers read it aloud".into(),
+                        message_zh: format!("图片 `{dest_url}` 没有替代文字"),
+                        help_zh: "在方括号里写上照片的内容，例如 `![于都县幼儿园新教室](photo.jpg)`：读屏软件会把它读给视障读者听".into(),
                         needle: dest_url.to_string(),
                     });
                 }
@@ -184,6 +186,8 @@ fn find<'c>(
                 message: format!("`{dest}` is outside the site's content folder"),
                 label: "outside content/".into(),
                 help: "put the file next to the article, in its issue folder, and refer to it by its name (`photo.jpg`)".into(),
+                message_zh: format!("`{dest}` 在网站的 `content/` 文件夹之外"),
+                help_zh: "把文件放在文章旁边、这一期的文件夹里，用文件名引用它（`photo.jpg`）".into(),
                 needle: dest.to_string(),
             });
             None
@@ -203,28 +207,43 @@ fn find<'c>(
                     message: format!("`{dest}` is not published: it is not in an issue folder"),
                     label: "not published".into(),
                     help: "only files in an issue folder (the folder with the _index.md, or one below it) are published; move it next to the article".into(),
+                    message_zh: format!("`{dest}` 不会发布：它不在任何一期的文件夹里"),
+                    help_zh: "只有某一期文件夹里（有 `_index.md` 的文件夹，或它下面的文件夹）的文件才会发布；把它移到文章旁边".into(),
                     needle: dest.to_string(),
                 });
             } else if is_image || looks_like_file {
                 let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
-                let help = match crate::diagnostics::closest(name, cx.assets.names_in(dir)) {
-                    Some(c) => format!(
-                        "did you mean `{c}`? File names must match exactly, letter case and extension included"
+                let (help, help_zh) = match crate::diagnostics::closest(
+                    name,
+                    cx.assets.names_in(dir),
+                ) {
+                    Some(c) => (
+                        format!(
+                            "did you mean `{c}`? File names must match exactly, letter case and extension included"
+                        ),
+                        format!("是不是 `{c}`？文件名要一字不差，大小写和扩展名也要一样"),
                     ),
-                    None => format!(
-                        "put the file in content/{} next to the article, or correct the name",
-                        if dir.is_empty() {
+                    None => {
+                        let folder = if dir.is_empty() {
                             String::new()
                         } else {
                             format!("{dir}/")
-                        }
-                    ),
+                        };
+                        (
+                            format!(
+                                "put the file in content/{folder} next to the article, or correct the name"
+                            ),
+                            format!("把文件放进 `content/{folder}`、文章的旁边，或者改正文件名"),
+                        )
+                    }
                 };
                 problems.push(Problem {
                     error: true,
                     message: format!("`{dest}` does not exist (looked for content/{rel})"),
                     label: "no such file".into(),
                     help,
+                    message_zh: format!("`{dest}` 不存在（找的是 `content/{rel}`）"),
+                    help_zh,
                     needle: dest.to_string(),
                 });
             }

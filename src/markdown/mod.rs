@@ -57,6 +57,9 @@ pub struct Problem {
     pub message: String,
     pub label: String,
     pub help: String,
+    /// The message and help in Chinese, for the 工作台.
+    pub message_zh: String,
+    pub help_zh: String,
     /// The text in the body the problem is about (the link's address), to find its line.
     pub needle: String,
 }

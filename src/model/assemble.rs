@@ -126,7 +126,14 @@ impl<'a> IssueIndex<'a> {
                         issue.path.display()
                     ))
                     .with_path(issue.path.clone())
-                    .with_help("rename one of the issue folders"),
+                    .with_help("rename one of the issue folders")
+                    .zh(format!(
+                        "有两期的网址名（slug）都是 `{}`：{} 和 {}",
+                        issue.slug,
+                        issues[prev].path.display(),
+                        issue.path.display()
+                    ))
+                    .zh_help("给其中一期的文件夹改名"),
                 );
             } else {
                 index.by_slug.insert(&issue.slug, i);
@@ -169,23 +176,40 @@ fn find_issues(
                         .ok()
                         .and_then(|n| index.by_number.get(&n))
                         .filter(|v| v.len() > 1);
-                    let help = match ambiguous {
-                        Some(v) => format!(
-                            "several issues have number {}; name the folder instead: {}",
-                            r.key,
-                            v.iter()
+                    let (help, help_zh) = match ambiguous {
+                        Some(v) => {
+                            let slugs = v
+                                .iter()
                                 .map(|&i| issues[i].slug.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        None => format!(
-                            "`issue` names an issue folder (e.g. `{}`) or an issue number",
-                            issues.first().map_or("2021-125", |i| i.slug.as_str())
-                        ),
+                                .collect::<Vec<_>>();
+                            (
+                                format!(
+                                    "several issues have number {}; name the folder instead: {}",
+                                    r.key,
+                                    slugs.join(", ")
+                                ),
+                                format!(
+                                    "有好几期的期号都是 {}；请改写文件夹名：{}",
+                                    r.key,
+                                    slugs.join("、")
+                                ),
+                            )
+                        }
+                        None => {
+                            let example = issues.first().map_or("2021-125", |i| i.slug.as_str());
+                            (
+                                format!(
+                                    "`issue` names an issue folder (e.g. `{example}`) or an issue number"
+                                ),
+                                format!("`issue` 写某一期的文件夹名（例如 `{example}`）或期号"),
+                            )
+                        }
                     };
                     let mut d = Diagnostic::error(format!("no issue `{}` for this article", r.key))
                         .with_path(la.path.clone())
-                        .with_help(help);
+                        .with_help(help)
+                        .zh(format!("这篇文章写的期 `{}` 不存在", r.key))
+                        .zh_help(help_zh);
                     if let Some(loc) = &r.location {
                         d = d.with_location(loc.clone());
                     }
@@ -204,6 +228,15 @@ fn find_issues(
                             } else {
                                 format!(
                                     "its folder content/{} has no _index.md: add one with `number:` and `date:`, or set `issue:` in the article",
+                                    la.dir.display()
+                                )
+                            })
+                            .zh("这篇文章不属于任何一期")
+                            .zh_help(if la.dir.as_os_str().is_empty() {
+                                "把它放进某一期的文件夹（`content/2021-125/`），和那一期的 `_index.md` 放在一起；或者在文件头写上 `issue:`".to_string()
+                            } else {
+                                format!(
+                                    "它所在的文件夹 `content/{}` 里没有 `_index.md`：加一个，写上 `number:` 和 `date:`；或者在文章里写上 `issue:`",
                                     la.dir.display()
                                 )
                             }),

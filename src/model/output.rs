@@ -296,37 +296,67 @@ impl Site {
         }
     }
 
+    /// [`Site::source_of`] in Chinese, for the 工作台.
+    pub fn source_of_zh(&self, o: Output) -> String {
+        match o {
+            Output::Term(Taxonomy::Counties, i, _) => {
+                format!("县区 {} 的页面", self.counties[i].name)
+            }
+            Output::Term(Taxonomy::Topics, i, _) => {
+                format!("专题 {} 的页面", self.topics[i].name)
+            }
+            Output::Feed(Some((t, i))) => format!("{} 的订阅源", self.terms(t)[i].name),
+            Output::Issue(_) | Output::Article(_) => self.source_of(o),
+            other => format!("自动生成的 {other:?} 页面"),
+        }
+    }
+
     /// Two outputs with one file path (or two that differ only in letter case, which merge on
     /// Windows and macOS hosts) are an error naming both sources.
     pub fn check_collisions(&self, outputs: &[Output], static_files: &[String]) -> Diagnostics {
         let mut diags = Diagnostics::new();
         // Lower-cased path → the path as written and its source.
-        let mut seen: HashMap<String, (String, String)> = HashMap::with_capacity(outputs.len());
+        // Lower-cased path → the path as written and its source, in English and Chinese.
+        let mut seen: HashMap<String, (String, [String; 2])> =
+            HashMap::with_capacity(outputs.len());
         let claims = outputs
             .iter()
-            .map(|&o| (self.file_path(o), self.source_of(o)))
+            .map(|&o| (self.file_path(o), [self.source_of(o), self.source_of_zh(o)]))
+            .chain(static_files.iter().map(|f| {
+                (
+                    f.clone(),
+                    [format!("the static file {f}"), format!("静态文件 {f}")],
+                )
+            }))
             .chain(
-                static_files
-                    .iter()
-                    .map(|f| (f.clone(), format!("the static file {f}"))),
-            )
-            .chain(self.assets.claims());
-        for (path, source) in claims {
+                self.assets
+                    .claims()
+                    .map(|(path, source)| (path, [source.clone(), source])),
+            );
+        for (path, [source, source_zh]) in claims {
             let key = path.to_lowercase();
-            if let Some((prev_path, prev_source)) = seen.get(&key) {
-                let same_case = *prev_path == path;
+            if let Some((prev_path, [prev_source, prev_zh])) = seen.get(&key) {
+                let (help, help_zh) = if *prev_path == path {
+                    (
+                        "give one of them another `slug:` (or rename its file or folder)",
+                        "给其中一个换一个 `slug:`（或者给它的文件、文件夹改名）",
+                    )
+                } else {
+                    (
+                        "these URLs differ only in letter case, which Windows and macOS hosts treat as one; rename one",
+                        "这两个网址只差在字母大小写，放到 Windows 或 macOS 的服务器上会被当成同一个；请改掉其中一个",
+                    )
+                };
                 diags.push(
                     Diagnostic::error(format!(
                         "two sources would write `{path}`: {prev_source} and {source}"
                     ))
-                    .with_help(if same_case {
-                        "give one of them another `slug:` (or rename its file or folder)".to_string()
-                    } else {
-                        "these URLs differ only in letter case, which Windows and macOS hosts treat as one; rename one".to_string()
-                    }),
+                    .with_help(help)
+                    .zh(format!("有两处都会写出 `{path}`：{prev_zh} 和 {source_zh}"))
+                    .zh_help(help_zh),
                 );
             } else {
-                seen.insert(key, (path, source));
+                seen.insert(key, (path, [source, source_zh]));
             }
         }
         diags

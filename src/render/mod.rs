@@ -210,10 +210,8 @@ impl<'s> Renderer<'s> {
     }
 
     fn template_error(&self, e: tera::Error, o: Option<Output>) -> Diagnostic {
-        let page = o
-            .map(|o| format!(" while rendering /{}", self.site.url(o)))
-            .unwrap_or_default();
-        template_diagnostic(&self.origins, e, &page)
+        let page = o.map(|o| format!("/{}", self.site.url(o)));
+        template_diagnostic(&self.origins, e, page.as_deref())
     }
 }
 

@@ -12,22 +12,32 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::Site;
 use crate::theme::{TemplateSource, Theme};
 
-/// A Tera error as a diagnostic pointing into the template file.
+/// A Tera error as a diagnostic pointing into the template file; `page` is the URL being
+/// rendered, if any.
 pub(super) fn template_diagnostic(
     origins: &[TemplateSource],
     e: tera::Error,
-    context: &str,
+    page: Option<&str>,
 ) -> Diagnostic {
     use tera::ErrorKind;
     let find = |name: &str| origins.iter().find(|t| t.name == name);
+    let context = page
+        .map(|p| format!(" while rendering {p}"))
+        .unwrap_or_default();
+    let context_zh = page.map(|p| format!("（生成 {p} 时）")).unwrap_or_default();
+    let help = [
+        "see docs/templates.md for the variables and functions templates can use",
+        "模板里能用哪些变量和函数，见 docs/templates.md",
+    ];
     match e.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let kind = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                "template syntax error"
+            let (kind, kind_zh) = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                ("template syntax error", "模板语法错误")
             } else {
-                "template error"
+                ("template error", "模板出错")
             };
-            let mut d = Diagnostic::error(format!("{kind}{context}: {}", report.message()));
+            let mut d = Diagnostic::error(format!("{kind}{context}: {}", report.message()))
+                .zh(format!("{kind_zh}{context_zh}：{}", report.message()));
             if let Some(t) = find(report.filename()) {
                 let span = report.span();
                 let len = if span.start_line == span.end_line {
@@ -46,22 +56,27 @@ pub(super) fn template_diagnostic(
             } else if !report.filename().is_empty() {
                 d = d.with_path(report.filename().to_string());
             }
-            d.with_help("see docs/templates.md for the variables and functions templates can use")
+            d.with_help(help[0]).zh_help(help[1])
         }
         ErrorKind::TemplateNotFound(name) => {
             Diagnostic::error(format!("template `{name}` not found{context}"))
                 .with_help("add it to the theme's templates/ or the site's templates/")
+                .zh(format!("找不到模板 `{name}`{context_zh}"))
+                .zh_help("把它加进主题的 `templates/` 或网站的 `templates/`")
         }
         ErrorKind::MissingParent { current, parent } => {
             let mut d = Diagnostic::error(format!(
                 "template `{current}` extends `{parent}`, which does not exist"
-            ));
+            ))
+            .zh(format!("模板 `{current}` 继承的 `{parent}` 不存在"));
             if let Some(t) = find(current) {
                 d = d.with_path(t.origin.clone());
             }
             d.with_help("check the name in its {% extends %} line")
+                .zh_help("检查它 {% extends %} 那一行里的模板名")
         }
-        _ => Diagnostic::error(format!("template error{context}: {e}")),
+        _ => Diagnostic::error(format!("template error{context}: {e}"))
+            .zh(format!("模板出错{context_zh}：{e}")),
     }
 }
 
@@ -111,14 +126,16 @@ pub(super) fn build_tera(
         .map(|(t, m)| (t.name.as_str(), m.as_deref().unwrap_or(&t.text)))
         .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
-        diags.push(template_diagnostic(&theme.templates, e, ""));
+        diags.push(template_diagnostic(&theme.templates, e, None));
         return Err(diags);
     }
     for name in REQUIRED_TEMPLATES {
         if !tera.contains_template(name) {
             diags.push(
                 Diagnostic::error(format!("the theme has no `{name}` template"))
-                    .with_help(format!("add templates/{name} to the theme or to the site")),
+                    .with_help(format!("add templates/{name} to the theme or to the site"))
+                    .zh(format!("网站主题里没有模板 `{name}`"))
+                    .zh_help(format!("把 `templates/{name}` 加进主题或网站")),
             );
         }
     }
@@ -128,6 +145,10 @@ pub(super) fn build_tera(
                 Diagnostic::error(format!("the theme has no `{name}` template"))
                     .with_help(format!(
                         "add templates/{name} to the theme or to the site, or set `stats: false` in site.yaml"
+                    ))
+                    .zh(format!("网站主题里没有模板 `{name}`"))
+                    .zh_help(format!(
+                        "把 `templates/{name}` 加进主题或网站，或者在 `site.yaml` 里写 `stats: false`"
                     )),
             );
         }

@@ -43,14 +43,18 @@ impl Public {
 }
 
 /// What `help:` says for a `public:` value that is none of the three.
-pub fn public_help(found: &str) -> String {
+pub fn public_help(found: &str) -> [String; 2] {
     let names = Public::ALL.map(Public::name);
     match closest(found.trim(), names) {
-        Some(c) => format!("did you mean `{c}`? 公开属性 is one of 主动公开, 依申请公开, 不予公开"),
-        None => {
+        Some(c) => [
+            format!("did you mean `{c}`? 公开属性 is one of 主动公开, 依申请公开, 不予公开"),
+            format!("是不是 `{c}`？公开属性只能是主动公开、依申请公开、不予公开之一"),
+        ],
+        None => [
             "write one of 主动公开 (published), 依申请公开 or 不予公开 (both left out of the site)"
-                .to_string()
-        }
+                .to_string(),
+            "写主动公开（在网站上发布）、依申请公开或不予公开（这两种都不上网站）之一".to_string(),
+        ],
     }
 }
 
@@ -125,7 +129,12 @@ pub fn read(fields: &mut Fields<'_>) -> Marks {
                 Some(p) => marks.public = Some((p, line_of(fields, &v))),
                 None => fields.error_at(
                     &v,
-                    format!("`public` must be 主动公开, 依申请公开 or 不予公开, found `{s}`"),
+                    [
+                        format!("`public` must be 主动公开, 依申请公开 or 不予公开, found `{s}`"),
+                        format!(
+                            "`public`（公开属性）只能是主动公开、依申请公开或不予公开，这里是 `{s}`"
+                        ),
+                    ],
                     "not a 公开属性",
                     public_help(&s),
                 ),
@@ -140,15 +149,21 @@ pub fn read(fields: &mut Fields<'_>) -> Marks {
     };
     let Some(c) = Classification::parse(&s) else {
         let valid = ["绝密", "机密", "秘密", INTERNAL];
+        let what = "`classification` is a 密级 (绝密, 机密, 秘密, with its period as `秘密★1年`) or 内部资料; a document with neither has no `classification:`";
+        let what_zh = "`classification` 写密级（绝密、机密、秘密，保密期限写成 `秘密★1年`）或内部资料；两者都不是的文件不写 `classification:`";
         let help = match closest(&s, valid) {
-            Some(c) => format!(
-                "did you mean `{c}`? `classification` is a 密级 (绝密, 机密, 秘密, with its period as `秘密★1年`) or 内部资料; a document with neither has no `classification:`"
-            ),
-            None => "`classification` is a 密级 (绝密, 机密, 秘密, with its period as `秘密★1年`) or 内部资料; a document with neither has no `classification:`".to_string(),
+            Some(c) => [
+                format!("did you mean `{c}`? {what}"),
+                format!("是不是 `{c}`？{what_zh}"),
+            ],
+            None => [what.to_string(), what_zh.to_string()],
         };
         fields.error_at(
             &v,
-            format!("unknown classification `{s}`"),
+            [
+                format!("unknown classification `{s}`"),
+                format!("不认识的密级标注 `{s}`"),
+            ],
             "not a 密级 or 内部资料",
             help,
         );
@@ -157,23 +172,39 @@ pub fn read(fields: &mut Fields<'_>) -> Marks {
     match &c {
         Classification::Secret { level, .. } => fields.error_at(
             &v,
-            format!("this file is classified {level} (`{s}`): a 密级 document must never be published"),
+            [
+                format!("this file is classified {level} (`{s}`): a 密级 document must never be published"),
+                format!("这个文件标有密级 {level}（`{s}`）：涉密文件一律不得上网发布"),
+            ],
             "密级",
-            "take the file out of content/ (and out of the repository's history) and hand it back \
-             to the office that keeps classified documents (保密审查: 谁上网谁负责); if the mark is \
-             wrong, have it removed by whoever set it, then delete this line"
-                .into(),
+            [
+                "take the file out of content/ (and out of the repository's history) and hand it back \
+                 to the office that keeps classified documents (保密审查: 谁上网谁负责); if the mark is \
+                 wrong, have it removed by whoever set it, then delete this line"
+                    .into(),
+                "把这个文件移出 `content/`（也要从版本库的历史里删除），交还负责保管涉密文件的部门\
+                 （保密审查：谁上网谁负责）；如果密级标错了，请由标注的人撤销后再删去这一行"
+                    .into(),
+            ],
         ),
         Classification::Internal => {
             if marks.public.is_none() {
                 fields.error_at(
                     &v,
-                    "this file is marked 内部资料 and does not say it may be published".into(),
+                    [
+                        "this file is marked 内部资料 and does not say it may be published".into(),
+                        "这个文件标有内部资料，却没有写明可以公开发布".into(),
+                    ],
                     "内部资料",
-                    "内部资料 goes online only after a decision that it may: once that is made, \
-                     record it in this file with `public: 主动公开`; or write \
-                     `public: 不予公开` to keep it in the archive but off the site"
-                        .into(),
+                    [
+                        "内部资料 goes online only after a decision that it may: once that is made, \
+                         record it in this file with `public: 主动公开`; or write \
+                         `public: 不予公开` to keep it in the archive but off the site"
+                            .into(),
+                        "内部资料要经过审查、决定可以公开后才能上网：决定后在这个文件里写上 \
+                         `public: 主动公开`；或者写 `public: 不予公开`，留在存档里但不上网站"
+                            .into(),
+                    ],
                 );
             }
         }

@@ -106,15 +106,21 @@ impl Review {
         if let Some(p) = &raw.public {
             match Public::parse(&p.value) {
                 Some(public) => review.default_public = public,
-                None => diags.push(
+                None => diags.push({
+                    let [help, help_zh] = marks::public_help(&p.value);
                     Diagnostic::error(format!(
                         "`review.public` must be 主动公开, 依申请公开 or 不予公开, found `{}`",
                         p.value
                     ))
                     .with_path(CONFIG_FILE)
                     .with_location(at(text, &p.referenced, p.value.chars().count()))
-                    .with_help(marks::public_help(&p.value)),
-                ),
+                    .with_help(help)
+                    .zh(format!(
+                        "`review.public`（默认公开属性）只能是主动公开、依申请公开或不予公开，这里是 `{}`",
+                        p.value
+                    ))
+                    .zh_help(help_zh)
+                }),
             }
         }
         for n in &raw.public_numbers {
@@ -127,7 +133,12 @@ impl Review {
                     ))
                     .with_path(CONFIG_FILE)
                     .with_location(at(text, &n.referenced, n.value.chars().count()))
-                    .with_help("write the number as it is printed, e.g. `- 0797-8992528` or `- 139-0797-1234`"),
+                    .with_help("write the number as it is printed, e.g. `- 0797-8992528` or `- 139-0797-1234`")
+                    .zh(format!(
+                        "`review.public_numbers` 里的 `{}` 不是电话号码或卡号",
+                        n.value
+                    ))
+                    .zh_help("照印出来的样子写号码，例如 `- 0797-8992528` 或 `- 139-0797-1234`"),
                 );
             } else {
                 review.public_numbers.push(digits);
@@ -137,11 +148,13 @@ impl Review {
         for w in &raw.wrong_forms {
             match wording::parse_entry(&w.value) {
                 Ok(pair) => site_forms.push(pair),
-                Err(why) => diags.push(
+                Err([why, why_zh]) => diags.push(
                     Diagnostic::error(format!("`review.wrong_forms`: {why}"))
                         .with_path(CONFIG_FILE)
                         .with_location(at(text, &w.referenced, w.value.chars().count()))
-                        .with_help("write each entry as `错误写法 → 正确写法`, e.g. `- 赣州市人民攻府 → 赣州市人民政府`"),
+                        .with_help("write each entry as `错误写法 → 正确写法`, e.g. `- 赣州市人民攻府 → 赣州市人民政府`")
+                        .zh(format!("`review.wrong_forms`（错误写法列表）：{why_zh}"))
+                        .zh_help("每一条写成 `错误写法 → 正确写法`，例如 `- 赣州市人民攻府 → 赣州市人民政府`"),
                 ),
             }
         }
@@ -151,12 +164,14 @@ impl Review {
         review
     }
 
-    /// A finding of the text checks: a warning, or an error when strict.
-    pub fn finding(&self, message: impl Into<String>) -> Diagnostic {
+    /// A finding of the text checks: a warning, or an error when strict. The message is given as
+    /// `[English, Chinese]`.
+    pub fn finding(&self, message: [String; 2]) -> Diagnostic {
+        let [message, message_zh] = message;
         if self.strict {
-            Diagnostic::error(message)
+            Diagnostic::error(message).zh(message_zh)
         } else {
-            Diagnostic::warning(message)
+            Diagnostic::warning(message).zh(message_zh)
         }
     }
 
@@ -169,28 +184,38 @@ impl Review {
                 continue;
             }
             out.push(
-                self.finding(format!(
-                    "personal data: {} `{}`",
-                    f.kind.describe(),
-                    f.masked
-                ))
+                self.finding([
+                    format!("personal data: {} `{}`", f.kind.describe(), f.masked),
+                    format!("个人信息：{} `{}`", f.kind.describe_zh(), f.masked),
+                ])
                 .with_path(rel)
                 .with_location(personal::masked_location(text, f.range.clone()))
                 .with_label(f.kind.label())
-                .with_help(f.kind.help()),
+                .with_help(f.kind.help())
+                .zh_help(f.kind.help_zh()),
             );
         }
         for f in self.wording.find(text) {
             out.push(
-                self.finding(format!(
-                    "严重表述错误: `{}` should be `{}` ({})",
-                    f.wrong, f.right, f.what
-                ))
+                self.finding([
+                    format!(
+                        "严重表述错误: `{}` should be `{}` ({})",
+                        f.wrong, f.right, f.what
+                    ),
+                    format!(
+                        "严重表述错误：`{}` 应为 `{}`（{}）",
+                        f.wrong, f.right, f.what
+                    ),
+                ])
                 .with_path(rel)
                 .with_location(personal::masked_location(text, f.range.clone()))
                 .with_label(format!("write `{}`", f.right))
                 .with_help(format!(
                     "a misspelt {} fails a government site's inspection on its own (国办秘函〔2019〕19号); write `{}`",
+                    f.what, f.right
+                ))
+                .zh_help(format!(
+                    "严重表述错误（{}）只要有一处，政府网站检查就不合格（国办秘函〔2019〕19号）；请改为 `{}`",
                     f.what, f.right
                 )),
             );
@@ -221,6 +246,14 @@ pub fn freshness(settings: &Review, newest: Option<Date>, today: Date) -> Option
         ))
         .with_help(format!(
             "publish the next issue; `review.stale_after_days` in site.yaml sets the limit (now {days}, 0 turns this warning off)"
+        ))
+        .zh(format!(
+            "最新一期的日期是 {}（到 {} 已经 {age} 天）：政府网站首页超过 {days} 天不更新，检查就不合格",
+            newest.iso(),
+            today.iso()
+        ))
+        .zh_help(format!(
+            "请发布下一期；这个期限由 `site.yaml` 的 `review.stale_after_days` 设定（现在是 {days}，设为 0 就不再提醒）"
         )),
     )
 }

@@ -34,6 +34,15 @@ impl Kind {
         }
     }
 
+    /// What it is, in Chinese (for the 工作台).
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            Kind::IdCard => "居民身份证号（校验位正确）",
+            Kind::Mobile => "手机号码",
+            Kind::BankCard => "银行卡号（通过了 Luhn 校验）",
+        }
+    }
+
     /// Under the caret.
     pub fn label(self) -> &'static str {
         match self {
@@ -54,6 +63,21 @@ impl Kind {
                 "personal data must not be published (政府信息公开条例 第十五条): remove it, or mask \
                  all but a few digits; a number that is meant to be public can be listed under \
                  `review.public_numbers` in site.yaml"
+            }
+        }
+    }
+
+    /// The help in Chinese (for the 工作台).
+    pub fn help_zh(self) -> &'static str {
+        match self {
+            Kind::Mobile => {
+                "个人信息不得公开（政府信息公开条例第十五条）：删去，或遮住中间几位\
+                 （139****1234）；如果这个号码本来就要公开（热线电话、编辑部的联系电话），\
+                 请把它列进 `site.yaml` 的 `review.public_numbers`"
+            }
+            _ => {
+                "个人信息不得公开（政府信息公开条例第十五条）：删去，或只留几位、其余遮住；\
+                 本来就要公开的号码可以列进 `site.yaml` 的 `review.public_numbers`"
             }
         }
     }

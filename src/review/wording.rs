@@ -99,21 +99,29 @@ pub struct Finding<'w> {
 }
 
 /// `wrong → right` (or `wrong -> right`) from site.yaml, or why it is not one.
-pub fn parse_entry(s: &str) -> Result<(String, String), String> {
+/// Why not is said in English and Chinese.
+pub fn parse_entry(s: &str) -> Result<(String, String), [String; 2]> {
     let (wrong, right) = s
         .split_once('→')
         .or_else(|| s.split_once("->"))
-        .ok_or_else(|| format!("`{s}` has no `→` between the wrong form and the right one"))?;
+        .ok_or_else(|| {
+            [
+                format!("`{s}` has no `→` between the wrong form and the right one"),
+                format!("`{s}` 的错误写法和正确写法之间缺少 `→`"),
+            ]
+        })?;
     let (wrong, right) = (wrong.trim(), right.trim());
     if wrong.is_empty() || right.is_empty() {
-        return Err(format!(
-            "`{s}` needs a wrong form before `→` and a right one after it"
-        ));
+        return Err([
+            format!("`{s}` needs a wrong form before `→` and a right one after it"),
+            format!("`{s}` 要在 `→` 前写错误写法、后写正确写法"),
+        ]);
     }
     if wrong == right {
-        return Err(format!(
-            "`{s}`: the wrong form and the right one are the same"
-        ));
+        return Err([
+            format!("`{s}`: the wrong form and the right one are the same"),
+            format!("`{s}`：错误写法和正确写法一模一样"),
+        ]);
     }
     Ok((wrong.to_string(), right.to_string()))
 }

@@ -469,14 +469,19 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
     let parse = |flag: &str, s: Option<&str>| -> Result<Option<Date>, Diagnostic> {
         let Some(s) = s else { return Ok(None) };
         Date::parse(s.trim()).map(Some).ok_or_else(|| {
-            Diagnostic::error(format!("`{flag} {s}` is not a date")).with_help(format!(
-                "write a day that exists as YYYY-MM-DD, e.g. `{flag} {}`",
-                if flag == "--from" {
-                    "2021-07-01"
-                } else {
-                    "2021-09-30"
-                }
-            ))
+            let example = if flag == "--from" {
+                "2021-07-01"
+            } else {
+                "2021-09-30"
+            };
+            Diagnostic::error(format!("`{flag} {s}` is not a date"))
+                .with_help(format!(
+                    "write a day that exists as YYYY-MM-DD, e.g. `{flag} {example}`"
+                ))
+                .zh(format!("`{flag} {s}` 不是日期"))
+                .zh_help(format!(
+                    "按“年-月-日”（YYYY-MM-DD）写一个日历上有的日子，例如 `{flag} {example}`"
+                ))
         })
     };
     let from = parse("--from", from)?;
@@ -489,7 +494,9 @@ pub fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Query, Diagno
             t.iso(),
             f.iso()
         ))
-        .with_help("both days are included: `--from` is the first day to count, `--to` the last"));
+        .with_help("both days are included: `--from` is the first day to count, `--to` the last")
+        .zh(format!("`--to {}` 早于 `--from {}`", t.iso(), f.iso()))
+        .zh_help("两头的日子都算在内：`--from` 是第一天，`--to` 是最后一天"));
     }
     Ok(Query {
         by: By::County,

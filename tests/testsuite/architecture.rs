@@ -88,7 +88,7 @@ fn every_module_uses_only_its_own_layer_and_those_below_without_circles() {
 }
 
 /// Every `.rs` file under `dir`: its path relative to `src/`, with `/`, and its text.
-fn read_sources(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
+pub(super) fn read_sources(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -256,7 +256,7 @@ fn misuse<'t>(
 
 /// The module path of a file (`import/pdf/mod.rs` → `import::pdf`), `[]` for a crate root, `None`
 /// for test modules.
-fn module_of(file: &str) -> Option<Vec<String>> {
+pub(super) fn module_of(file: &str) -> Option<Vec<String>> {
     let mut m: Vec<String> = file
         .strip_suffix(".rs")?
         .split('/')
@@ -436,12 +436,12 @@ fn tree(
     }
 }
 
-fn is_ident(ch: char) -> bool {
+pub(super) fn is_ident(ch: char) -> bool {
     ch.is_alphanumeric() || ch == '_'
 }
 
 /// The identifier starting at `i`, if one does.
-fn word_at(c: &[char], i: usize) -> Option<String> {
+pub(super) fn word_at(c: &[char], i: usize) -> Option<String> {
     if !c.get(i).is_some_and(|&ch| is_ident(ch)) {
         return None;
     }
@@ -455,7 +455,7 @@ fn path_sep_after(c: &[char], i: usize) -> Option<usize> {
     (c.get(i) == Some(&':') && c.get(i + 1) == Some(&':')).then(|| skip_space(c, i + 2))
 }
 
-fn skip_space(c: &[char], mut i: usize) -> usize {
+pub(super) fn skip_space(c: &[char], mut i: usize) -> usize {
     while c.get(i).is_some_and(|ch| ch.is_whitespace()) {
         i += 1;
     }
@@ -464,7 +464,7 @@ fn skip_space(c: &[char], mut i: usize) -> usize {
 
 /// The code of a Rust file with comments and the insides of string and character literals
 /// blanked out, lines kept where they were.
-fn code_only(src: &str) -> String {
+pub(super) fn code_only(src: &str) -> String {
     let c: Vec<char> = src.chars().collect();
     let mut out = String::with_capacity(src.len());
     let mut i = 0;
@@ -546,7 +546,7 @@ fn code_only(src: &str) -> String {
 
 /// `code` with every `#[cfg(test)]` item blanked out (a `mod tests;`, a `mod tests { … }`, a
 /// helper function), lines kept where they were.
-fn without_test_items(code: &str) -> String {
+pub(super) fn without_test_items(code: &str) -> String {
     let mut c: Vec<char> = code.chars().collect();
     let attr: Vec<char> = "#[cfg(test)]".chars().collect();
     let mut i = 0;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::helpers::{TestSite, http_get, repo, snapshot};
 use crate::webdriver::{Browser, Server};
 
-const DESK: &str = "/.bulletin/desk/";
+pub(super) const DESK: &str = "/.bulletin/desk/";
 
 fn read(site: &Path, rel: &str) -> String {
     std::fs::read_to_string(site.join(rel)).unwrap()
@@ -25,7 +25,7 @@ fn fixture(name: &str) -> String {
 }
 
 /// The repository's site.yaml (its counties and topics) and one issue, so the preview has pages.
-fn site() -> TestSite {
+pub(super) fn site() -> TestSite {
     let s = TestSite::new();
     std::fs::copy(repo().join("site.yaml"), s.path().join("site.yaml")).unwrap();
     s.issue("2021-001", 1, "2021-01-04")
@@ -49,7 +49,7 @@ fn site_with_upload_target() -> (TestSite, tempfile::TempDir) {
 }
 
 /// One HTTP/1.1 request with exactly these headers: status and body.
-fn request(
+pub(super) fn request(
     port: u16,
     method: &str,
     path: &str,
@@ -480,8 +480,8 @@ fn an_issue_imported_in_the_desk_is_what_import_writes_plus_the_clerks_change_an
     let text = browser.text();
     assert!(text.contains("第 125 期"), "{text}");
     assert!(
-        text.contains("merged cells"),
-        "the table warning is shown: {text}"
+        text.contains("有合并的格子"),
+        "the table warning is shown, in Chinese: {text}"
     );
     assert_eq!(
         browser.eval("return document.querySelectorAll('article.plan .thumbs img').length"),

@@ -7,8 +7,10 @@ mod webdriver;
 
 mod architecture;
 mod build;
+mod chinese;
 mod deploy;
 mod desk;
+mod desk_zh;
 mod errors;
 mod feeds;
 mod government;

@@ -286,6 +286,14 @@ impl<'a> Classifier<'a> {
                             .with_help(format!(
                                 "add `{}` to `topics:` in site.yaml, or name a topic it has",
                                 r.topic
+                            ))
+                            .zh(format!(
+                                "导入规则里的专题 `{}` 不在词表中，这条规则不起作用",
+                                r.topic
+                            ))
+                            .zh_help(format!(
+                                "把 `{}` 加进 `site.yaml` 的 `topics:`，或者改成词表里有的专题",
+                                r.topic
                             )),
                         );
                         continue;

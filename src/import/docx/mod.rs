@@ -53,7 +53,8 @@ pub struct Docx {
     pub tables: Vec<Table>,
     pub pictures: Vec<Picture>,
     /// Things read in a way worth telling (a picture that could not be found).
-    pub notes: Vec<String>,
+    /// What a warning should say, in English and Chinese.
+    pub notes: Vec<[String; 2]>,
 }
 
 /// One paragraph, or one table or picture in the flow of the text.
@@ -78,31 +79,50 @@ pub struct Para {
 pub struct DocxError {
     pub what: String,
     pub help: String,
+    /// The same in Chinese, for the 工作台.
+    pub what_zh: String,
+    pub help_zh: String,
 }
 
-fn err(what: impl Into<String>, help: impl Into<String>) -> DocxError {
+/// An error, each text given as `[English, Chinese]`.
+fn err<H: Into<String>>(what: [String; 2], help: [H; 2]) -> DocxError {
+    let [what, what_zh] = what;
+    let [help, help_zh] = help;
     DocxError {
-        what: what.into(),
+        what,
         help: help.into(),
+        what_zh,
+        help_zh: help_zh.into(),
     }
 }
 
-const RESAVE: &str =
-    "open it in Word or WPS and save it again as .docx (另存为 .docx), then import that";
+const RESAVE: [&str; 2] = [
+    "open it in Word or WPS and save it again as .docx (另存为 .docx), then import that",
+    "用 Word 或 WPS 打开它，另存为 .docx，再导入另存的文件",
+];
 
 /// Read a .docx from its bytes.
 pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         err(
-            format!("is not a readable .docx: its zip structure is damaged or truncated ({e})"),
+            [
+                format!("is not a readable .docx: its zip structure is damaged or truncated ({e})"),
+                format!("不是能读取的 .docx：它的 zip 结构损坏或不完整（{e}）"),
+            ],
             RESAVE,
         )
     })?;
     let mut budget = TOTAL_LIMIT;
     let document = read_part(&mut zip, "word/document.xml", &mut budget)?.ok_or_else(|| {
         err(
-            "is a zip file but not a Word document: it has no word/document.xml",
-            "a .docx saved by Word or WPS always has one; the file may be another kind of zip, or damaged",
+            [
+                "is a zip file but not a Word document: it has no word/document.xml".into(),
+                "是 zip 压缩文件，但不是 Word 文档：里面没有 word/document.xml".into(),
+            ],
+            [
+                "a .docx saved by Word or WPS always has one; the file may be another kind of zip, or damaged",
+                "Word 或 WPS 保存的 .docx 都有它；这个文件可能是别的 zip 文件，或者已经损坏",
+            ],
         )
     })?;
     let rels = match read_part(&mut zip, "word/_rels/document.xml.rels", &mut budget)? {
@@ -148,15 +168,21 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
             let target = w.picture_refs.get(rid).cloned().unwrap_or_default();
             let turn = w.picture_turns.get(rid).copied().unwrap_or_default();
             let Some(part) = rels.get(&target).map(|t| resolve_target(t)) else {
-                doc.notes.push(format!(
-                    "a picture refers to `{target}`, which the file does not list; it was left out"
-                ));
+                doc.notes.push([
+                    format!(
+                        "a picture refers to `{target}`, which the file does not list; it was left out"
+                    ),
+                    format!("有一张图片指向 `{target}`，文件里却没有登记它；这张图片没有导入"),
+                ]);
                 continue;
             };
             let Some(data) = read_part(&mut zip, &part, &mut budget)? else {
-                doc.notes.push(format!(
-                    "a picture should be in `{part}`, which the file lacks; it was left out"
-                ));
+                doc.notes.push([
+                    format!(
+                        "a picture should be in `{part}`, which the file lacks; it was left out"
+                    ),
+                    format!("有一张图片应当在 `{part}` 里，文件里却没有；这张图片没有导入"),
+                ]);
                 continue;
             };
             let ext = part
@@ -173,6 +199,7 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
             };
             p.object = Some(Object::Picture(doc.pictures.len()));
             doc.pictures.push(Picture {
+                part_zh: part.clone(),
                 part,
                 ext,
                 data,
@@ -214,29 +241,51 @@ fn read_part(
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => {
             return Err(err(
-                format!("is not a readable .docx: its part {name} cannot be opened ({e})"),
+                [
+                    format!("is not a readable .docx: its part {name} cannot be opened ({e})"),
+                    format!("不是能读取的 .docx：其中的 {name} 打不开（{e}）"),
+                ],
                 RESAVE,
             ));
         }
     };
     if entry.encrypted() {
         return Err(err(
-            format!("has an encrypted part ({name})"),
-            "remove the password in Word or WPS (文件 → 信息 → 保护文档) and save it again",
+            [
+                format!("has an encrypted part ({name})"),
+                format!("有加了密码的部分（{name}）"),
+            ],
+            [
+                "remove the password in Word or WPS (文件 → 信息 → 保护文档) and save it again",
+                "在 Word 或 WPS 里去掉密码（文件 → 信息 → 保护文档），再保存一次",
+            ],
         ));
     }
     let limit = PART_LIMIT.min(*budget);
     let bomb = || {
         err(
-            format!(
-                "unpacks to more than {} MiB ({name}): it is damaged or a zip bomb, not a bulletin",
-                limit >> 20
-            ),
-            format!(
-                "a bulletin's parts unpack to a few MiB; bulletin reads at most {} MiB per part and {} MiB per file",
-                PART_LIMIT >> 20,
-                TOTAL_LIMIT >> 20
-            ),
+            [
+                format!(
+                    "unpacks to more than {} MiB ({name}): it is damaged or a zip bomb, not a bulletin",
+                    limit >> 20
+                ),
+                format!(
+                    "解压后超过 {} MiB（{name}）：文件已经损坏，或是恶意的压缩炸弹，不是简报",
+                    limit >> 20
+                ),
+            ],
+            [
+                format!(
+                    "a bulletin's parts unpack to a few MiB; bulletin reads at most {} MiB per part and {} MiB per file",
+                    PART_LIMIT >> 20,
+                    TOTAL_LIMIT >> 20
+                ),
+                format!(
+                    "简报的各部分解压后只有几 MiB；bulletin 每部分最多读 {} MiB，每个文件最多读 {} MiB",
+                    PART_LIMIT >> 20,
+                    TOTAL_LIMIT >> 20
+                ),
+            ],
         )
     };
     if entry.size() > limit {
@@ -248,7 +297,10 @@ fn read_part(
         .read_to_end(&mut data)
         .map_err(|e| {
             err(
-                format!("is not a readable .docx: its part {name} is damaged ({e})"),
+                [
+                    format!("is not a readable .docx: its part {name} is damaged ({e})"),
+                    format!("不是能读取的 .docx：其中的 {name} 已经损坏（{e}）"),
+                ],
                 RESAVE,
             )
         })?;
@@ -270,17 +322,28 @@ fn reader(xml: &[u8]) -> Reader<&[u8]> {
 
 fn xml_error(part: &str, pos: u64, e: impl std::fmt::Display) -> DocxError {
     err(
-        format!("is not a readable .docx: {part} is not well-formed XML at byte {pos} ({e})"),
+        [
+            format!("is not a readable .docx: {part} is not well-formed XML at byte {pos} ({e})"),
+            format!("不是能读取的 .docx：{part} 在第 {pos} 个字节处不是合格的 XML（{e}）"),
+        ],
         RESAVE,
     )
 }
 
 fn dtd_error(part: &str) -> DocxError {
     err(
-        format!(
-            "has a DTD in {part}: Word and WPS never write one, and its entities could blow up when expanded (an entity bomb)"
-        ),
-        "bulletin does not read DTDs; save the document again from Word or WPS",
+        [
+            format!(
+                "has a DTD in {part}: Word and WPS never write one, and its entities could blow up when expanded (an entity bomb)"
+            ),
+            format!(
+                "{part} 里有 DTD：Word 和 WPS 从来不写它，它的实体展开后可能占满内存（实体炸弹）"
+            ),
+        ],
+        [
+            "bulletin does not read DTDs; save the document again from Word or WPS",
+            "bulletin 不读取 DTD；请用 Word 或 WPS 重新保存这个文档",
+        ],
     )
 }
 

@@ -156,7 +156,9 @@ fn pictures_are_read_from_media_with_a_caption_as_alt_text() {
     );
     assert_eq!(texts(&d), ["正文。"]);
     assert!(
-        d.notes.iter().any(|n| n.contains("word/media/missing.png")),
+        d.notes
+            .iter()
+            .any(|n| n[0].contains("word/media/missing.png")),
         "{:?}",
         d.notes
     );

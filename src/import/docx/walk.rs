@@ -47,7 +47,8 @@ pub(super) struct Walker<'s> {
     headings: &'s [String],
     pub(super) out: Vec<Para>,
     pub(super) tables: Vec<Table>,
-    pub(super) notes: Vec<String>,
+    /// What a warning should say, in English and Chinese.
+    pub(super) notes: Vec<[String; 2]>,
     /// Relationship ids of the pictures found, indexed by `Object::Picture` until resolved.
     pub(super) picture_refs: Vec<String>,
     /// How the document turns each picture of `picture_refs`, by the same index.
@@ -130,8 +131,14 @@ impl<'s> Walker<'s> {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         return Err(err(
-                            format!("nests elements more than {MAX_DEPTH} deep in {part}"),
-                            "a Word document never does; the file is damaged or made to harm",
+                            [
+                                format!("nests elements more than {MAX_DEPTH} deep in {part}"),
+                                format!("{part} 里的元素嵌套超过 {MAX_DEPTH} 层"),
+                            ],
+                            [
+                                "a Word document never does; the file is damaged or made to harm",
+                                "正常的 Word 文档不会这样；文件已经损坏，或是有意做来搞破坏的",
+                            ],
                         ));
                     }
                     if self.skip > 0 || SKIPPED.contains(&e.name().as_ref()) {
@@ -170,8 +177,16 @@ impl<'s> Walker<'s> {
                                 Some(s) => s.to_string(),
                                 None => {
                                     return Err(err(
-                                        format!("uses the undefined entity `&{name};` in {part}"),
-                                        "Word and WPS write only the five XML entities; save the document again from Word or WPS",
+                                        [
+                                            format!(
+                                                "uses the undefined entity `&{name};` in {part}"
+                                            ),
+                                            format!("{part} 里用了没有定义的实体 `&{name};`"),
+                                        ],
+                                        [
+                                            "Word and WPS write only the five XML entities; save the document again from Word or WPS",
+                                            "Word 和 WPS 只会写 XML 的五个标准实体；请用 Word 或 WPS 重新保存这个文档",
+                                        ],
                                     ));
                                 }
                             }

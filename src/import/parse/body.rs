@@ -236,7 +236,9 @@ pub(super) fn parse_body(
                     .with_path(path)
                     .with_location(at(src, f.line))
                     .with_label("no full stop, but a comma and no county or unit at its start")
-                    .with_help("if it is a title, start it with the reporting county or unit (于都县…, 市人社局…) and import again"),
+                    .with_help("if it is a title, start it with the reporting county or unit (于都县…, 市人社局…) and import again")
+                    .zh("这一行拿不准：按段落读了，但它也可能是文章标题")
+                    .zh_help("如果它是标题，请在开头写上报送的县区或单位（于都县……、市人社局……）后重新导入"),
             );
         }
         let block = if f.hint.bold_lead > 0 {
@@ -287,14 +289,18 @@ pub(super) fn parse_body(
             Diagnostic::warning("text before the first article title is kept as the issue's introduction")
                 .with_path(path)
                 .with_location(at(src, line))
-                .with_help("an editor's note starts with `【编者按】` or `编者按：`; anything else there may be a title the importer did not recognise"),
+                .with_help("an editor's note starts with `【编者按】` or `编者按：`; anything else there may be a title the importer did not recognise")
+                .zh("第一篇文章标题之前的文字保留为本期的导语")
+                .zh_help("编者按以 `【编者按】` 或 `编者按：` 开头；除此以外，那里的文字可能是导入时没认出来的标题"),
         );
     }
     if articles.is_empty() {
         warnings.push(
             Diagnostic::warning("no article titles found")
                 .with_path(path)
-                .with_help("a title is a line of its own, without a full stop, that starts with the county or unit (于都县…, 市人社局…)"),
+                .with_help("a title is a line of its own, without a full stop, that starts with the county or unit (于都县…, 市人社局…)")
+                .zh("没有找到文章标题")
+                .zh_help("标题单独占一行，末尾没有句号，开头是县区或单位（于都县……、市人社局……）"),
         );
     }
     for a in &articles {
@@ -305,7 +311,9 @@ pub(super) fn parse_body(
                     .with_location(at(src, a.line))
                     .with_help(
                         "check the lines after the title: the text may be missing from the input",
-                    ),
+                    )
+                    .zh(format!("文章 `{}` 没有正文", a.title))
+                    .zh_help("请核对标题后面的几行：原文里可能缺了正文"),
             );
         }
     }

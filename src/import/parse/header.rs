@@ -145,6 +145,11 @@ pub(super) fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Hea
                 .with_help(
                     "bulletin import reads the issue number from a line like `第 125 期`, \
                  `2021 年第 8 期` or `总第 133 期` under the masthead; add one",
+                )
+                .zh("简报开头没有找到期号")
+                .zh_help(
+                    "导入时从报头下面 `第 125 期`、`2021 年第 8 期` 或 `总第 133 期` 这样的一行读期号；\
+                     请加上这一行",
                 ),
         );
     };
@@ -154,7 +159,9 @@ pub(super) fn parse_header(lines: &[Line], src: &str, path: &Path) -> Result<Hea
             .with_location(at(src, first_text))
             .with_help(
                 "bulletin import reads the date from a line like `2021 年 7 月 29 日` near the issue number; add one",
-            ));
+            )
+            .zh("简报开头没有找到日期")
+            .zh_help("导入时从期号附近 `2021 年 7 月 29 日` 这样的一行读日期；请加上这一行"));
     };
     let series = if masthead.is_empty() {
         None

@@ -158,12 +158,20 @@ fn marked_warning(classification: &str, path: &Path) -> Diagnostic {
         ))
         .with_path(path)
         .with_help("a classified bulletin must never go online; remove the issue folder and hand the document back to the office that keeps classified documents")
+        .zh(format!(
+            "报头标有 `{classification}`，是密级：`_index.md` 里写上了 `classification: {classification}`，生成网站时会拒绝这一期"
+        ))
+        .zh_help("涉密简报一律不得上网；请删掉这一期的文件夹，把文件交还负责保管涉密文件的部门")
     } else {
         Diagnostic::warning(format!(
             "the masthead is marked 内部资料: `classification: {classification}` is written into _index.md, and bulletin build refuses the issue until it says whether it may be published"
         ))
         .with_path(path)
         .with_help("once it is decided that the issue may go online, add `public: 主动公开` to its _index.md; `public: 不予公开` keeps it off the site")
+        .zh(format!(
+            "报头标有内部资料：`_index.md` 里写上了 `classification: {classification}`，在写明能否公开之前，生成网站时会拒绝这一期"
+        ))
+        .zh_help("决定这一期可以上网后，在它的 `_index.md` 里加上 `public: 主动公开`；写 `public: 不予公开` 则不上网站")
     }
 }
 
@@ -227,7 +235,11 @@ pub fn parse_with_hints(
                         "the footer names the editor `{fe}`, the masthead `{e}`; `editor` is the masthead's"
                     ))
                     .with_path(path)
-                    .with_help("the footer's is kept as `footer_editor` in _index.md"),
+                    .with_help("the footer's is kept as `footer_editor` in _index.md")
+                    .zh(format!(
+                        "版记里的编辑单位是 `{fe}`，报头里是 `{e}`；`editor` 用报头的"
+                    ))
+                    .zh_help("版记里的保留在 `_index.md` 的 `footer_editor` 里"),
                 );
                 extra.push(("footer_editor", Value::Text(fe.clone())));
             }

@@ -46,6 +46,8 @@ pub struct Placed {
     pub bottom: f64,
     /// `page 2, image /Im5 (object 12)`: for messages.
     pub part: String,
+    /// `第 2 页的图片 /Im5（对象 12）`: for Chinese messages.
+    pub part_zh: String,
     /// `jpg` or `png`.
     pub ext: &'static str,
     pub data: Vec<u8>,
@@ -58,7 +60,7 @@ pub struct Pictures {
     /// Images skipped as page furniture.
     pub skipped: usize,
     /// What a warning should say (an image left out, a mask not applied).
-    pub notes: Vec<String>,
+    pub notes: Vec<[String; 2]>,
 }
 
 /// One image drawn: which, where, and the matrix it is drawn with.
@@ -112,21 +114,31 @@ pub fn pictures(doc: &Document, heights: &[f64]) -> Pictures {
             continue;
         }
         let part = format!("page {}, image /{} (object {})", d.page + 1, d.name, d.id.0);
+        let part_zh = format!("第 {} 页的图片 /{}（对象 {}）", d.page + 1, d.name, d.id.0);
         match image_file(doc, stream, &d.ctm) {
-            Ok((ext, data, note)) => {
-                if let Some(n) = note {
-                    out.notes.push(format!("{part}: {n}"));
+            Ok((ext, data, mask_failed)) => {
+                if let Some(why) = mask_failed {
+                    out.notes.push([
+                        format!(
+                            "{part}: its transparency (soft mask) could not be read ({why}), so it is kept opaque"
+                        ),
+                        format!("{part_zh}：透明部分（软蒙版）读不出来，按不透明保留（{why}）"),
+                    ]);
                 }
                 out.placed.push(Placed {
                     page: d.page,
                     top: d.page_height - y1,
                     bottom: d.page_height - y0,
                     part,
+                    part_zh,
                     ext,
                     data,
                 });
             }
-            Err(why) => out.notes.push(format!("{part} was left out: {why}")),
+            Err(why) => out.notes.push([
+                format!("{part} was left out: {why}"),
+                format!("{part_zh}没有导入（技术原因：{why}）"),
+            ]),
         }
     }
     out
@@ -328,7 +340,8 @@ impl Turn {
     }
 }
 
-/// An image stream as a file: (extension, bytes, a note for a warning).
+/// An image stream as a file: (extension, bytes, why its soft mask was not applied, if it was
+/// not).
 fn image_file(
     doc: &Document,
     stream: &pdf_extract::Stream,
@@ -378,13 +391,7 @@ fn image_file(
                             .map_err(|e| e.to_string())?;
                         Ok(("png", out.into_inner(), None))
                     }
-                    Err(why) if turn == Turn::UPRIGHT => Ok((
-                        "jpg",
-                        jpeg,
-                        Some(format!(
-                            "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
-                        )),
-                    )),
+                    Err(why) if turn == Turn::UPRIGHT => Ok(("jpg", jpeg, Some(why))),
                     Err(why) => {
                         let mut out = Vec::new();
                         let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
@@ -392,13 +399,7 @@ fn image_file(
                             .to_rgb8()
                             .write_with_encoder(enc)
                             .map_err(|e| e.to_string())?;
-                        Ok((
-                            "jpg",
-                            out,
-                            Some(format!(
-                                "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
-                            )),
-                        ))
+                        Ok(("jpg", out, Some(why)))
                     }
                 };
             }
@@ -421,12 +422,7 @@ fn image_file(
                         }
                         (image::DynamicImage::ImageRgba8(rgba), None)
                     }
-                    Err(why) => (
-                        img,
-                        Some(format!(
-                            "its transparency (soft mask) could not be read ({why}), so it is kept opaque"
-                        )),
-                    ),
+                    Err(why) => (img, Some(why)),
                 },
                 Err(_) => (img, None),
             };

@@ -309,6 +309,7 @@ fn picture(input: &mut Input, out: &mut Vec<(String, LineHint)>, p: &images::Pla
     let k = input.pictures.len();
     input.pictures.push(super::lines::Picture {
         part: p.part.clone(),
+        part_zh: p.part_zh.clone(),
         ext: p.ext.to_string(),
         data: p.data.clone(),
         alt: None,

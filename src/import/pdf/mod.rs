@@ -116,19 +116,35 @@ impl OutputDev for Collector {
     }
 }
 
-fn error(path: &Path, what: &str, help: &str) -> Diagnostic {
+/// A PDF refused, each text given as `[English, Chinese]`.
+fn error(path: &Path, what: [String; 2], help: [&str; 2]) -> Diagnostic {
+    let [what, what_zh] = what;
     Diagnostic::error(format!("{} {what}", path.display()))
         .with_path(path)
-        .with_help(help.to_string())
+        .with_help(help[0])
+        .zh(format!("{} {what_zh}", path.display()))
+        .zh_help(help[1])
 }
+
+/// The help for a PDF that cannot be read.
+const DAMAGED: [&str; 2] = [
+    "the file may be damaged or cut short; ask for it again, or import the Word file it was made from",
+    "文件可能已经损坏或不完整：请重新要一份，或者导入生成它的 Word 文件",
+];
 
 /// Read the text of a PDF.
 pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
     if bytes.len() > SIZE_LIMIT {
         return Err(error(
             path,
-            &format!("is a PDF of more than {} MiB", SIZE_LIMIT >> 20),
-            "a bulletin's PDF is a few MiB; if this one is, import its Word file instead",
+            [
+                format!("is a PDF of more than {} MiB", SIZE_LIMIT >> 20),
+                format!("是超过 {} MiB 的 PDF", SIZE_LIMIT >> 20),
+            ],
+            [
+                "a bulletin's PDF is a few MiB; if this one is, import its Word file instead",
+                "简报的 PDF 一般只有几 MiB；如果它真有这么大，请改为导入它的 Word 文件",
+            ],
         ));
     }
     let limits = scan::Limits {
@@ -138,8 +154,11 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
     if let Err(e) = scan::check(bytes, limits) {
         return Err(error(
             path,
-            &format!("is not a readable PDF: {e}: damaged, or a compression bomb"),
-            "the file may be damaged or cut short; ask for it again, or import the Word file it was made from",
+            [
+                format!("is not a readable PDF: {e}: damaged, or a compression bomb"),
+                format!("不是能读取的 PDF：文件已经损坏，或是恶意的压缩炸弹（{e}）"),
+            ],
+            DAMAGED,
         ));
     }
     let pages = quietly(|| extract(bytes))
@@ -149,15 +168,24 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
         Err(Failure::Encrypted) => {
             return Err(error(
                 path,
-                "is an encrypted (password-protected) PDF",
-                "open it with its password and print or save it again without one, or import the Word file it was made from",
+                [
+                    "is an encrypted (password-protected) PDF".into(),
+                    "是加了密码的 PDF".into(),
+                ],
+                [
+                    "open it with its password and print or save it again without one, or import the Word file it was made from",
+                    "用密码打开它，不加密码重新打印或保存一份；或者导入生成它的 Word 文件",
+                ],
             ));
         }
         Err(Failure::Damaged(e)) => {
             return Err(error(
                 path,
-                &format!("is not a readable PDF: {e}"),
-                "the file may be damaged or cut short; ask for it again, or import the Word file it was made from",
+                [
+                    format!("is not a readable PDF: {e}"),
+                    format!("不是能读取的 PDF（{e}）"),
+                ],
+                DAMAGED,
             ));
         }
     };
@@ -170,34 +198,61 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Input, Diagnostic> {
     if letters.is_empty() {
         return Err(error(
             path,
-            &format!(
-                "has no text to read ({} page{}, no characters): it is probably a scan",
-                pages.len(),
-                if pages.len() == 1 { "" } else { "s" }
-            ),
-            "bulletin reads the text layer of a PDF and does not recognise text in pictures (OCR); import the Word file, or a PDF printed from it",
+            [
+                format!(
+                    "has no text to read ({} page{}, no characters): it is probably a scan",
+                    pages.len(),
+                    if pages.len() == 1 { "" } else { "s" }
+                ),
+                format!(
+                    "里没有可读的文字（{} 页，一个字也没有）：它多半是扫描件",
+                    pages.len()
+                ),
+            ],
+            [
+                "bulletin reads the text layer of a PDF and does not recognise text in pictures (OCR); import the Word file, or a PDF printed from it",
+                "bulletin 读取 PDF 里的文字层，不能识别图片上的字（OCR）；请导入 Word 文件，或由 Word 打印出来的 PDF",
+            ],
         ));
     }
     let bad = letters.iter().filter(|c| is_garbage(c)).count();
     if bad * 10 > letters.len() {
         return Err(error(
             path,
-            &format!(
-                "has fonts without a Unicode mapping: {bad} of its {} characters cannot be read as text",
-                letters.len()
-            ),
-            "its text would come out as garbage; import the Word file it was made from, or print it to PDF again with fonts embedded (LibreOffice and Word do by default)",
+            [
+                format!(
+                    "has fonts without a Unicode mapping: {bad} of its {} characters cannot be read as text",
+                    letters.len()
+                ),
+                format!(
+                    "的字体缺少 Unicode 对照表：{} 个字里有 {bad} 个读不成文字",
+                    letters.len()
+                ),
+            ],
+            [
+                "its text would come out as garbage; import the Word file it was made from, or print it to PDF again with fonts embedded (LibreOffice and Word do by default)",
+                "读出来会是乱码；请导入生成它的 Word 文件，或者嵌入字体后重新打印成 PDF（LibreOffice 和 Word 默认就会嵌入）",
+            ],
         ));
     }
     let mut input = layout_with(&pages, &pictures.placed);
     input.format = "PDF".into();
     input.skipped_pictures = pictures.skipped;
-    input.notes.push(format!(
-        "{} is a PDF: bold is not recovered from it, tables only where their columns stand apart; check the articles, or import the Word file to keep them",
-        path.display()
-    ));
-    for n in pictures.notes {
-        input.notes.push(format!("{}: {n}", path.display()));
+    input.notes.push([
+        format!(
+            "{} is a PDF: bold is not recovered from it, tables only where their columns stand apart; check the articles, or import the Word file to keep them",
+            path.display()
+        ),
+        format!(
+            "{} 是 PDF：读不出哪些字是粗体，表格也只有各列分得开时才读得出；请核对各篇文章，或者导入 Word 文件来保留这些",
+            path.display()
+        ),
+    ]);
+    for [n, n_zh] in pictures.notes {
+        input.notes.push([
+            format!("{}: {n}", path.display()),
+            format!("{}：{n_zh}", path.display()),
+        ]);
     }
     Ok(input)
 }

@@ -32,7 +32,7 @@ pub fn plan_import(root: &Path, input: &Path) -> Result<(IssueReport, Diagnostic
     let mut report = plan(&opts)?;
     let issue = report.issues.pop().ok_or_else(|| {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error("the file held no issue"));
+        d.push(Diagnostic::error("the file held no issue").zh("这个文件里没有找到简报"));
         d
     })?;
     // With `force`, an existing folder's other files are a warning for the command line; the
@@ -159,7 +159,7 @@ pub fn add_vocabulary_name(root: &Path, key: VocabularyKey, name: &str) -> Resul
         Err(d) => Err(format!(
             "无法自动把“{name}”加进 {CONFIG_FILE} 的 {}:（{}），请在文本编辑器里添加",
             key.key(),
-            d.message
+            d.message_zh()
         )),
     }
 }

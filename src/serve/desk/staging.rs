@@ -196,9 +196,10 @@ impl Staged {
         let dir = site.join(CONTENT_DIR).join(&self.dir);
         let _ = std::fs::remove_dir_all(&site);
         if let Err(e) = std::fs::create_dir_all(&dir) {
-            self.problems = vec![Diagnostic::error(format!(
-                "cannot use the staging area: {e}"
-            ))];
+            self.problems = vec![
+                Diagnostic::error(format!("cannot use the staging area: {e}"))
+                    .zh(format!("无法使用暂存区：{e}")),
+            ];
             return;
         }
         for (name, bytes) in &self.files {
@@ -207,9 +208,10 @@ impl Staged {
             }
             let path = dir.join(name);
             if let Err(e) = std::fs::write(&path, bytes) {
-                problems.push(Diagnostic::error(format!(
-                    "cannot use the staging area: {e}"
-                )));
+                problems.push(
+                    Diagnostic::error(format!("cannot use the staging area: {e}"))
+                        .zh(format!("无法使用暂存区：{e}")),
+                );
                 continue;
             }
             let (_, diags) = crate::load::load_front_matter(&config, &site, &path, true);
@@ -382,21 +384,28 @@ fn rename_source(mut d: Diagnostic, input: &Path, name: &str) -> Diagnostic {
     let staged = input.display().to_string();
     d.message = d.message.replace(&staged, name);
     d.help = d.help.map(|h| h.replace(&staged, name));
+    if let Some(zh) = &mut d.zh {
+        zh.message = zh.message.replace(&staged, name);
+        zh.help = zh.help.take().map(|h| h.replace(&staged, name));
+    }
     if d.path.as_deref() == Some(input) {
         d.path = Some(PathBuf::from(name));
     }
     d
 }
 
-/// A diagnostic as the page shows it.
+/// A diagnostic as the page shows it: in Chinese, the command line's English kept in
+/// `message_en` and `help_en`.
 pub fn diag_json(d: &Diagnostic) -> Value {
     json!({
         "severity": if d.is_error() { "error" } else { "warning" },
         "file": d.path.as_ref().map(|p| p.display().to_string().replace('\\', "/")),
         "line": d.location.as_ref().map(|l| l.line),
         "line_text": d.location.as_ref().map(|l| l.line_text.clone()),
-        "message": d.message,
-        "help": d.help,
+        "message": d.message_zh(),
+        "help": d.help_zh(),
+        "message_en": d.message,
+        "help_en": d.help,
     })
 }
 

@@ -218,7 +218,8 @@ impl Preview {
                         let mut d = Diagnostics::new();
                         d.push(
                             Diagnostic::error(format!("cannot read static file: {e}"))
-                                .with_path(s.clone()),
+                                .with_path(s.clone())
+                                .zh(format!("无法读取静态文件：{e}")),
                         );
                         return Outcome::Failed(d);
                     }
