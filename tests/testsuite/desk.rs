@@ -483,6 +483,12 @@ fn an_issue_imported_in_the_desk_is_what_import_writes_plus_the_clerks_change_an
         text.contains("有合并的格子"),
         "the table warning is shown, in Chinese: {text}"
     );
+    // Names in a message (here the article's title) are shown as code, without backticks.
+    assert_eq!(
+        browser.eval("const m = document.querySelector('article.plan .msgs'); return [m.textContent.includes('`'), [...m.querySelectorAll('code')].some(c => c.textContent.startsWith('赣州经开区'))]"),
+        serde_json::json!([false, true]),
+        "the article's title is code in the warning, and no backtick is shown"
+    );
     assert_eq!(
         browser.eval("return document.querySelectorAll('article.plan .thumbs img').length"),
         serde_json::json!(2),

@@ -76,6 +76,14 @@
   window.addEventListener("hashchange", showPanel);
 
   // ---- messages (warnings and problems) ----
+  // A message's `names` (fields, files, values as written in them) as code, without the backticks.
+  function withCode(text) {
+    var parts = String(text).split("`");
+    if (parts.length % 2 === 0) { return [String(text)]; }   // a lone backtick: the text as it is
+    return parts.map(function (part, i) {
+      return i % 2 ? el("code", { text: part }) : part;
+    }).filter(function (part) { return part !== ""; });
+  }
   function messageItem(d, sameFile) {
     var where = [];
     if (d.file && d.file !== sameFile) { where.push(d.file); }
@@ -84,10 +92,10 @@
       el("span", { className: "sev", text: d.severity === "error" ? "错误" : "警告" }),
       " ",
       where.length ? el("span", { className: "where", text: where.join("，") + "：" }) : null,
-      el("span", { text: d.message })
+      el("span", null, withCode(d.message))
     ]);
     if (d.line_text) { li.appendChild(el("q", { className: "line", text: d.line_text.trim() })); }
-    if (d.help) { li.appendChild(el("div", { className: "help", text: "建议：" + d.help })); }
+    if (d.help) { li.appendChild(el("div", { className: "help" }, withCode("建议：" + d.help))); }
     return li;
   }
   function messageList(items, label, sameFile) {
