@@ -2,16 +2,16 @@
 states, at 1280×800 and 1366×768: as it opens; with the fixture .docx picked in the file input and
 its plan shown; (then 取消); the 检查 tab; the 发布 tab after 生成网站 with the upload plan (预览上传) shown; and
 after 确认上传. The site is the sample with a folder as its upload target. Prints each state's
-violations; exits 1 if there are any. Through chromedriver's WebDriver API (no Selenium needed).
+violations; exits 1 if there are any. Through chromedriver's WebDriver API (wd.py).
 
     python3 desk.py BULLETIN_BINARY AXE_MIN_JS        # run by validate.sh
 """
-import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import os, re, shutil, subprocess, sys, tempfile, time
+from wd import Driver
 
 BIN, AXE = sys.argv[1], sys.argv[2]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "import", "jianbao.docx")
-port = int(os.environ.get("CHROMEDRIVER_PORT", "9524"))
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 work = tempfile.mkdtemp()
@@ -27,13 +27,6 @@ with open(os.path.join(site, "site.yaml"), "w", encoding="utf-8") as f:
 
 log = open(os.path.join(work, "serve.log"), "w+", encoding="utf-8")
 serve = subprocess.Popen([BIN, "serve", "--root", site, "--port", "0"], stdout=log, stderr=log)
-drv = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def call(method, path, body=None):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None, headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req, timeout=120))
 
 
 def desk_url():
@@ -50,38 +43,32 @@ def desk_url():
 
 
 bad = 0
+d = None
 try:
     url = desk_url()
     time.sleep(1)
-    d = tempfile.mkdtemp()
-    caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", f"--user-data-dir={d}"]}}}}
-    sid = call("POST", "/session", caps)["value"]["sessionId"]
+    d = Driver(int(os.environ.get("CHROMEDRIVER_PORT", "9524")))
     axe = open(AXE).read()
-
-    def js(script, *args):
-        return call("POST", f"/session/{sid}/execute/sync", {"script": script, "args": list(args)})["value"]
 
     def wait(cond, what):
         for _ in range(240):
-            if js(cond):
+            if d.js(cond):
                 return
             time.sleep(0.25)
         sys.exit(f"timed out waiting for {what}")
 
     def find(sel):
-        v = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": sel})["value"]
+        v = d.session("POST", "/element", {"using": "css selector", "value": sel})["value"]
         if ELEMENT not in v:
             sys.exit(f"no element {sel}: {v}")
         return v[ELEMENT]
 
     def click(sel):
-        el = find(sel)
-        call("POST", f"/session/{sid}/element/{el}/click", {})
+        d.session("POST", f"/element/{find(sel)}/click", {})
 
     def check(state):
         global bad
-        js(axe)
-        res = call("POST", f"/session/{sid}/execute/async", {"script": "const done = arguments[arguments.length-1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length, help: v.help, first: v.nodes[0].html.slice(0, 200)})))).catch(e => done(String(e)));", "args": []})["value"]
+        res = d.axe(axe)
         print(f"{state} [{size}] violations:", len(res) if isinstance(res, list) else res)
         if isinstance(res, list):
             for v in res:
@@ -92,12 +79,11 @@ try:
 
     for w, h in [(1280, 800), (1366, 768)]:
         size = f"{w}x{h}"
-        call("POST", f"/session/{sid}/window/rect", {"width": w, "height": h})
-        call("POST", f"/session/{sid}/url", {"url": url})
+        d.session("POST", "/window/rect", {"width": w, "height": h})
+        d.session("POST", "/url", {"url": url})
         wait("return document.documentElement.getAttribute('data-ready') === '1'", "the 工作台 to load")
         check("opened")
-        el = find("#file")
-        call("POST", f"/session/{sid}/element/{el}/value", {"text": FIXTURE})
+        d.session("POST", f"/element/{find('#file')}/value", {"text": FIXTURE})
         wait("return document.querySelectorAll('article.plan').length === 1", "the import plan")
         check("import plan")
         click("article.plan button.cancel")
@@ -116,9 +102,9 @@ try:
         # The next size starts from an empty target.
         shutil.rmtree(www)
         os.makedirs(www)
-    call("DELETE", f"/session/{sid}")
 finally:
-    drv.terminate()
+    if d:
+        d.close()
     serve.terminate()
     serve.wait()
     shutil.rmtree(work, ignore_errors=True)
